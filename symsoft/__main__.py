@@ -1,0 +1,3 @@
+from symsoft.cli import main
+
+main()
