@@ -7,8 +7,8 @@ Examples
 >>> import symsoft
 >>> symsoft.softmax_jacobian(2)
 Matrix([
-[S_1*(1 - S_1),     -S_1*S_2],
-[    -S_1*S_2, S_2*(1 - S_2)]])
+[-S_1**2 + S_1,      -S_1*S_2],
+[     -S_1*S_2, -S_2**2 + S_2]])
 """
 
 from __future__ import annotations

@@ -94,7 +94,10 @@ def main(argv: list[str] | None = None) -> None:
     except _click_errors.ClickException as error:
         typer.echo(f"error: {error.format_message()}", err=True)
         sys.exit(EXIT_USAGE)
-    except (typer.Exit, _click_errors.Exit if hasattr(_click_errors, "Exit") else typer.Exit) as done:
+    except (
+        typer.Exit,
+        _click_errors.Exit if hasattr(_click_errors, "Exit") else typer.Exit,
+    ) as done:
         sys.exit(done.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("interrupted", err=True)
