@@ -88,7 +88,7 @@ def finite_difference_jacobian(
         up[k] += step
         down[k] -= step
         diff = (f(up.reshape(z.shape)) - f(down.reshape(z.shape))) / (2 * step)
-        out.reshape(base.shape + (flat.size,))[..., k] = diff
+        out.reshape((*base.shape, flat.size))[..., k] = diff
     return out
 
 
@@ -112,7 +112,7 @@ class JacobianFunction:
 
     def at_softmax(self, s: np.ndarray) -> np.ndarray:
         """Evaluate at given softmax values ``s`` of shape (n,) or (m, n)."""
-        out = np.zeros(s.shape + (self.n,), dtype=np.result_type(s.dtype, np.float64))
+        out = np.zeros((*s.shape, self.n), dtype=np.result_type(s.dtype, np.float64))
         for function, rows, cols in self.groups:
             out[..., rows, cols] = function(s[..., rows], s[..., cols])
         for function, i, j in self.others:
