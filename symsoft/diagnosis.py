@@ -117,6 +117,11 @@ def _flat_max_softmax(z: np.ndarray) -> np.ndarray:
     return _softmax(z - np.max(z, axis=-1))
 
 
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+
+
 def _dot_jacobian(z: np.ndarray) -> np.ndarray:
     s = _softmax(z)
     return np.diagflat(s) - np.dot(s, s.T)
@@ -188,6 +193,10 @@ CATALOGUE: tuple[Hypothesis, ...] = (
             ),
             "vjp": (
                 ("⟨g, s⟩ without keepdims", lambda z, g: S(z) * (g - np.sum(g * S(z), axis=-1))),
+                (
+                    "⟨g, s⟩ over axis=1 without keepdims",
+                    lambda z, g: S(z) * (g - np.sum(g * S(z), axis=1)),
+                ),
                 ("softmax sum without keepdims", lambda z, g: _vjp(_flat_keepdims_softmax(z), g)),
                 ("softmax max shift without keepdims", lambda z, g: _vjp(_flat_max_softmax(z), g)),
             ),
@@ -249,7 +258,7 @@ CATALOGUE: tuple[Hypothesis, ...] = (
         "log-softmax-output",
         "log-softmax, z − log Σ e^z, instead of softmax",
         "exponentiate: softmax = exp(log_softmax)",
-        {"softmax": (("log softmax(z)", lambda z: np.log(S(z))),)},
+        {"softmax": (("log softmax(z)", _log_softmax),)},
     ),
     Hypothesis(
         "dot-instead-of-outer",

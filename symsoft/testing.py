@@ -1,0 +1,68 @@
+"""Assertions for users' own test suites: check a softmax implementation inside pytest.
+
+Each assertion runs :func:`symsoft.implcheck.check_implementation` with the contract fixed and
+raises :class:`AssertionError` carrying the full report and its diagnosis when the
+implementation is wrong, or cannot be run (the loading error is chained as the cause). On
+success it returns the :class:`~symsoft.implcheck.ImplReport`. Options are those of
+``check_implementation`` (``input``, ``rtol``, ``atol``, ``seed``, ``n``, ``timeout``).
+
+Examples
+--------
+>>> import numpy as np
+>>> def my_softmax(x):
+...     e = np.exp(x - x.max(axis=-1, keepdims=True))
+...     return e / e.sum(axis=-1, keepdims=True)
+>>> assert_softmax(my_softmax).passed
+True
+>>> def my_jacobian(x):
+...     s = my_softmax(x)
+...     return np.diag(s * (1 - s))
+>>> assert_softmax_jacobian(my_jacobian)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+AssertionError: check-impl my_jacobian: FAILED ...
+...
+  diagonal-only: only the diagonal s ⊙ (1 − s)...
+...
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from symsoft.errors import SymsoftError
+from symsoft.implcheck import ImplReport, check_implementation
+
+__all__ = ["assert_softmax", "assert_softmax_jacobian", "assert_softmax_vjp"]
+
+
+def assert_softmax_jacobian(fn: Any, **options: Any) -> ImplReport:
+    """Assert that ``fn(z)`` returns the softmax Jacobian diag(s) − s sᵀ, shape (n, n)."""
+    return _assert(fn, "jacobian", options)
+
+
+def assert_softmax_vjp(fn: Any, **options: Any) -> ImplReport:
+    """Assert that ``fn(z, grad)`` (or a layer, or an autograd.Function) is softmax's backward pass.
+
+    A class or instance with ``forward``/``backward`` is checked as a layer.
+    """
+    kind = "layer" if hasattr(fn, "forward") and hasattr(fn, "backward") else "vjp"
+    return _assert(fn, kind, options)
+
+
+def assert_softmax(fn: Any, **options: Any) -> ImplReport:
+    """Assert that ``fn(z)`` is a correct and numerically stable softmax over the last axis."""
+    return _assert(fn, "softmax", options)
+
+
+def _assert(fn: Any, kind: str, options: dict[str, Any]) -> ImplReport:
+    __tracebackhide__ = True
+    if "kind" in options:
+        raise TypeError("the assertion fixes the kind; do not pass kind=")
+    try:
+        report = check_implementation(fn, kind=kind, **options)
+    except SymsoftError as error:
+        raise AssertionError(f"cannot check {kind} implementation: {error}") from error
+    if not report.passed:
+        raise AssertionError(report.to_text())
+    return report

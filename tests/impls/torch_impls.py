@@ -1,0 +1,39 @@
+import torch
+
+
+class SoftmaxFunction(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = torch.exp(x - x.max(dim=-1, keepdim=True).values)
+        y = y / y.sum(dim=-1, keepdim=True)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (y,) = ctx.saved_tensors
+        return y * (grad_output - (grad_output * y).sum(dim=-1, keepdim=True))
+
+
+class SoftmaxFunctionDiag(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = torch.softmax(x, dim=-1)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (y,) = ctx.saved_tensors
+        return grad_output * y * (1 - y)
+
+
+def softmax_backward(x, grad_output):
+    y = torch.softmax(x, dim=-1)
+    return y * (grad_output - (grad_output * y).sum(-1, keepdim=True))
+
+
+def softmax_backward_f32(x, grad_output):
+    x = x.float()
+    y = torch.softmax(x, dim=-1)
+    return y * (grad_output.float() - (grad_output.float() * y).sum(-1, keepdim=True))
