@@ -77,6 +77,56 @@ def _console(stderr: bool = False) -> Any:
 # ----------------------------------------------------------------------------------------
 
 
+@app.command("check-impl")
+def _check_impl(
+    target: str = typer.Argument(
+        ..., help="PATH.py:NAME or package.module:NAME (a function or class)."
+    ),
+    kind: str | None = typer.Option(
+        None,
+        "--kind",
+        help="Contract: jacobian, vjp, softmax or layer (default: from the signature).",
+    ),
+    input_: str | None = typer.Option(
+        None,
+        "--input",
+        help="What a jacobian/vjp function receives: logits or softmax "
+        "(default: from the parameter name, e.g. 's' or 'probs' means softmax).",
+    ),
+    rtol: float | None = typer.Option(
+        None, "--rtol", help="Relative tolerance for float64 cases (default 1e-10)."
+    ),
+    atol: float | None = typer.Option(
+        None, "--atol", help="Absolute tolerance for float64 cases (default 1e-10)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random battery."),
+    n: int = typer.Option(6, "--n", help="Main size n of the battery (n = 1, 2, 3 always run)."),
+    timeout: float = typer.Option(
+        20.0, "--timeout", help="Seconds one call of your code may take (POSIX)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Check a softmax Jacobian, backward pass, forward pass or layer, and name the mistake.
+
+    WARNING: this IMPORTS AND RUNS the code in TARGET; only check code you trust.
+
+    Exit codes: 0 correct, 1 wrong (including unstable at large logits), 2 cannot run
+    (file or name missing, import error, the function raised on every input, an output shape
+    no known mistake explains, or bad options).
+    """
+    from symsoft.implcheck import check_implementation
+
+    report = check_implementation(
+        target, kind=kind, input=input_, rtol=rtol, atol=atol, seed=seed, n=n, timeout=timeout
+    )
+    if as_json:
+        _emit_json(report.to_dict())
+    else:
+        typer.echo(report.to_text())
+    if report.exit_code:
+        raise typer.Exit(code=report.exit_code)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; user errors become one line on stderr and a documented exit code."""
     try:
