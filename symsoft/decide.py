@@ -1,0 +1,1089 @@
+"""Deciding one step of a derivation: proven, refuted with a counterexample, or conditional.
+
+Both sides are expanded (definitions, then derivatives). For a symbolic dimension ``n`` the
+difference is proven zero with indexed sums and Kronecker deltas under ``1 <= index <= n``:
+sums are made linear, ``Σ_k f(k)·δ_kj`` becomes ``f(j)``, closed sums become atoms, and every
+pattern of equal and distinct free indices is checked with exponentials as positive symbols and
+``cancel``. Independently the step is instantiated for ``n`` in {2, 3, 5} (or the document's own
+concrete ``n``) with every index pattern and evaluated at random logits in high precision; a
+disagreement there is a counterexample. A step that holds only for some index patterns is
+``conditional`` unless the document stated that condition.
+
+Examples
+--------
+>>> import sympy as sp
+>>> i, j, k = sp.symbols("i j k", integer=True)
+>>> n = sp.Symbol("n", integer=True, positive=True)
+>>> z, S = sp.IndexedBase("z"), sp.IndexedBase("S")
+>>> defs = Definitions.softmax(S, z, n)
+>>> good = decide(sp.Derivative(S[i], z[j]), S[i] * (sp.KroneckerDelta(i, j) - S[j]), defs)
+>>> good.verdict.value, good.method
+('verified', 'symbolic (general n)')
+>>> bad = decide(sp.Derivative(S[i], z[j]), S[i] * (1 - S[j]), defs)
+>>> bad.verdict.value, bad.condition
+('conditional', 'i = j')
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import signal
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import mpmath
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from symsoft.verdict import Verdict
+
+__all__ = ["Decision", "Definitions", "decide"]
+
+#: Letters authors use for the softmax output; read as softmax when a document defines none.
+SOFTMAX_NAMES = frozenset({"S", "s", "sigma", "softmax", "p", "y", "a", "P", "Y", "smax"})
+#: Dimensions a symbolic ``n`` is instantiated with.
+TRIAL_DIMENSIONS = (2, 3, 5)
+#: Random points per index pattern in the numeric comparison.
+POINTS = 3
+_DIGITS = 30
+_TOLERANCE = mpmath.mpf(10) ** -15
+_MAX_FREE_INDICES = 6
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict on one step and the evidence for it."""
+
+    verdict: Verdict
+    method: str
+    detail: str
+    counterexample: dict[str, Any] | None = None
+    #: the index condition under which a conditional step holds
+    condition: str | None = None
+    #: definitions expanded (``"S_i (line 3)"``) and pattern extensions (``"y_1 → y_2"``)
+    expanded: tuple[str, ...] = ()
+    extended: tuple[str, ...] = ()
+
+
+class _Timeout(Exception):
+    """The step's time budget ran out."""
+
+
+class _Unsupported(Exception):
+    """Notation the decision procedure does not handle (reported as not-understood)."""
+
+
+# ---------------------------------------------------------------------------------------
+# definitions
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Definitions:
+    """The names a step may use: ``(kind, name) -> (lhs, rhs, label)``, plus implicit softmax."""
+
+    table: dict[tuple[str, str], tuple[Any, Any, str]] = field(default_factory=dict)
+    variable: sp.IndexedBase = field(default_factory=lambda: sp.IndexedBase("z"))
+    dimension: sp.Symbol = field(
+        default_factory=lambda: sp.Symbol("n", integer=True, positive=True)
+    )
+    implicit: bool = True
+    used: set[str] = field(default_factory=set)
+    extended: set[str] = field(default_factory=set)
+
+    @classmethod
+    def softmax(cls, base: sp.IndexedBase, variable: sp.IndexedBase, n: sp.Symbol) -> Definitions:
+        """Definitions holding only ``base_i = e^{z_i} / Σ_k e^{z_k}``."""
+        i, k = sp.Symbol("i", integer=True), sp.Symbol("k", integer=True)
+        rhs = sp.exp(variable[i]) / sp.Sum(sp.exp(variable[k]), (k, 1, n))
+        table = {("indexed", str(base.label)): (base[i], _fresh_bound(rhs), f"{base.label}_i")}
+        return cls(table=table, variable=variable, dimension=n, implicit=False)
+
+    def add(self, key: tuple[str, str], lhs: Any, rhs: Any, label: str) -> None:
+        self.table[key] = (lhs, _fresh_bound(rhs), label)
+
+    def _softmax_of(self, index: Any) -> Any:
+        k = sp.Dummy("k", integer=True)
+        return sp.exp(self.variable[index]) / sp.Sum(
+            sp.exp(self.variable[k]), (k, 1, self.dimension)
+        )
+
+    def expand(self, expr: Any, depth: int = 0) -> Any:
+        """Replace every defined name in ``expr`` by its definition (recursively)."""
+        if depth > 12:
+            raise _Unsupported("definitions refer to each other too deeply")
+        if isinstance(expr, sp.Indexed):
+            return self._indexed(expr, depth)
+        if not isinstance(expr, sp.Basic) or expr.is_Atom:
+            if isinstance(expr, sp.Symbol):
+                entry = self.table.get(("symbol", expr.name))
+                if entry:
+                    self.used.add(entry[2])
+                    return self.expand(entry[1], depth + 1)
+            return expr
+        if isinstance(expr, AppliedUndef):
+            replaced = self._applied(expr, depth)
+            if replaced is not None:
+                return replaced
+        if isinstance(expr, (sp.Sum, sp.Product)):
+            body = self.expand(expr.function, depth)
+            return expr.func(body, *expr.limits)
+        args = [self.expand(arg, depth) for arg in expr.args]
+        if isinstance(expr, sp.Derivative):
+            return sp.Derivative(args[0], *expr.variable_count)
+        return expr.func(*args) if args != list(expr.args) else expr
+
+    def _indexed(self, expr: sp.Indexed, depth: int) -> Any:
+        name = str(expr.base.label)
+        entry = self.table.get(("indexed", name))
+        indices = [self.expand(index, depth) for index in expr.indices]
+        if entry is None:
+            if self.implicit and name in SOFTMAX_NAMES and len(indices) == 1:
+                self.used.add(f"{name} read as softmax of {self.variable.label}")
+                return self._softmax_of(indices[0])
+            return expr.base[tuple(indices)] if indices else expr
+        lhs, rhs, label = entry
+        if len(lhs.indices) != len(indices):
+            return expr
+        mapping = self._match_indices(lhs.indices, indices, label, expr)
+        if mapping is None:
+            return expr.base[tuple(indices)]
+        self.used.add(label)
+        return self.expand(_relabel(rhs, mapping), depth + 1)
+
+    def _match_indices(
+        self, formal: Iterable[Any], actual: Iterable[Any], label: str, expr: Any
+    ) -> dict[Any, Any] | None:
+        mapping: dict[Any, Any] = {}
+        for f, a in zip(formal, actual, strict=True):
+            if f == a:
+                continue
+            if isinstance(f, sp.Symbol):
+                mapping[f] = a
+            elif isinstance(f, sp.Integer) and isinstance(a, sp.Integer):
+                # a definition written for y_1 extends to y_2 by relabelling 1 <-> 2
+                mapping[("swap", f)] = a
+                self.extended.add(f"{label} → {_show(expr)}")
+            else:
+                return None  # y_1 defined, y_i used: decided once i has a value
+        return mapping
+
+    def _applied(self, expr: AppliedUndef, depth: int) -> Any:
+        name = expr.func.__name__
+        entry = self.table.get(("function", name))
+        args = [self.expand(arg, depth) for arg in expr.args]
+        if entry is None:
+            if (
+                self.implicit
+                and name in SOFTMAX_NAMES
+                and len(args) == 1
+                and isinstance(args[0], sp.Indexed)
+                and args[0].base == self.variable
+            ):
+                self.used.add(f"{name} read as softmax of {self.variable.label}")
+                return self._softmax_of(args[0].indices[0])
+            return expr.func(*args) if args != list(expr.args) else None
+        lhs, rhs, label = entry
+        if len(lhs.args) != len(args):
+            return None
+        mapping: dict[Any, Any] = {}
+        for formal, actual in zip(lhs.args, args, strict=True):
+            if isinstance(formal, sp.Indexed) and isinstance(actual, sp.Indexed):
+                if formal.base != actual.base or len(formal.indices) != len(actual.indices):
+                    return None
+                sub = self._match_indices(formal.indices, actual.indices, label, expr)
+                if sub is None:
+                    return None
+                mapping.update(sub)
+            elif isinstance(formal, sp.Symbol):
+                mapping[formal] = actual
+            elif formal != actual:
+                return None
+        self.used.add(label)
+        return self.expand(_relabel(rhs, mapping), depth + 1)
+
+
+def _fresh_bound(expr: Any) -> Any:
+    """Rename bound sum indices to dummies so substitutions never capture them."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+    replacements = {}
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Sum, sp.Product)):
+            for limit in node.limits:
+                variable = limit[0]
+                if not isinstance(variable, sp.Dummy):
+                    replacements[node] = None
+    if not replacements:
+        return expr
+
+    def rename(node: Any) -> Any:
+        if isinstance(node, (sp.Sum, sp.Product)):
+            body = rename(node.function)
+            limits = []
+            for limit in node.limits:
+                variable = limit[0]
+                dummy = sp.Dummy(variable.name, integer=True)
+                body = body.xreplace({variable: dummy})
+                limits.append((dummy, *limit[1:]))
+            return node.func(body, *limits)
+        if node.args and not isinstance(node, (sp.Indexed, sp.IndexedBase)):
+            return node.func(*[rename(arg) for arg in node.args])
+        return node
+
+    return rename(expr)
+
+
+def _relabel(expr: Any, mapping: dict[Any, Any]) -> Any:
+    swaps = {key[1]: value for key, value in mapping.items() if isinstance(key, tuple)}
+    plain = {key: value for key, value in mapping.items() if not isinstance(key, tuple)}
+    if plain:
+        expr = expr.xreplace(plain)
+    for old, new in swaps.items():
+        swap = {old: new, new: old}
+
+        def relabel(node: Any, swap: dict[Any, Any] = swap) -> Any:
+            return node.base[tuple(swap.get(i, i) for i in node.indices)]
+
+        expr = expr.replace(lambda node: isinstance(node, sp.Indexed), relabel)
+    return expr
+
+
+def _show(expr: Any) -> str:
+    if isinstance(expr, sp.Indexed):
+        return f"{expr.base.label}_{','.join(str(i) for i in expr.indices)}"
+    return str(expr)
+
+
+# ---------------------------------------------------------------------------------------
+# calculus: derivatives, linear sums, Kronecker deltas
+# ---------------------------------------------------------------------------------------
+
+
+def _do_derivatives(expr: Any) -> Any:
+    """Evaluate every ``Derivative`` (innermost first) without touching sums."""
+    if not isinstance(expr, sp.Basic) or expr.is_Atom or isinstance(expr, sp.Indexed):
+        return expr
+    if isinstance(expr, sp.Derivative):
+        result = _do_derivatives(expr.expr)
+        for variable, count in expr.variable_count:
+            result = sp.diff(result, variable, count)
+        return result
+    if not expr.has(sp.Derivative):
+        return expr
+    return expr.func(*[_do_derivatives(arg) for arg in expr.args])
+
+
+def _linear_sums(expr: Any, n: Any) -> Any:
+    """Make sums linear and resolve ``Σ_k f(k)·δ_{k,j} = f(j)`` under ``1 <= j <= n``."""
+    if not isinstance(expr, sp.Basic) or expr.is_Atom or not expr.has(sp.Sum):
+        return expr
+    if isinstance(expr, sp.Sum):
+        body = _linear_sums(expr.function, n)
+        limits = list(expr.limits)
+        for variable, low, high in reversed(limits):
+            body = _sum_of(body, variable, low, high, n)
+        return body
+    return expr.func(*[_linear_sums(arg, n) for arg in expr.args])
+
+
+def _sum_of(body: Any, k: Any, low: Any, high: Any, n: Any) -> Any:
+    if sp.count_ops(body) > 400:
+        raise _Unsupported("a summand too large to expand")
+    total = sp.S.Zero
+    for term in sp.Add.make_args(sp.expand(body)):
+        coeff, dependent = term.as_independent(k, as_Add=False)
+        if dependent == 1:
+            total += coeff * (high - low + 1)
+            continue
+        delta = next(
+            (
+                factor
+                for factor in sp.Mul.make_args(dependent)
+                if isinstance(factor, sp.KroneckerDelta) and k in factor.free_symbols
+            ),
+            None,
+        )
+        if delta is not None:
+            other = delta.args[1] if delta.args[0] == k else delta.args[0]
+            if k not in other.free_symbols and _in_range(other, low, high, n):
+                total += coeff * (dependent / delta).xreplace({k: other})
+                continue
+        if isinstance(low, sp.Integer) and isinstance(high, sp.Integer) and high - low < 50:
+            total += coeff * sp.Add(*[dependent.xreplace({k: v}) for v in range(low, high + 1)])
+            continue
+        total += coeff * sp.Sum(dependent, (k, low, high))
+    return total
+
+
+def _in_range(index: Any, low: Any, high: Any, n: Any) -> bool:
+    """Whether ``low <= index <= high`` holds for every index of a vector of length ``n``."""
+    if isinstance(index, sp.Integer) and isinstance(low, sp.Integer):
+        if isinstance(high, sp.Integer):
+            return bool(low <= index <= high)
+        return low <= index and high == n  # z_c is written, so n >= c
+    return low == 1 and high == n
+
+
+def _canonical_sums(expr: Any, depth: int = 0) -> Any:
+    """Give bound variables fixed names so equal sums written with k and l compare equal."""
+    if not isinstance(expr, sp.Basic) or expr.is_Atom or not expr.has(sp.Sum):
+        return expr
+    if isinstance(expr, sp.Sum):
+        body, limits = expr.function, []
+        for offset, (variable, low, high) in enumerate(expr.limits):
+            canon = sp.Symbol(f"κ{depth + offset}", integer=True)
+            body = body.xreplace({variable: canon})
+            limits.append((canon, low, high))
+        return sp.Sum(_canonical_sums(body, depth + len(limits)), *limits)
+    return expr.func(*[_canonical_sums(arg, depth) for arg in expr.args])
+
+
+def _free_indices(expr: Any, n: Any) -> set[Any]:
+    return {
+        symbol
+        for symbol in expr.free_symbols
+        if isinstance(symbol, sp.Symbol) and symbol.is_integer and symbol != n
+    }
+
+
+def _integer_indices(expr: Any) -> set[sp.Integer]:
+    found: set[sp.Integer] = set()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Indexed):
+            found.update(i for i in node.indices if isinstance(i, sp.Integer))
+        elif isinstance(node, sp.KroneckerDelta):
+            found.update(i for i in node.args if isinstance(i, sp.Integer))
+    return found
+
+
+def _set_partitions(items: list[Any]) -> Iterator[list[list[Any]]]:
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for partition in _set_partitions(rest):
+        for at in range(len(partition)):
+            yield [*partition[:at], [first, *partition[at]], *partition[at + 1 :]]
+        yield [[first], *partition]
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    """Which free indices are equal: ``mapping`` sends each to its block's representative."""
+
+    mapping: dict[Any, Any]
+    blocks: tuple[tuple[Any, ...], ...]
+
+    def describe(self) -> str:
+        parts = []
+        for block in self.blocks:
+            if len(block) > 1:
+                parts.append(" = ".join(str(x) for x in block))
+        singles = [str(block[0]) for block in self.blocks]
+        if len(singles) > 1:
+            parts.append(", ".join(singles) + " distinct")
+        return "; ".join(parts) or "no indices"
+
+    def equal(self, a: Any, b: Any) -> bool:
+        return self.mapping.get(a, a) == self.mapping.get(b, b)
+
+
+def _patterns(symbols: set[Any], integers: set[Any], conditions: Iterable[Any]) -> list[_Pattern]:
+    if len(symbols) > _MAX_FREE_INDICES:
+        raise _Unsupported(f"{len(symbols)} free indices (at most {_MAX_FREE_INDICES} are checked)")
+    elements = sorted(symbols, key=str) + sorted(integers)
+    out = []
+    for partition in _set_partitions(elements):
+        if any(sum(1 for x in block if isinstance(x, sp.Integer)) > 1 for block in partition):
+            continue
+        mapping: dict[Any, Any] = {}
+        blocks = []
+        for block in partition:
+            block = sorted(block, key=lambda x: (not isinstance(x, sp.Integer), str(x)))
+            for member in block:
+                mapping[member] = block[0]
+            blocks.append(tuple(block))
+        pattern = _Pattern(mapping, tuple(sorted(blocks, key=lambda b: str(b[0]))))
+        if all(_satisfies(pattern, condition) for condition in conditions):
+            out.append(pattern)
+    return out
+
+
+def _satisfies(pattern: _Pattern, condition: Any) -> bool:
+    if isinstance(condition, (sp.Eq, sp.Ne)):
+        a, b = condition.args
+        same = pattern.equal(a, b)
+        return same if isinstance(condition, sp.Eq) else not same
+    return True
+
+
+def _apply_pattern(expr: Any, pattern: _Pattern) -> Any:
+    expr = expr.xreplace(pattern.mapping)
+    representatives = set(pattern.mapping.values())
+
+    def delta(node: Any) -> Any:
+        a, b = node.args
+        if a == b:
+            return sp.S.One
+        if a in representatives and b in representatives:
+            return sp.S.Zero
+        return node
+
+    def relation(node: Any) -> Any:
+        a, b = node.args
+        if a in representatives and b in representatives:
+            same = a == b
+            return sp.true if same == isinstance(node, sp.Eq) else sp.false
+        return node
+
+    expr = expr.replace(lambda e: isinstance(e, sp.KroneckerDelta), delta)
+    return expr.replace(lambda e: isinstance(e, (sp.Eq, sp.Ne)), relation)
+
+
+def _is_zero(expr: Any, variable: Any) -> bool:
+    """True when ``expr`` is identically zero with exponentials as positive symbols."""
+    if expr == 0:
+        return True
+    positives: dict[Any, Any] = {}
+    reals: dict[Any, Any] = {}
+    for number, sum_ in enumerate(sorted(expr.atoms(sp.Sum), key=str)):
+        probe = sum_.function.xreplace(
+            {x: sp.Symbol("r", real=True) for x in sum_.function.atoms(sp.Indexed)}
+        )
+        positives[sum_] = sp.Symbol(f"Σ{number}", positive=bool(probe.is_positive))
+    expr = expr.xreplace(positives)
+    for indexed in expr.atoms(sp.Indexed):
+        name = f"{indexed.base.label}_{'_'.join(map(str, indexed.indices))}"
+        if indexed.base == variable:
+            reals[indexed] = sp.log(sp.Symbol(f"E_{name}", positive=True))
+        else:
+            reals[indexed] = sp.Symbol(name, real=True)
+    expr = sp.expand(expr.xreplace(reals), mul=False, multinomial=False, power_exp=True)
+    if expr.has(sp.log):
+        expr = sp.expand_log(expr, force=True)
+    try:
+        if sp.cancel(sp.together(expr)) == 0:
+            return True
+    except (sp.PolynomialError, TypeError, ValueError):
+        pass
+    if sp.count_ops(expr) < 80:
+        return bool(sp.simplify(expr) == 0)
+    return False
+
+
+# ---------------------------------------------------------------------------------------
+# concrete instances and numbers
+# ---------------------------------------------------------------------------------------
+
+
+def _do_sums(expr: Any) -> Any:
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Sum):
+        return expr
+    if isinstance(expr, sp.Sum):
+        body = _do_sums(expr.function)
+        for variable, low, high in reversed(expr.limits):
+            if not (isinstance(low, sp.Integer) and isinstance(high, sp.Integer)):
+                raise _Unsupported("a sum whose bounds are not numbers after instantiation")
+            if high - low > 200:
+                raise _Unsupported("a sum of more than 200 terms")
+            body = sp.Add(*[body.xreplace({variable: v}) for v in range(low, high + 1)])
+        return body
+    return expr.func(*[_do_sums(arg) for arg in expr.args])
+
+
+def _random_function(rng: random.Random) -> sp.Lambda:
+    x = sp.Dummy("x")
+    coefficients = [sp.Rational(rng.randint(-9, 9), rng.randint(1, 5)) for _ in range(3)]
+    return sp.Lambda(
+        x, coefficients[0] + coefficients[1] * x + coefficients[2] * x**2 + sp.exp(x / 2)
+    )
+
+
+def _instantiate(
+    expr: Any,
+    n_value: int | None,
+    values: dict[Any, Any],
+    defs: Definitions,
+    functions: dict[Any, Any],
+) -> Any:
+    substitution = dict(values)
+    if n_value is not None:
+        substitution[defs.dimension] = sp.Integer(n_value)
+    expr = defs.expand(expr.xreplace(substitution)).xreplace(substitution)
+    expr = _do_sums(expr)
+    for function, replacement in functions.items():
+        expr = expr.replace(function, replacement)
+    return _do_sums(_do_derivatives(expr))
+
+
+def _evaluate(expr: Any, point: dict[Any, Any]) -> Any:
+    value = expr.xreplace(point).evalf(_DIGITS)
+    return value
+
+
+def _point(exprs: Iterable[Any], rng: random.Random) -> dict[Any, Any]:
+    """Random values in [-2, 2] for every logit and free real symbol of ``exprs``."""
+    point: dict[Any, Any] = {}
+    for expr in exprs:
+        for atom in expr.atoms(sp.Indexed, sp.Symbol):
+            if atom in point or isinstance(atom, (sp.Dummy, sp.IndexedBase)):
+                continue
+            if isinstance(atom, sp.Symbol) and atom.is_integer:
+                continue
+            point[atom] = sp.Float(repr(round(rng.uniform(-2, 2), 4)), _DIGITS)
+    return point
+
+
+def _differ(left: Any, right: Any) -> bool | None:
+    """True if two numbers differ, False if equal, None if either is not a finite number."""
+    try:
+        a, b = complex(left), complex(right)
+    except TypeError:
+        return None
+    if any(map(lambda v: v != v or abs(v) == float("inf"), (a, b))):
+        return None
+    scale = max(1.0, abs(a), abs(b))
+    gap = abs(sp.N(left - right, _DIGITS)) if isinstance(left, sp.Basic) else abs(a - b)
+    return bool(gap > _TOLERANCE * scale)
+
+
+def _show_value(value: Any) -> Any:
+    try:
+        number = complex(value)
+    except TypeError:
+        return str(value)
+    return round(number.real, 12) if abs(number.imag) < 1e-20 else str(number)
+
+
+# ---------------------------------------------------------------------------------------
+# time budget
+# ---------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _budget(seconds: float) -> Iterator[None]:
+    """Raise :class:`_Timeout` after ``seconds`` (signal-based in the main thread only)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or seconds <= 0:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# ---------------------------------------------------------------------------------------
+# the decision
+# ---------------------------------------------------------------------------------------
+
+_VECTOR_FUNCTIONS = frozenset({"diag", "transpose", "hadamard", "inner"})
+_DOTS_NAME = "…"
+
+
+def decide(
+    lhs: Any,
+    rhs: Any,
+    defs: Definitions,
+    *,
+    conditions: Iterable[Any] = (),
+    timeout: float = 5.0,
+    seed: int = 0,
+    concrete_n: int = 0,
+) -> Decision:
+    """Decide ``lhs = rhs`` under the index ``conditions`` stated in scope.
+
+    ``concrete_n`` is the document's own dimension when it only ever writes concrete indices
+    (``x_1 … x_4``); a symbolic dimension is instantiated with :data:`TRIAL_DIMENSIONS`.
+    """
+    defs.used, defs.extended = set(), set()
+    conditions = tuple(conditions)
+    try:
+        if _is_matrix(lhs) or _is_matrix(rhs):
+            decision = _decide_matrix(lhs, rhs, defs, conditions, timeout, seed, concrete_n)
+        else:
+            decision = _decide_scalar(lhs, rhs, defs, conditions, timeout, seed, concrete_n)
+    except _Unsupported as error:
+        decision = Decision(Verdict.NOT_UNDERSTOOD, "none", str(error))
+    except (RecursionError, MemoryError):
+        decision = Decision(Verdict.NOT_UNDERSTOOD, "none", "expression too large to decide")
+    return Decision(
+        decision.verdict,
+        decision.method,
+        decision.detail,
+        decision.counterexample,
+        decision.condition,
+        tuple(sorted(defs.used)),
+        tuple(sorted(defs.extended)),
+    )
+
+
+def _is_matrix(expr: Any) -> bool:
+    return isinstance(expr, sp.MatrixBase)
+
+
+def _check_notation(expr: Any, defs: Definitions) -> None:
+    for applied in expr.atoms(AppliedUndef):
+        if applied.func.__name__ in _VECTOR_FUNCTIONS:
+            raise _Unsupported(
+                f"vector notation ({applied.func.__name__}) is not checked entry-wise yet"
+            )
+    names = {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+    if _DOTS_NAME in names:
+        raise _Unsupported("dots outside a matrix or a written-out sum")
+    if "ones" in names:
+        raise _Unsupported("the all-ones vector is not checked entry-wise yet")
+    for derivative in expr.atoms(sp.Derivative):
+        for variable, _ in derivative.variable_count:
+            if isinstance(variable, sp.Symbol) and variable.name == str(defs.variable.label):
+                raise _Unsupported(
+                    f"a derivative by the whole vector {variable.name} outside a written-out matrix"
+                )
+    if expr.has(sp.Integral, sp.Limit):
+        raise _Unsupported("integrals and limits are not checked")
+
+
+def _leaked_index(lhs: Any, rhs: Any, conditions: tuple[Any, ...], n: Any) -> str | None:
+    """A summation index used outside its sum: bound on one side, free on the other only."""
+    bound = set()
+    for side in (lhs, rhs):
+        for sum_ in side.atoms(sp.Sum):
+            bound.update(str(limit[0]) for limit in sum_.limits)
+    mentioned = {str(s) for condition in conditions for s in condition.free_symbols}
+    left = {str(s) for s in _free_indices(lhs, n)}
+    right = {str(s) for s in _free_indices(rhs, n)}
+    for name in sorted(left ^ right):
+        if name in bound and name not in mentioned:
+            return name
+    return None
+
+
+def _assign(pattern: _Pattern, n_value: int) -> dict[Any, Any] | None:
+    taken = {int(x) for x in pattern.mapping.values() if isinstance(x, sp.Integer)}
+    if any(t > n_value for t in taken):
+        return None
+    free = iter(v for v in range(1, n_value + 1) if v not in taken)
+    chosen: dict[Any, Any] = {}
+    for block in pattern.blocks:
+        if isinstance(block[0], sp.Integer):
+            value = block[0]
+        else:
+            try:
+                value = sp.Integer(next(free))
+            except StopIteration:
+                return None
+        for member in block:
+            if not isinstance(member, sp.Integer):
+                chosen[member] = value
+    return chosen
+
+
+def _has_unexpanded(expr: Any, defs: Definitions) -> bool:
+    keys = {name for kind, name in defs.table if kind == "indexed"}
+    return any(str(x.base.label) in keys for x in expr.atoms(sp.Indexed))
+
+
+def _decide_scalar(
+    lhs: Any,
+    rhs: Any,
+    defs: Definitions,
+    conditions: tuple[Any, ...],
+    timeout: float,
+    seed: int,
+    concrete_n: int,
+) -> Decision:
+    started = time.monotonic()
+    n = defs.dimension
+    expanded = [defs.expand(lhs), defs.expand(rhs)]
+    for side in expanded:
+        _check_notation(side, defs)
+    symbolic_n = any(n in side.free_symbols for side in expanded)
+    free = _free_indices(lhs, n) | _free_indices(rhs, n)
+    for side in expanded:
+        free |= _free_indices(side, n)
+    integers = _integer_indices(expanded[0]) | _integer_indices(expanded[1])
+    patterns = _patterns(free, integers, conditions)
+    if not patterns:
+        return Decision(
+            Verdict.NOT_DECIDED, "none", "the conditions in scope contradict each other"
+        )
+    leak = _leaked_index(lhs, rhs, conditions, n)
+
+    proven: dict[int, bool] = {}
+    notes: list[str] = []
+    if symbolic_n:
+        try:
+            with _budget(timeout):
+                for number, pattern in enumerate(patterns):
+                    sides = [defs.expand(_apply_pattern(side, pattern)) for side in (lhs, rhs)]
+                    if any(_has_unexpanded(side, defs) for side in sides):
+                        notes.append("a definition written for a concrete index needs values")
+                        break
+                    difference = _do_derivatives(sides[0]) - _do_derivatives(sides[1])
+                    difference = _apply_pattern(difference, pattern)
+                    difference = _canonical_sums(_linear_sums(difference, n))
+                    proven[number] = _is_zero(difference, defs.variable)
+        except _Timeout:
+            notes.append(
+                f"symbolic proof stopped at the {timeout:g} s time budget; fell back to instances"
+            )
+        except (sp.PolynomialError, TypeError, ValueError, NotImplementedError) as error:
+            notes.append(f"symbolic proof failed ({type(error).__name__})")
+    dimensions = TRIAL_DIMENSIONS if symbolic_n else (concrete_n or max([3, *map(int, integers)]),)
+
+    rng = random.Random(seed)
+    good: dict[int, list[int]] = {}
+    bad: dict[int, dict[str, Any]] = {}
+    exact: dict[tuple[int, int], bool] = {}
+    checked = 0
+    try:
+        with _budget(max(timeout, 1.0)):
+            for n_value in dimensions:
+                for number, pattern in enumerate(patterns):
+                    values = _assign(pattern, n_value)
+                    if values is None:
+                        continue
+                    plain = [_instantiate(s, n_value, values, defs, {}) for s in (lhs, rhs)]
+                    if any(
+                        side.has(sp.Derivative, sp.Sum) and not side.atoms(AppliedUndef)
+                        for side in plain
+                    ):
+                        raise _Unsupported("a derivative or sum that does not evaluate")
+                    if not symbolic_n:
+                        exact[(number, n_value)] = _is_zero(plain[0] - plain[1], defs.variable)
+                    functions = {
+                        f.func: _random_function(rng)
+                        for side in plain
+                        for f in side.atoms(AppliedUndef)
+                    }
+                    if functions:
+                        sides = [
+                            _instantiate(s, n_value, values, defs, functions) for s in (lhs, rhs)
+                        ]
+                    else:
+                        sides = plain
+                    found = _compare(sides, rng)
+                    checked += 1
+                    if isinstance(found, dict):
+                        if number not in bad:
+                            bad[number] = {
+                                "n": n_value if symbolic_n or concrete_n else None,
+                                "indices": {
+                                    str(k): int(v) for k, v in sorted(values.items(), key=str)
+                                },
+                                **found,
+                                **(
+                                    {
+                                        "functions": {
+                                            str(f): str(g.expr) for f, g in functions.items()
+                                        }
+                                    }
+                                    if functions
+                                    else {}
+                                ),
+                            }
+                    elif found:
+                        good.setdefault(number, []).append(n_value)
+    except _Timeout:
+        notes.append("numeric comparison stopped at the time budget")
+    elapsed = time.monotonic() - started
+    return _verdict(
+        patterns,
+        proven,
+        good,
+        bad,
+        exact,
+        leak,
+        symbolic_n,
+        dimensions,
+        checked,
+        notes,
+        conditions,
+        elapsed,
+    )
+
+
+def _compare(sides: list[Any], rng: random.Random) -> dict[str, Any] | bool:
+    """A counterexample dict, True if the sides agree at every point, False if undecidable."""
+    agreed = 0
+    for _ in range(POINTS * 3):
+        point = _point(sides, rng)
+        left, right = (_evaluate(side, point) for side in sides)
+        differs = _differ(left, right)
+        if differs is None:
+            continue
+        if differs:
+            logits = {_label(k): float(v) for k, v in sorted(point.items(), key=str)}
+            return {"logits": logits, "lhs": _show_value(left), "rhs": _show_value(right)}
+        agreed += 1
+        if agreed >= POINTS:
+            return True
+    return False
+
+
+def _label(atom: Any) -> str:
+    if isinstance(atom, sp.Indexed):
+        return f"{atom.base.label}_{','.join(str(i) for i in atom.indices)}"
+    return str(atom)
+
+
+def _show_condition(condition: Any) -> str:
+    if isinstance(condition, (sp.Eq, sp.Ne)):
+        a, b = condition.args
+        return f"{a} {'=' if isinstance(condition, sp.Eq) else '≠'} {b}"
+    return str(condition)
+
+
+def _describe(patterns: list[_Pattern], bad: dict[int, Any]) -> str | None:
+    """The simplest index condition that holds exactly on the patterns where the step holds."""
+    ok = {number for number in range(len(patterns)) if number not in bad}
+    elements = sorted({x for p in patterns for x in p.mapping}, key=str)
+    relations = []
+    for a, b in itertools.combinations(elements, 2):
+        if isinstance(a, sp.Integer) and isinstance(b, sp.Integer):
+            continue
+        relations.append((f"{a} = {b}", lambda p, a=a, b=b: p.equal(a, b)))
+        relations.append((f"{a} ≠ {b}", lambda p, a=a, b=b: not p.equal(a, b)))
+    for text, test in relations:
+        if {number for number, p in enumerate(patterns) if test(p)} == ok:
+            return text
+    common = [
+        (text, test) for text, test in relations if all(test(patterns[number]) for number in ok)
+    ]
+    if (
+        common
+        and {number for number, p in enumerate(patterns) if all(test(p) for _, test in common)}
+        == ok
+    ):
+        return ", ".join(text for text, _ in common)
+    return None
+
+
+def _verdict(
+    patterns: list[_Pattern],
+    proven: dict[int, bool],
+    good: dict[int, list[int]],
+    bad: dict[int, dict[str, Any]],
+    exact: dict[tuple[int, int], bool],
+    leak: str | None,
+    symbolic_n: bool,
+    dimensions: tuple[int, ...],
+    checked: int,
+    notes: list[str],
+    conditions: tuple[Any, ...],
+    elapsed: float,
+) -> Decision:
+    stated = ", ".join(_show_condition(c) for c in conditions)
+    under = f" under {stated} (stated in the document)" if stated else ""
+    sizes = ", ".join(map(str, dimensions))
+    note = ("; " + "; ".join(notes)) if notes else ""
+    if bad:
+        number = min(bad)
+        example = bad[number]
+        where = patterns[number].describe()
+        values = f"lhs = {example['lhs']}, rhs = {example['rhs']}"
+        if leak:
+            return Decision(
+                Verdict.REFUTED,
+                "counterexample",
+                f"summation index {leak} is used outside its sum; the sides differ when "
+                f"{where}: {values}",
+                example,
+            )
+        if len(bad) < len(patterns):
+            condition = _describe(patterns, bad)
+            if condition:
+                return Decision(
+                    Verdict.CONDITIONAL,
+                    "counterexample",
+                    f"holds when {condition}{under}, fails when {where}: {values}",
+                    example,
+                    condition,
+                )
+        return Decision(
+            Verdict.REFUTED,
+            "counterexample",
+            f"the sides differ{under} when {where}"
+            + (f" (n = {example['n']})" if example["n"] else "")
+            + f": {values}",
+            example,
+        )
+    if checked == 0:
+        return Decision(Verdict.NOT_DECIDED, "none", "no instance could be evaluated" + note)
+    patterns_text = f"{len(patterns)} index pattern{'s' if len(patterns) != 1 else ''}"
+    if symbolic_n and len(proven) == len(patterns) and all(proven.values()):
+        return Decision(
+            Verdict.VERIFIED,
+            "symbolic (general n)",
+            f"proven for symbolic n{under} over {patterns_text} (indexed sums, Kronecker deltas, "
+            f"1 <= indices <= n); cross-checked numerically at n = {sizes}",
+        )
+    if not symbolic_n and exact and all(exact.values()):
+        if any(p.mapping for p in patterns) or dimensions != (3,):
+            return Decision(
+                Verdict.VERIFIED,
+                f"exact (n = {sizes})",
+                f"exact rational identity for n = {sizes}{under} over {patterns_text}",
+            )
+        return Decision(
+            Verdict.VERIFIED,
+            "symbolic",
+            f"exact identity{under}"
+            + (" over undefined functions" if not patterns[0].mapping else ""),
+        )
+    return Decision(
+        Verdict.VERIFIED_NUMERICALLY,
+        "numeric (probabilistic)",
+        f"agrees at {POINTS} random points per case in {_DIGITS}-digit precision for n = {sizes}"
+        f"{under} over {patterns_text}; no symbolic proof{note}",
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# written-out matrices
+# ---------------------------------------------------------------------------------------
+
+
+def _is_dots(entry: Any) -> bool:
+    return isinstance(entry, sp.Symbol) and entry.name == _DOTS_NAME
+
+
+def _labels(entries: list[Any], n: Any) -> list[Any]:
+    """Index of each position of a row (or column) written with dots: 1, 2, …, n−1, n."""
+    dots = [p for p, e in enumerate(entries) if e is None or _is_dots(e)]
+    count = len(entries)
+    if not dots:
+        return [sp.Integer(p + 1) for p in range(count)]
+    first, last = min(dots), max(dots)
+    labels: list[Any] = []
+    for position in range(count):
+        if position in dots:
+            labels.append(None)
+        elif position < first:
+            labels.append(sp.Integer(position + 1))
+        elif position > last:
+            labels.append(n - (count - 1 - position))
+        else:
+            labels.append("middle")
+    return labels
+
+
+def _matrix_pairs(lhs: Any, rhs: Any, defs: Definitions) -> tuple[list[tuple[str, Any, Any]], int]:
+    if _is_matrix(lhs) and _is_matrix(rhs):
+        if lhs.shape != rhs.shape:
+            raise _Unsupported(f"matrices of shapes {lhs.shape} and {rhs.shape}")
+        pairs = []
+        for r in range(lhs.rows):
+            for c in range(lhs.cols):
+                a, b = lhs[r, c], rhs[r, c]
+                if _is_dots(a) and _is_dots(b):
+                    continue
+                if _is_dots(a) or _is_dots(b):
+                    raise _Unsupported(f"entry ({r + 1}, {c + 1}) is dots on one side only")
+                pairs.append((f"entry ({r + 1}, {c + 1})", a, b))
+        return pairs, 0
+    matrix, other, flipped = (lhs, rhs, False) if _is_matrix(lhs) else (rhs, lhs, True)
+    other = defs.expand(other)
+    if _is_matrix(other):
+        return _matrix_pairs(other, matrix, defs) if flipped else _matrix_pairs(matrix, other, defs)
+    if not (isinstance(other, sp.Derivative) and len(other.variable_count) == 1):
+        raise _Unsupported("a written-out matrix compared with something that is not a Jacobian")
+    function, (variable, count) = other.expr, other.variable_count[0]
+    if count != 1 or not isinstance(variable, sp.Symbol):
+        raise _Unsupported("a written-out matrix compared with a derivative not by a whole vector")
+    by = sp.IndexedBase(variable.name)
+    n = defs.dimension
+    explicit = not any(_is_dots(e) for e in matrix)
+    rows = [list(matrix.row(r)) for r in range(matrix.rows)]
+    row_dots = [None if all(_is_dots(e) for e in row) else 0 for row in rows]
+    row_labels = _labels(row_dots, n)
+    pairs = []
+    for r, row in enumerate(rows):
+        if row_labels[r] is None:
+            continue
+        column_labels = _labels(row, n)
+        for c, entry in enumerate(row):
+            if _is_dots(entry):
+                continue
+            row_label, column_label = row_labels[r], column_labels[c]
+            if "middle" in (row_label, column_label):
+                raise _Unsupported("a matrix entry between dots (its index is not written)")
+            if isinstance(function, sp.Symbol) and matrix.rows > 1:
+                target = sp.IndexedBase(function.name)[row_label]
+            elif matrix.rows == 1 or matrix.cols == 1:
+                target = function
+                if matrix.cols == 1:
+                    column_label = row_label
+            else:
+                raise _Unsupported("a matrix of derivatives of a scalar")
+            pairs.append(
+                (
+                    f"entry ({r + 1}, {c + 1})",
+                    sp.Derivative(target, by[column_label]),
+                    entry,
+                )
+            )
+    if flipped:
+        pairs = [(where, b, a) for where, a, b in pairs]
+    return pairs, (max(matrix.shape) if explicit and matrix.rows == matrix.cols else 0)
+
+
+def _decide_matrix(
+    lhs: Any,
+    rhs: Any,
+    defs: Definitions,
+    conditions: tuple[Any, ...],
+    timeout: float,
+    seed: int,
+    concrete_n: int,
+) -> Decision:
+    pairs, size = _matrix_pairs(lhs, rhs, defs)
+    if not pairs:
+        raise _Unsupported("a matrix with no written entries")
+    if len(pairs) > 64:
+        raise _Unsupported(f"a matrix with {len(pairs)} entries (at most 64 are checked)")
+    deadline = time.monotonic() + timeout
+    results = []
+    for where, a, b in pairs:
+        remaining = max(0.2, deadline - time.monotonic())
+        results.append(
+            (where, _decide_scalar(a, b, defs, conditions, remaining, seed, size or concrete_n))
+        )
+    for verdict in (
+        Verdict.REFUTED,
+        Verdict.CONDITIONAL,
+        Verdict.NOT_UNDERSTOOD,
+        Verdict.NOT_DECIDED,
+    ):
+        for where, decision in results:
+            if decision.verdict is verdict:
+                return Decision(
+                    verdict,
+                    decision.method,
+                    f"{where}: {decision.detail}",
+                    decision.counterexample,
+                    decision.condition,
+                )
+    numeric = [where for where, d in results if d.verdict is Verdict.VERIFIED_NUMERICALLY]
+    methods = sorted({d.method for _, d in results})
+    detail = f"all {len(results)} written entries checked ({', '.join(methods)})"
+    if numeric:
+        return Decision(
+            Verdict.VERIFIED_NUMERICALLY,
+            "numeric (probabilistic)",
+            detail + f"; no symbolic proof for {', '.join(numeric)}",
+        )
+    return Decision(Verdict.VERIFIED, methods[0] if len(methods) == 1 else "symbolic", detail)

@@ -1,0 +1,461 @@
+"""Reading a derivation document: where its mathematics is, on which line, under which conditions.
+
+A document is Markdown (also the markdown cells of a Jupyter notebook) or LaTeX. This module
+finds the math in it (``$$…$$``, ``\\[…\\]``, ``\\(…\\)``, inline ``$…$`` holding a relation,
+and the display environments), splits aligned blocks into lines at ``\\\\`` and drops the
+alignment ``&``, and reads the prose between blocks for index conditions such as "if i = j".
+It never interprets the mathematics itself: that is :mod:`symsoft.latex`'s job.
+
+Examples
+--------
+>>> doc = read_text("Let\\n$$S_i = \\\\frac{e^{z_i}}{\\\\sum_k e^{z_k}}$$\\nFor $i \\\\neq j$:\\n"
+...                 "\\\\begin{align} a &= b \\\\\\\\ &= c \\\\end{align}\\n", kind="markdown")
+>>> [(piece.line, piece.text) for piece in doc.pieces]
+[(2, 'S_i = \\\\frac{e^{z_i}}{\\\\sum_k e^{z_k}}'), (4, 'a = b'), (4, '= c')]
+>>> doc.pieces[1].conditions
+(('i', '!=', 'j'),)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+
+from symsoft.errors import DocumentError
+
+__all__ = ["MAX_BYTES", "MAX_PIECES", "Document", "MathPiece", "read_document", "read_text"]
+
+#: Larger inputs are refused at once: no real derivation is this long, and a hostile one
+#: (a 200,000-term sum) must fail fast rather than reach the parser.
+MAX_BYTES = 1_000_000
+#: More math lines than this is not a derivation a person wrote; refuse rather than run for hours.
+MAX_PIECES = 2_000
+
+#: Display environments whose body is mathematics; the starred forms are added below.
+MATH_ENVIRONMENTS = (
+    "equation",
+    "align",
+    "alignat",
+    "gather",
+    "multline",
+    "flalign",
+    "eqnarray",
+    "displaymath",
+    "math",
+    "split",
+    "aligned",
+    "gathered",
+)
+#: Environments inside math that use ``&`` and ``\\`` for their own cells, kept whole.
+_CELL_ENVIRONMENTS = re.compile(
+    r"\\(begin|end)\{(cases|dcases|rcases|matrix|pmatrix|bmatrix|Bmatrix|vmatrix|Vmatrix|"
+    r"smallmatrix|array|subarray)\*?\}"
+)
+_LINE_ENVIRONMENTS = re.compile(
+    r"\\(?:begin|end)\{(?:aligned|alignedat|gathered|split|multlined)\*?\}(?:\[[a-z]\])?"
+    r"(?:\{\d+\})?"
+)
+_ENV_NAMES = "|".join(MATH_ENVIRONMENTS)
+_ENV_BEGIN = re.compile(r"\\begin\{(" + _ENV_NAMES + r")(\*?)\}(\{\d+\})?")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s|\\(?:sub)*section\*?\{|\\paragraph\{", re.M)
+
+#: ``i = j``, ``i \neq j``, ``i ≠ j`` and the words people use for them.
+_INDEX = r"([a-zA-Z](?:_?\d)?|[a-zA-Z]')"
+_REL = (
+    r"(==|=|\\neq|\\ne\b|≠|!=|\\not=|\\not\s*=|is\s+not\s+equal\s+to|is\s+equal\s+to|"
+    r"equals|does\s+not\s+equal|differs\s+from)"
+)
+_CONDITION = re.compile(r"(?<![\w\\])" + _INDEX + r"\s*" + _REL + r"\s*" + _INDEX + r"(?![\w(])")
+_CONDITION_CUE = re.compile(
+    r"\b(if|iff|for|when|whenever|where|case|cases|assume|assuming|suppose|given|with|"
+    r"diagonal|otherwise)\b",
+    re.I,
+)
+#: Prose that closes the scope of earlier conditions ("putting both cases together").
+_SCOPE_END = re.compile(
+    r"\b(combin\w*|together|in\s+general|both\s+cases|summar\w*|overall|all\s+cases|"
+    r"compact\w*|regardless|general\s+case|in\s+either\s+case|unif\w*)\b",
+    re.I,
+)
+_PURE_INDEX_RELATION = re.compile(
+    r"^\s*" + _INDEX + r"\s*" + _REL + r"\s*" + _INDEX + r"\s*[,.;:]?\s*$"
+)
+_RELATION_MARK = re.compile(
+    r"=|\\neq|\\ne\b|\\leq?\b|\\geq?\b|\\approx|\\implies|\\Rightarrow|\\to\b|\\propto"
+)
+
+Condition = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class MathPiece:
+    """One line of mathematics: its text, where it starts, and the conditions in scope there."""
+
+    text: str
+    #: 1-based line of the document where this piece starts
+    line: int
+    #: counts math blocks; pieces of one block share it
+    block: int
+    inline: bool
+    #: prose conditions in scope, as ``(index, "=" or "!=", index)``
+    conditions: tuple[Condition, ...] = ()
+    #: offsets in ``text`` where a new source line begins, to place a step's right-hand side
+    breaks: tuple[int, ...] = ()
+
+    def line_at(self, offset: int) -> int:
+        """The document line of ``text[offset]``."""
+        return self.line + bisect_right(self.breaks, offset)
+
+
+@dataclass(frozen=True)
+class Document:
+    """The math of one document in reading order."""
+
+    path: str
+    kind: str
+    pieces: tuple[MathPiece, ...]
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a ``.md``, ``.markdown``, ``.tex``, ``.ipynb`` file (or ``-`` for stdin).
+
+    Raises :class:`~symsoft.errors.DocumentError` for a missing, binary, non-UTF-8 or
+    oversized file.
+
+    Examples
+    --------
+    >>> read_document("no/such/file.md")
+    Traceback (most recent call last):
+    ...
+    symsoft.errors.DocumentError: no/such/file.md: no such file
+    """
+    name = str(path)
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        return read_text(_decode(data, "<stdin>"), kind="auto", path="<stdin>")
+    file = Path(name)
+    if not file.is_file():
+        raise DocumentError(name, "no such file" if not file.exists() else "not a regular file")
+    if file.stat().st_size > MAX_BYTES:
+        raise DocumentError(name, f"larger than {MAX_BYTES:,} bytes; refusing to read it")
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise DocumentError(name, f"cannot be read ({error.strerror})") from None
+    text = _decode(data, name)
+    suffix = file.suffix.lower()
+    if suffix == ".ipynb":
+        return read_text(_notebook_markdown(text, name), kind="markdown", path=name)
+    kind = {".tex": "latex", ".ltx": "latex", ".md": "markdown", ".markdown": "markdown"}
+    return read_text(text, kind=kind.get(suffix, "auto"), path=name)
+
+
+def read_text(text: str, *, kind: str = "auto", path: str = "<string>") -> Document:
+    """Find the math of ``text``; ``kind`` is ``"markdown"``, ``"latex"`` or ``"auto"``.
+
+    Examples
+    --------
+    >>> [p.text for p in read_text(r"\\[ y_1 = x \\] and $5 or $6 and $a = b^2$.").pieces]
+    ['y_1 = x', 'a = b^2']
+    """
+    if kind not in ("auto", "markdown", "latex"):
+        raise DocumentError(
+            path, f"unknown document kind {kind!r} (expected auto, markdown, latex)"
+        )
+    if len(text) > MAX_BYTES:
+        raise DocumentError(path, f"larger than {MAX_BYTES:,} characters; refusing to read it")
+    if "\x00" in text:
+        raise DocumentError(path, "looks binary (contains NUL bytes)")
+    if kind == "auto":
+        kind = "latex" if re.search(r"\\documentclass|\\begin\{document\}", text) else "markdown"
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blanked = _blank_code(text) if kind == "markdown" else _blank_comments(text)
+    pieces = _scan(text, blanked, kind, path)
+    return Document(path=path, kind=kind, pieces=pieces)
+
+
+def _decode(data: bytes, name: str) -> str:
+    if len(data) > MAX_BYTES:
+        raise DocumentError(name, f"larger than {MAX_BYTES:,} bytes; refusing to read it")
+    if b"\x00" in data:
+        raise DocumentError(name, "looks binary (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DocumentError(name, f"not UTF-8 text (bad byte at offset {error.start})") from None
+
+
+def _notebook_markdown(text: str, name: str) -> str:
+    try:
+        notebook = json.loads(text)
+        cells = notebook["cells"]
+        sources = [
+            "".join(cell["source"]) if isinstance(cell["source"], list) else str(cell["source"])
+            for cell in cells
+            if cell.get("cell_type") == "markdown"
+        ]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise DocumentError(name, "not a Jupyter notebook (bad JSON or no cells)") from None
+    # Cells are joined with a blank line; line numbers count lines of the joined markdown.
+    return "\n\n".join(sources)
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return re.sub(r"[^\n]", " ", text[start:end])
+
+
+def _blank_code(text: str) -> str:
+    """Hide Markdown code (fences and backtick spans) while keeping every offset."""
+
+    def fence(match: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    text = re.sub(r"(?ms)^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[ \t]*$|\Z)", fence, text)
+    return re.sub(r"(`+)(?!`).+?(?<!`)\1(?!`)", fence, text)
+
+
+def _blank_comments(text: str) -> str:
+    text = re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group(0)), text)
+    return re.sub(
+        r"(?s)\\begin\{(verbatim|lstlisting|minted|comment)\}.*?\\end\{\1\}",
+        lambda m: re.sub(r"[^\n]", " ", m.group(0)),
+        text,
+    )
+
+
+_OPENERS = re.compile(r"\\\$|\$\$|\$|\\\[|\\\(|\\begin\{")
+
+
+def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...]:
+    newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def line_of(offset: int) -> int:
+        return bisect_right(newlines, offset - 1) + 1
+
+    found: list[tuple[int, int, int, bool]] = []  # (start, body start, body end, inline)
+    prose_math: dict[int, str] = {}  # inline math kept as prose, by offset
+    position = 0
+    while True:
+        match = _OPENERS.search(blanked, position)
+        if match is None:
+            break
+        token, start = match.group(0), match.start()
+        position = match.end()
+        if token == "\\$":
+            continue
+        if token == "$$":
+            end = blanked.find("$$", position)
+            if end < 0:
+                break
+            found.append((start, position, end, False))
+            position = end + 2
+        elif token == "$":
+            end = _inline_end(blanked, position)
+            if end is None:
+                continue
+            body = text[position:end]
+            if _RELATION_MARK.search(body) and not _PURE_INDEX_RELATION.match(body):
+                found.append((start, position, end, True))
+            else:
+                prose_math[start] = body
+            position = end + 1
+        elif token in ("\\[", "\\("):
+            closer = "\\]" if token == "\\[" else "\\)"
+            end = blanked.find(closer, position)
+            if end < 0:
+                break
+            body = text[position:end]
+            inline = token == "\\("
+            if inline and not (
+                _RELATION_MARK.search(body) and not _PURE_INDEX_RELATION.match(body)
+            ):
+                prose_math[start] = body
+            else:
+                found.append((start, position, end, inline))
+            position = end + 2
+        else:
+            env = _ENV_BEGIN.match(blanked, start)
+            if env is None:
+                continue
+            name = env.group(1) + env.group(2)
+            closer = "\\end{" + name + "}"
+            end = blanked.find(closer, env.end())
+            if end < 0:
+                break
+            found.append((start, env.end(), end, False))
+            position = end + len(closer)
+
+    pieces: list[MathPiece] = []
+    scope: tuple[Condition, ...] = ()
+    previous_end = 0
+    for block, (start, body_start, body_end, inline) in enumerate(found):
+        prose = _prose(text, previous_end, start, prose_math)
+        if _HEADING.search(prose) or _SCOPE_END.search(prose):
+            scope = ()
+        stated = _conditions(prose)
+        if stated:
+            scope = stated
+        after = _prose(
+            text, body_end, found[block + 1][0] if block + 1 < len(found) else len(text), prose_math
+        )
+        trailing = _trailing_conditions(after)
+        body = text[body_start:body_end]
+        for offset, line_text in _split_lines(body):
+            cleaned, breaks = _clean(line_text)
+            if not cleaned:
+                continue
+            pieces.append(
+                MathPiece(
+                    text=cleaned,
+                    line=line_of(body_start + offset + _leading_space(line_text)),
+                    block=block,
+                    inline=inline,
+                    conditions=scope + trailing,
+                    breaks=breaks,
+                )
+            )
+            if len(pieces) > MAX_PIECES:
+                raise DocumentError(path, f"more than {MAX_PIECES:,} lines of mathematics")
+        previous_end = body_end
+    return tuple(pieces)
+
+
+def _inline_end(text: str, start: int) -> int | None:
+    """Closing ``$`` of an inline formula, with Pandoc's rules (no ``$5 and $6`` matches)."""
+    if start >= len(text) or text[start].isspace():
+        return None
+    index = start
+    while True:
+        index = text.find("$", index)
+        if index < 0:
+            return None
+        paragraph = text[start:index]
+        if "\n\n" in paragraph or re.search(r"\n\s*\n", paragraph):
+            return None
+        if text[index - 1] == "\\":
+            index += 1
+            continue
+        # The first unescaped ``$`` must close the formula, else there is none.
+        if text[index - 1].isspace() or (index + 1 < len(text) and text[index + 1].isdigit()):
+            return None
+        return index
+
+
+def _prose(text: str, start: int, end: int, prose_math: dict[int, str]) -> str:
+    parts = []
+    segment = text[start:end]
+    for offset, body in prose_math.items():
+        if start <= offset < end:
+            parts.append(body)
+    return segment + " " + " ".join(parts) if parts else segment
+
+
+def _normalise_relation(op: str) -> str:
+    op = re.sub(r"\s+", " ", op.strip().lower())
+    return "=" if op in ("=", "==", "is equal to", "equals") else "!="
+
+
+def _conditions(prose: str) -> tuple[Condition, ...]:
+    """Index conditions stated in prose: a cue word followed closely by ``a = b`` / ``a ≠ b``."""
+    result: list[Condition] = []
+    for match in _CONDITION.finditer(prose):
+        window = prose[max(0, match.start() - 60) : match.start()]
+        if not _CONDITION_CUE.search(window):
+            continue
+        a, op, b = match.group(1), _normalise_relation(match.group(2)), match.group(3)
+        if a == b:
+            continue
+        condition = (a, op, b)
+        # A later statement about the same pair replaces an earlier one ("if i = j ... if i ≠ j").
+        result = [c for c in result if {c[0], c[2]} != {a, b}]
+        result.append(condition)
+    return tuple(result)
+
+
+def _trailing_conditions(prose: str) -> tuple[Condition, ...]:
+    """Conditions stated right after a formula ("…$$ for $i \\neq j$.")."""
+    head = prose.lstrip(" \t.,;:")
+    if "\n\n" in head[:80] or not re.match(r"(?i)(if|for|when|whenever|where)\b", head):
+        return ()
+    return _conditions(head[:80].split("\n\n")[0])
+
+
+def _split_lines(body: str) -> list[tuple[int, str]]:
+    """Split at top-level ``\\\\`` (not inside cases/matrices/braces); keep offsets."""
+    lines: list[tuple[int, str]] = []
+    depth = 0
+    env_depth = 0
+    start = 0
+    index = 0
+    length = len(body)
+    while index < length:
+        char = body[index]
+        if char == "\\":
+            env = _CELL_ENVIRONMENTS.match(body, index)
+            if env:
+                env_depth += 1 if env.group(1) == "begin" else -1
+                index = env.end()
+                continue
+            if body.startswith("\\\\", index) and depth == 0 and env_depth <= 0:
+                lines.append((start, body[start:index]))
+                index += 2
+                # kramdown doubles every backslash: ``\\\\`` is one line break
+                while body.startswith("\\\\", index):
+                    index += 2
+                start = index
+                continue
+            index += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(0, depth - 1)
+        index += 1
+    lines.append((start, body[start:]))
+    return lines
+
+
+def _leading_space(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _clean(line: str) -> tuple[str, tuple[int, ...]]:
+    """Drop line environments, alignment ``&`` and labels; return text and line-break offsets."""
+    text = _LINE_ENVIRONMENTS.sub(" ", line)
+    text = re.sub(r"\\(label|tag\*?)\{[^{}]*\}|\\(nonumber|notag)\b", " ", text)
+    text = text.replace("\\_", "_")
+    text = re.sub(r"[ \t]+", " ", _drop_alignment(text))
+    text = re.sub(r" ?\n ?", "\n", text)
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    breaks = tuple(m.start() - lead for m in re.finditer("\n", text) if lead <= m.start())
+    breaks = tuple(b for b in breaks if 0 <= b < len(stripped))
+    return stripped, breaks
+
+
+def _drop_alignment(text: str) -> str:
+    """Remove alignment ``&`` outside cases/matrices so ``&=``, ``=&`` and ``&=&`` read as ``=``."""
+    out = []
+    env_depth = 0
+    index = 0
+    while index < len(text):
+        if text[index] == "\\":
+            env = _CELL_ENVIRONMENTS.match(text, index)
+            if env:
+                env_depth += 1 if env.group(1) == "begin" else -1
+                out.append(env.group(0))
+                index = env.end()
+                continue
+            out.append(text[index : index + 2])
+            index += 2
+            continue
+        if text[index] == "&" and env_depth <= 0:
+            out.append(" ")
+        else:
+            out.append(text[index])
+        index += 1
+    return "".join(out)

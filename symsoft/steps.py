@@ -1,0 +1,399 @@
+"""Turning the relations of a document into steps, definitions and conditions.
+
+A step is two consecutive expressions joined by ``=`` in a chain ``A = B = C``; a line that
+starts with ``=``, ``\\implies``, ``\\Rightarrow``, ``\\to`` … continues the previous chain. An
+equation whose left side is a bare name (``S_i``, ``y_1``, ``\\sigma(\\mathbf z)_q``,
+``softmax(z_i)``, ``f(x)``, ``\\Sigma``) that is not defined yet *defines* it instead of being
+checked. Conditions come from the prose (``if i = j``), from the line (``\\quad i \\neq j``) and
+stay with the rest of the chain.
+
+Examples
+--------
+>>> import sympy as sp
+>>> from symsoft.latex.context import Relation
+>>> i, j = sp.symbols("i j", integer=True)
+>>> S, z = sp.IndexedBase("S"), sp.IndexedBase("z")
+>>> rels = {"S_i = e^{z_i}": Relation((S[i], sp.exp(z[i])), ("=",), text="S_i = e^{z_i}"),
+...         "= x": Relation((sp.Symbol("x"),), (), leading="=", text="= x")}
+>>> from symsoft.document import read_text
+>>> plan = build_plan(read_text("$$S_i = e^{z_i}$$ $$= x$$"), parse=lambda t, c: rels[t])
+>>> [d.name for d in plan.definitions], [(s.lhs, s.rhs) for s in plan.steps]
+(['S_i'], [(exp(z[i]), x)])
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+from symsoft.document import Document, MathPiece
+from symsoft.errors import LatexParseError
+
+__all__ = ["Definition", "Plan", "Step", "Unread", "build_plan", "guess_context", "name_of"]
+
+#: Relation operators that make a checkable step.
+_EQUALITY = {"=", "equiv"}
+_CONTINUATION = {"=", "equiv", "implies", "def"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """``lhs = rhs`` to be decided, with the conditions in scope."""
+
+    line: int
+    lhs: Any
+    rhs: Any
+    lhs_text: str
+    rhs_text: str
+    conditions: tuple[Any, ...] = ()
+    #: index of the definitions (in :attr:`Plan.definitions`) visible to this step
+    visible: int = 0
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A piece of math that holds an equality but could not be read."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Definition:
+    """An equation that introduces a name for later steps."""
+
+    name: str
+    key: tuple[str, str]
+    line: int
+    lhs: Any
+    rhs: Any
+    text: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything :mod:`symsoft.decide` needs from a document, in reading order."""
+
+    items: tuple[Step | Unread, ...]
+    definitions: tuple[Definition, ...]
+    context: Any = None
+    #: largest concrete index written anywhere (``x_4`` gives 4); 0 if none
+    concrete_dimension: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(item for item in self.items if isinstance(item, Step))
+
+
+Parser = Callable[[str, Any], Any]
+
+
+def _default_parser() -> Parser:
+    from symsoft.latex import parse_relation
+
+    return parse_relation
+
+
+def guess_context(document: Document) -> Any:
+    """The :class:`~symsoft.latex.ParseContext` a document implies (variable, dimension, primes)."""
+    from symsoft.latex.context import DEFAULT_FUNCTIONS, ParseContext
+
+    text = "\n".join(piece.text for piece in document.pieces)
+    variables = Counter(
+        re.findall(
+            r"\\partial\s*(?:\\(?:mathbf|boldsymbol|vec|bm)\s*)?\{?\s*([A-Za-z])\s*\}?\s*_", text
+        )
+    )
+    variable = variables.most_common(1)[0][0] if variables else "z"
+    bounds = Counter(
+        re.findall(r"\\sum\s*_\{?\s*[a-z]\s*=\s*1\s*\}?\s*\^\s*\{?\s*([A-Za-z])\b", text)
+        + re.findall(r"\\sum\s*\^\s*\{?\s*([A-Za-z])\s*\}?\s*_", text)
+    )
+    dimension = bounds.most_common(1)[0][0] if bounds else "n"
+    functions = set(DEFAULT_FUNCTIONS)
+    for name in re.findall(
+        r"(?<![\\A-Za-z_^])([A-Za-z])\s*\(\s*(?:\\mathbf\s*\{?|\\boldsymbol\s*\{?)?[a-z]_", text
+    ):
+        functions.add(name)
+    for name in re.findall(r"\\(?:operatorname|mathrm|text)\{([A-Za-z]+)\}\s*\(", text):
+        functions.add(name)
+    prime: str | None = None
+    targets = Counter(re.findall(r"\\partial\s*([A-Za-z]_\{?[A-Za-z0-9]\}?)", text))
+    if targets:
+        prime = targets.most_common(1)[0][0]
+    elif re.search(r"[fgh]\s*\(\s*x\s*\)", text):
+        prime = "x"
+    return ParseContext(
+        variable=variable, dimension=dimension, prime_variable=prime, functions=frozenset(functions)
+    )
+
+
+def name_of(expr: Any) -> tuple[str, str] | None:
+    """The name an expression introduces if it stands alone on a left side, else ``None``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> name_of(sp.IndexedBase("y")[1]), name_of(sp.Function("f")(sp.Symbol("x")))
+    (('indexed', 'y'), ('function', 'f'))
+    >>> name_of(sp.Symbol("x") + 1) is None
+    True
+    """
+    if isinstance(expr, sp.Indexed) and all(
+        isinstance(index, (sp.Symbol, sp.Integer)) for index in expr.indices
+    ):
+        return ("indexed", str(expr.base.label))
+    if isinstance(expr, sp.core.function.AppliedUndef) and all(
+        isinstance(arg, (sp.Symbol, sp.Indexed)) for arg in expr.args
+    ):
+        return ("function", expr.func.__name__)
+    if isinstance(expr, sp.Symbol) and not expr.is_integer and expr.name not in ("…",):
+        return ("symbol", expr.name)
+    return None
+
+
+def _mentions(expr: Any, key: tuple[str, str]) -> bool:
+    kind, name = key
+    if kind == "indexed":
+        return any(str(base.label) == name for base in expr.atoms(sp.IndexedBase))
+    if kind == "function":
+        return any(f.func.__name__ == name for f in expr.atoms(sp.core.function.AppliedUndef))
+    return any(s.name == name for s in expr.free_symbols if isinstance(s, sp.Symbol))
+
+
+def _index_symbol(name: str) -> sp.Symbol:
+    return sp.Symbol(name, integer=True)
+
+
+def _prose_conditions(piece: MathPiece) -> tuple[Any, ...]:
+    out = []
+    for a, op, b in piece.conditions:
+        left, right = _index_symbol(a), _index_symbol(b)
+        out.append(sp.Eq(left, right) if op == "=" else sp.Ne(left, right))
+    return tuple(out)
+
+
+_REL_TOKEN = re.compile(
+    r":=|\\coloneqq|\\triangleq|\\equiv|\\doteq|=|\\neq\b|\\ne\b|\\leq?\b|\\geq?\b|<|>|\\approx|"
+    r"\\propto|\\in\b|\\implies|\\Longrightarrow|\\Rightarrow|\\rightarrow|\\longrightarrow|"
+    r"\\to\b|\\therefore|\\iff|\\Leftrightarrow"
+)
+_CONDITION_START = re.compile(
+    r"\\q?quad|\\text\s*\{\s*(?:if|for|when|where|otherwise)|\\mbox\s*\{\s*(?:if|for)|"
+    r",\s*(?:\\[,;:!]\s*)*(?:\\text\s*\{\s*(?:if|for)[^}]*\}\s*)?[a-z]\s*(?:=|\\neq?)"
+)
+_ENV = re.compile(r"\\(begin|end)\{[^}]*\}")
+_COMMAND = re.compile(r"\\[A-Za-z]+")
+_INDEX_RELATION = re.compile(r"[a-z]\s*(=|\\neq?|≠)\s*[a-z]")
+
+
+def split_text(text: str) -> list[tuple[int, str]]:
+    """Split a line at its top-level relation symbols: ``[(offset, part), ...]``.
+
+    A trailing condition (``\\quad i \\neq j``) is cut off first; a leading symbol gives an
+    empty first part.
+
+    Examples
+    --------
+    >>> [p for _, p in split_text(r"\\frac{a}{b=c} = x_{i=j} = y \\quad i \\neq j")]
+    ['\\\\frac{a}{b=c}', 'x_{i=j}', 'y']
+    """
+    depth = 0
+    cut = len(text)
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if depth == 0:
+            token = _REL_TOKEN.match(text, index)
+            if token and not (token.group(0) == "=" and text[index - 1 : index] in ("<", ">", ":")):
+                spans.append((index, token.end()))
+                index = token.end()
+                continue
+            if (
+                char in ",\\"
+                and _CONDITION_START.match(text, index)
+                and _INDEX_RELATION.search(text, index)
+            ):
+                cut = index
+                break
+        if char in "{([":
+            depth += 1
+        elif char in "})]":
+            depth = max(0, depth - 1)
+        elif char == "\\":
+            env = _ENV.match(text, index)
+            if env:
+                depth = depth + 1 if env.group(1) == "begin" else max(0, depth - 1)
+                index = env.end()
+                continue
+            if text.startswith("\\{", index):
+                depth += 1
+            elif text.startswith("\\}", index):
+                depth = max(0, depth - 1)
+            command = _COMMAND.match(text, index)
+            index = command.end() if command else index + 2
+            continue
+        index += 1
+    parts: list[tuple[int, str]] = []
+    start = 0
+    for begin, end in spans:
+        parts.append((start, text[start:begin].strip()))
+        start = end
+    parts.append((start, text[start:cut].strip()))
+    return parts
+
+
+def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
+    """Read every math piece of ``document`` into steps, definitions and unread pieces."""
+    parse = parse or _default_parser()
+    try:
+        context = guess_context(document)
+    except ImportError:  # the reader is not installed; tests pass their own ``parse``
+        context = None
+    items: list[Step | Unread] = []
+    definitions: list[Definition] = []
+    defined: set[tuple[str, str]] = set()
+    previous: Any = None  # last expression of the running chain
+    previous_text = ""
+    chain_conditions: tuple[Any, ...] = ()
+    concrete = 0
+    for piece in document.pieces:
+        try:
+            relation = parse(piece.text, context)
+        except LatexParseError as error:
+            if _has_equality(piece.text):
+                items.append(Unread(piece.line, piece.text, error.reason))
+            previous = None
+            continue
+        except RecursionError:
+            items.append(Unread(piece.line, piece.text, "nested too deeply"))
+            previous = None
+            continue
+        concrete = max(concrete, _largest_index(relation.parts))
+        texts = split_text(piece.text)
+        parts = list(relation.parts)
+        ops = list(relation.ops)
+        leading = relation.leading
+        if leading is not None and len(parts) == len(ops):
+            ops = ops[1:]
+        if leading is None:
+            chain_conditions = ()
+        chain_conditions = _merge(chain_conditions, relation.conditions)
+        scope = _merge(_prose_conditions(piece), chain_conditions)
+        # texts[0] is empty for a continuation; line up the remaining texts with parts
+        if leading is not None and texts and not texts[0][1]:
+            texts = texts[1:]
+        if len(texts) != len(parts):
+            texts = [(0, str(part)) for part in parts]
+
+        continues = leading in _CONTINUATION and (leading != "implies" or not ops)
+        if continues and previous is None and leading != "implies":
+            items.append(Unread(piece.line, piece.text, "continues a chain with nothing before it"))
+        elif continues and previous is not None and leading in ("=", "equiv", "implies"):
+            items.append(
+                _step(piece, texts, scope, previous, parts[0], previous_text, 0, len(definitions))
+            )
+        for at, op in enumerate(ops):
+            lhs, rhs = parts[at], parts[at + 1]
+            starts_chain = (at == 0 and leading is None) or (at > 0 and ops[at - 1] == "implies")
+            key = name_of(lhs)
+            if op == "def" or (
+                op == "="
+                and starts_chain
+                and key is not None
+                and key not in defined
+                and not _mentions(rhs, key)
+                and not _is_variable(lhs, context)
+            ):
+                if key is None:
+                    items.append(
+                        Unread(piece.line, piece.text, "defines something that is not a name")
+                    )
+                    continue
+                defined.add(key)
+                definitions.append(
+                    Definition(_display_name(lhs), key, piece.line, lhs, rhs, piece.text)
+                )
+                continue
+            if op in _EQUALITY:
+                items.append(
+                    _step(piece, texts, scope, lhs, rhs, texts[at][1], at + 1, len(definitions))
+                )
+        previous = parts[-1] if parts else None
+        previous_text = texts[-1][1] if texts else ""
+    return Plan(
+        items=tuple(items),
+        definitions=tuple(definitions),
+        context=context,
+        concrete_dimension=concrete,
+    )
+
+
+def _step(
+    piece: MathPiece,
+    texts: list[tuple[int, str]],
+    scope: tuple[Any, ...],
+    lhs: Any,
+    rhs: Any,
+    lhs_text: str,
+    rhs_at: int,
+    visible: int,
+) -> Step:
+    offset, rhs_text = texts[rhs_at]
+    return Step(
+        line=piece.line_at(offset),
+        lhs=lhs,
+        rhs=rhs,
+        lhs_text=lhs_text,
+        rhs_text=rhs_text,
+        conditions=scope,
+        visible=visible,
+    )
+
+
+def _merge(first: Iterable[Any], second: Iterable[Any]) -> tuple[Any, ...]:
+    out = list(first)
+    for item in second:
+        if item not in out:
+            out.append(item)
+    return tuple(out)
+
+
+def _has_equality(text: str) -> bool:
+    return any(
+        token in ("=", ":=", "\\coloneqq", "\\equiv") or token.startswith("\\implies")
+        for token in (m.group(0) for m in _REL_TOKEN.finditer(text))
+    ) and not re.fullmatch(r"\s*[a-zA-Z]\s*(=|\\neq)\s*[a-zA-Z]\s*", text)
+
+
+def _largest_index(parts: Iterable[Any]) -> int:
+    largest = 0
+    for part in parts:
+        if not isinstance(part, sp.Basic):
+            continue
+        for indexed in part.atoms(sp.Indexed):
+            for index in indexed.indices:
+                if isinstance(index, sp.Integer):
+                    largest = max(largest, int(index))
+    return largest
+
+
+def _is_variable(expr: Any, context: Any) -> bool:
+    variable = getattr(context, "variable", "z")
+    if isinstance(expr, sp.Indexed):
+        return str(expr.base.label) == variable
+    return isinstance(expr, sp.Symbol) and expr.name == variable
+
+
+def _display_name(expr: Any) -> str:
+    if isinstance(expr, sp.Indexed):
+        return f"{expr.base.label}_{','.join(str(i) for i in expr.indices)}"
+    return str(expr)
