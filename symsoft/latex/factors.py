@@ -1,0 +1,371 @@
+"""Read single factors: names, indices, Kronecker deltas, powers, applications and primes.
+
+Examples
+--------
+>>> from symsoft.latex import parse_expression
+>>> parse_expression(r"\\delta_{i,j} + [i = j] + (i == j) + 1_{i=j}")
+4*KroneckerDelta(i, j)
+>>> parse_expression(r"\\sigma(\\mathbf{z})_i - \\mathrm{softmax}(z_i)")
+sigma[i] - softmax(z[i])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+from lark import Tree
+
+from symsoft.latex import derivatives, matrices
+from symsoft.latex.context import DOTS, ParseContext
+from symsoft.latex.trees import Script, chain_parts, inner_chains, is_token, split_factor
+
+__all__ = ["BUILTINS", "FactorReader"]
+
+_NUMERIC = {"exp": sp.exp, "log": sp.log, "ln": sp.log, "sin": sp.sin, "cos": sp.cos}
+_NUMERIC.update({"tanh": sp.tanh})
+#: Names that are functions wherever they appear (written ``\\log``, ``\\mathrm{diag}``, ...).
+BUILTINS = frozenset({*_NUMERIC, "max", "min", "diag", "softmax", "sigmoid"})
+_PREFIX = frozenset(_NUMERIC)
+_VECTOR_NAMES = frozenset({"x", "z"})
+
+
+class FactorReader:
+    """The factor-level half of :class:`symsoft.latex.transform.Converter`."""
+
+    def __init__(self, ctx: ParseContext, source: str, index_names: frozenset[str]) -> None:
+        self.ctx = ctx
+        self.source = source
+        self.index_names = index_names
+        self.conditions: list[sp.Basic] = []
+
+    # The Converter provides these.
+    def fail(self, reason: str, node: Any = None) -> Exception:  # pragma: no cover
+        raise NotImplementedError
+
+    def expr(self, tree: Tree) -> sp.Basic:  # pragma: no cover
+        raise NotImplementedError
+
+    def value(self, node: Any) -> sp.Basic:  # pragma: no cover
+        raise NotImplementedError
+
+    # --- names ---------------------------------------------------------------------------
+    def name_symbol(self, name: str) -> sp.Basic:
+        if name == self.ctx.dimension:
+            return self.ctx.dimension_symbol
+        if name in self.index_names:
+            return sp.Symbol(name, integer=True)
+        if name == "e":
+            return sp.E
+        if name == "pi":
+            return sp.pi
+        return sp.Symbol(name)
+
+    def arg_value(self, arg: Any) -> sp.Basic:
+        """The value of a one-token or braced argument (of ``^``, ``\\frac``, ``\\sqrt``)."""
+        if is_token(arg):
+            return self.factor(Script(arg))
+        return self.value(arg)
+
+    def indices(self, arg: Any) -> tuple[sp.Basic, ...]:
+        """Indices of a subscript: ``i``, ``{ij}``, ``{i,j}``, ``{12}``, ``{r = q}``."""
+        if is_token(arg, "LETTER", "GREEK"):
+            return (sp.Symbol(str(arg), integer=True),)
+        if is_token(arg, "NUMBER") and str(arg).isdigit():
+            return (sp.Integer(int(str(arg))),)
+        if is_token(arg):
+            raise self.fail(f"cannot read subscript {arg}", arg)
+        chains = inner_chains(arg)
+        if len(chains) == 1:
+            exprs, ops = chain_parts(chains[0])
+            if ops:
+                return (self.index_condition(exprs, ops),)
+            letters = _letter_run(exprs[0])
+            if letters and len(letters) > 1:
+                return tuple(sp.Symbol(name, integer=True) for name in letters)
+        values = []
+        for chain in chains:
+            exprs, ops = chain_parts(chain)
+            if ops:
+                raise self.fail("a relation in a list of indices")
+            values.append(self.expr(exprs[0]))
+        if not values:
+            raise self.fail("empty subscript")
+        return tuple(values)
+
+    def index_condition(self, exprs: list[Tree], ops: list[str]) -> sp.Basic:
+        """``z_{r=q}``, ``z_{r \\neq q}``: the index r, with the condition kept."""
+        if len(ops) != 1 or ops[0] not in ("=", "!="):
+            raise self.fail("a subscript relation other than = or \\neq")
+        left, right = (self.expr(e) for e in exprs)
+        relation = sp.Eq if ops[0] == "=" else sp.Ne
+        self.conditions.append(relation(left, right, evaluate=False))
+        return left
+
+    def conditions_of(self, chains: list[Tree]) -> list[sp.Basic]:
+        """Index conditions ``i = j``, ``i \\neq j``, ``j \\ne k``; a range ``i = 1, …, n`` gives none."""
+        out: list[sp.Basic] = []
+        relations = {"=": sp.Eq, "!=": sp.Ne, "<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge}
+        for chain in chains:
+            exprs, ops = chain_parts(chain)
+            if any(_is_dots(e) for e in exprs):
+                return []
+            values = [self.expr(e) for e in exprs]
+            if not ops:
+                if len(chains) > 1:
+                    continue  # ``i = 1, 2`` or ``i, j`` lists are ranges, not conditions
+                raise self.fail("a condition without a relation")
+            for left, op, right in zip(values, ops, values[1:], strict=False):
+                if op not in relations or not (_is_index(left) and _is_index(right)):
+                    raise self.fail("a condition that is not about indices")
+                out.append(relations[op](left, right, evaluate=False))
+        return out
+
+    def kronecker(self, chain: Tree) -> sp.Basic:
+        exprs, ops = chain_parts(chain)
+        if len(ops) != 1 or ops[0] not in ("=", "==", "!="):
+            raise self.fail("an indicator that is not i = j or i \\neq j")
+        left, right = (self.expr(e) for e in exprs)
+        delta = sp.KroneckerDelta(left, right)
+        return 1 - delta if ops[0] == "!=" else delta
+
+    # --- factors -------------------------------------------------------------------------
+    def factor(self, s: Script) -> sp.Basic:
+        base = s.base
+        if s.primes:
+            return derivatives.primed(self, s)
+        sub_used = False
+        if is_token(base, "LETTER", "GREEK", "WORD"):
+            name = str(base)
+            if name in BUILTINS:
+                raise self.fail(f"{name} without an argument", base)
+            if s.sub is not None:
+                sub_used = True
+                indices = self.indices(s.sub)
+                if name == "delta":
+                    if len(indices) != 2:
+                        raise self.fail("\\delta needs two indices", base)
+                    value: sp.Basic = sp.KroneckerDelta(*indices)
+                else:
+                    value = sp.IndexedBase(name)[indices]
+            elif name == "e" and s.sup is not None and not _is_transpose(s.sup):
+                return sp.exp(self.arg_value(s.sup))
+            else:
+                value = self.name_symbol(name)
+        elif is_token(base, "NUMBER"):
+            value = _number(str(base))
+            if s.sub is not None:
+                if value != 1:
+                    raise self.fail("a subscript on a number", base)
+                value, sub_used = self.indicator_sub(s.sub), True
+        elif is_token(base, "ONES"):
+            value = sp.Symbol(str(base))
+            if s.sub is not None and str(base) == "ones":
+                value, sub_used = self.indicator_sub(s.sub), True
+        elif is_token(base, "INFTY"):
+            value = sp.oo
+        elif is_token(base, "DOTS"):
+            raise self.fail("dots outside a written-out sum or a matrix", base)
+        elif is_token(base, "PARTIAL"):
+            raise self.fail("\\partial not in a derivative", base)
+        elif is_token(base):
+            raise self.fail(f"cannot read {base}", base)
+        elif base.data == "group":
+            value = self.value(base)
+        elif base.data == "delimited":
+            value = self.delimited(base)
+        elif base.data == "frac":
+            value = derivatives.fraction(self, base)
+        elif base.data == "sqrt":
+            value = sp.sqrt(self.arg_value(base.children[1]))
+        else:
+            value = matrices.environment(self, base)
+        if s.sub is not None and not sub_used:
+            raise self.fail("a subscript on an expression")
+        return self.power(value, s.sup) if s.sup is not None else value
+
+    def indicator_sub(self, sub: Any) -> sp.Basic:
+        """``1_{i=j}``, ``\\mathbb{1}_{\\{i=j\\}}``: the Kronecker delta."""
+        if is_token(sub):
+            raise self.fail("an indicator without a condition", sub)
+        chains = inner_chains(sub)
+        inner = _lone_delimited(chains[0]) if len(chains) == 1 else None
+        if inner is not None:
+            chains = inner_chains(inner)
+        if len(chains) != 1:
+            raise self.fail("an indicator without a condition")
+        return self.kronecker(chains[0])
+
+    def power(self, value: sp.Basic, sup: Any) -> sp.Basic:
+        if _is_transpose(sup):
+            return sp.Function("transpose")(value)
+        if isinstance(sup, Tree) and _lone_delimited_expr(sup):
+            raise self.fail("a superscript in parentheses is a label, not a power")
+        return value ** self.arg_value(sup)
+
+    def delimited(self, tree: Tree) -> sp.Basic:
+        opener = tree.children[0].type
+        chains = inner_chains(tree)
+        if opener == "LANGLE":
+            if len(chains) != 2:
+                raise self.fail("\\langle ... \\rangle needs two arguments")
+            return sp.Function("inner")(*(self.expr(chain_parts(c)[0][0]) for c in chains))
+        if opener == "LSET":
+            raise self.fail("set braces \\{ \\} outside an indicator")
+        if len(chains) == 1:
+            exprs, ops = chain_parts(chains[0])
+            if ops == ["=="] or (opener == "LBRACK" and ops in (["="], ["!="])):
+                return self.kronecker(chains[0])
+        return self.value(tree)
+
+    # --- applications --------------------------------------------------------------------
+    def application(self, s: Script, nxt: Any) -> sp.Basic | None:
+        """``f(x)``, ``\\exp(x)``, ``\\sigma(\\mathbf z)_i``, ``\\mathbb{1}\\{i=j\\}``, or None."""
+        if not isinstance(nxt, Tree) or nxt.data != "factor":
+            return None
+        arg = split_factor(nxt)
+        if arg is None or not isinstance(arg.base, Tree):
+            return None
+        base, kind = s.base, arg.base.data
+        opener = arg.base.children[0].type if kind == "delimited" else None
+        if is_token(base, "ONES") and opener == "LSET" and not (s.sub or s.sup or arg.sub):
+            chains = inner_chains(arg.base)
+            if len(chains) != 1:
+                raise self.fail("an indicator without a condition")
+            return self.kronecker(chains[0])
+        if not is_token(base, "LETTER", "GREEK", "WORD") or s.sup is not None:
+            return None
+        name = str(base)
+        call = opener in ("LPAR", "LBRACK") or (kind == "group" and name in _PREFIX)
+        if not call:
+            return None
+        if s.sub is not None and name not in ("log", "ln"):
+            if not _lone_name(arg.base, vector=True):
+                if _lone_name(arg.base, vector=False):
+                    raise self.fail(f"ambiguous {name}_…(…): a product or an argument?", base)
+                return None
+            value = self.factor(Script(base, s.sub))
+        elif name in BUILTINS:
+            value = self.call_builtin(name, self.arguments(arg.base), s.sub)
+        elif name in self.ctx.functions or _lone_name(arg.base, vector=False):
+            args = self.arguments(arg.base)
+            if s.primes:
+                value = derivatives.prime_applied(self, name, args, s.primes)
+            else:
+                value = sp.Function(name)(*args)
+        else:
+            return None
+        if arg.sub is not None:
+            if not _lone_name(arg.base, vector=True) or s.sub is not None:
+                raise self.fail(f"a subscript after {name}(...)")
+            value = sp.IndexedBase(name)[self.indices(arg.sub)]
+        if arg.primes:
+            raise self.fail(f"a prime after {name}(...)")
+        return self.power(value, arg.sup) if arg.sup is not None else value
+
+    def arguments(self, tree: Tree) -> list[sp.Basic]:
+        values = []
+        for chain in inner_chains(tree):
+            exprs, ops = chain_parts(chain)
+            if ops:
+                raise self.fail("a relation as a function argument")
+            values.append(self.expr(exprs[0]))
+        if not values:
+            raise self.fail("a function applied to nothing")
+        return values
+
+    def is_prefix_function(self, s: Script) -> bool:
+        return is_token(s.base, "WORD") and str(s.base) in _PREFIX and not s.primes
+
+    def call_prefix(self, s: Script, argument: sp.Basic) -> sp.Basic:
+        if s.sup is not None:
+            raise self.fail(f"ambiguous \\{s.base}^…: write (\\{s.base} x)^…", s.base)
+        return self.call_builtin(str(s.base), [argument], s.sub)
+
+    def call_builtin(self, name: str, args: list[sp.Basic], sub: Any) -> sp.Basic:
+        if sub is not None and name not in ("log", "ln"):
+            raise self.fail(f"a subscript on {name}")
+        if name in ("max", "min"):
+            if len(args) < 2:
+                raise self.fail(f"{name} over one argument (a vector?) is not supported")
+            return (sp.Max if name == "max" else sp.Min)(*args)
+        if name in _NUMERIC:
+            if len(args) != 1:
+                raise self.fail(f"{name} takes one argument")
+            if sub is not None:
+                return sp.log(args[0], self.arg_value(sub))
+            return _NUMERIC[name](args[0])
+        return sp.Function(name)(*args)
+
+
+def _number(text: str) -> sp.Rational:
+    whole, _, frac = text.partition(".")
+    return sp.Rational(int(whole + frac), 10 ** len(frac))
+
+
+def _is_index(value: sp.Basic) -> bool:
+    return bool(value.is_integer) or isinstance(value, sp.Indexed)
+
+
+def _is_transpose(sup: Any) -> bool:
+    if is_token(sup, "TOP") or (is_token(sup, "LETTER") and str(sup) == "T"):
+        return True
+    if isinstance(sup, Tree) and sup.data == "group":
+        chains = inner_chains(sup)
+        if len(chains) == 1 and len(chain_parts(chains[0])[0]) == 1:
+            items = _items(chain_parts(chains[0])[0][0])
+            if items and len(items) == 1 and len(items[0].children) == 1:
+                return _is_transpose(items[0].children[0])
+    return False
+
+
+def _items(expr: Tree) -> list[Any] | None:
+    if len(expr.children) != 1 or len(expr.children[0].children) != 1:
+        return None
+    return list(expr.children[0].children[0].children)
+
+
+def _letter_run(expr: Tree) -> list[str] | None:
+    items = _items(expr)
+    if not items or not all(isinstance(i, Tree) and len(i.children) == 1 for i in items):
+        return None
+    bases = [i.children[0] for i in items]
+    if not all(is_token(b, "LETTER", "GREEK") for b in bases):
+        return None
+    return [str(b) for b in bases]
+
+
+def _lone_delimited(chain: Tree) -> Tree | None:
+    exprs, ops = chain_parts(chain)
+    items = _items(exprs[0]) if not ops else None
+    if items and len(items) == 1 and len(items[0].children) == 1:
+        base = items[0].children[0]
+        if isinstance(base, Tree) and base.data == "delimited":
+            return base
+    return None
+
+
+def _lone_delimited_expr(sup: Tree) -> bool:
+    chains = inner_chains(sup) if sup.data == "group" else []
+    return len(chains) == 1 and _lone_delimited(chains[0]) is not None
+
+
+def _lone_name(tree: Tree, *, vector: bool) -> bool:
+    """Whether ``(...)`` holds only ``z``/``x`` (``vector``) or ``z``/``z_j`` (otherwise)."""
+    chains = inner_chains(tree)
+    if len(chains) != 1 or chain_parts(chains[0])[1]:
+        return False
+    items = _items(chain_parts(chains[0])[0][0])
+    if not items or len(items) != 1 or not isinstance(items[0], Tree):
+        return False
+    script = split_factor(items[0])
+    if script is None or script.sup is not None or script.primes:
+        return False
+    if not is_token(script.base, "LETTER") or str(script.base) not in _VECTOR_NAMES:
+        return False
+    return script.sub is None if vector else True
+
+
+def _is_dots(expr: Tree) -> bool:
+    items = _items(expr)
+    return bool(items) and len(items) == 1 and is_token(items[0].children[0], "DOTS")

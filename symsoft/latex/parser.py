@@ -1,0 +1,291 @@
+"""The entry points of the LaTeX reader: :func:`parse_relation` and :func:`parse_expression`.
+
+A fragment goes through four stages: the lexer (presentation dropped, commands checked), the
+line-level split (alignment ``&``, continuation ``\\\\``, trailing conditions such as
+``\\quad i \\neq j``), the LALR grammar, and the mapping to SymPy, whose result is linted so
+that no ``d``, ``e`` or ``\\partial`` survives as a symbol.
+
+Examples
+--------
+>>> rel = parse_relation(r"\\frac{\\partial S_i}{\\partial z_j} = S_i(\\delta_{ij} - S_j)")
+>>> rel.parts
+(Derivative(S[i], z[j]), (KroneckerDelta(i, j) - S[j])*S[i])
+>>> parse_relation(r"= -S_i S_j, \\; i \\neq j").conditions
+(Ne(i, j),)
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import sympy as sp
+from lark import Lark, Token, Tree, UnexpectedInput
+from lark.lexer import Lexer
+
+from symsoft.errors import LatexParseError
+from symsoft.latex.context import DOTS, ParseContext, Relation
+from symsoft.latex.lexer import tokenize
+from symsoft.latex.transform import Converter
+
+__all__ = ["parse_expression", "parse_relation"]
+
+_OPEN = {"LBRACE", "LPAR", "LBRACK", "LSET", "LANGLE", "BEGIN"}
+_CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
+_CONDITION_TOKENS = {"LETTER", "NUMBER", "GREEK", "REL", "PLUS", "MINUS", "COMMA", "DOTS"}
+_CONDITION_RELS = {"=", "!=", "<", "<=", ">", ">="}
+_FORBIDDEN = frozenset({"d", "partial", "e"})
+
+
+class _TokenFeed(Lexer):
+    """Hands the lexer's ready-made tokens to lark."""
+
+    def __init__(self, conf: Any) -> None:
+        pass
+
+    def lex(self, data: Any) -> Any:  # type: ignore[override]
+        yield from data
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = resources.files("symsoft.latex").joinpath("grammar.lark").read_text("utf-8")
+    return Lark(grammar, parser="lalr", lexer=_TokenFeed, start=["start", "inner"])
+
+
+def parse_relation(text: str, ctx: ParseContext | None = None) -> Relation:
+    """Read a relation chain ``A = B = C`` (or a continuation ``&= B``) from LaTeX.
+
+    Examples
+    --------
+    >>> parse_relation(r"\\implies y = \\frac{a}{b}").ops
+    ('implies', '=')
+    >>> parse_relation(r"S_i = e^{z_i} / \\sum_k e^{z_k} \\quad \\text{for } i = 1, \\dots, n").parts
+    (S[i], exp(z[i])/Sum(exp(z[k]), (k, 1, n)))
+    """
+    ctx = ParseContext() if ctx is None else ctx
+    if not isinstance(text, str):
+        raise LatexParseError(repr(text)[:80], "the fragment is not text")
+    tokens = _lines(tokenize(text), text)
+    tokens, condition = _split_condition(tokens, text)
+    tokens = _trim([t for t in tokens if t.type != "QUAD"])
+    if not tokens:
+        raise LatexParseError(text, "no mathematics in the fragment")
+    names = _index_names(tokens) | _index_names(condition, everywhere=True)
+    converter = Converter(ctx, text, frozenset(names))
+    try:
+        tree = _parse(tokens, text, "start")
+        parts, ops, leading = converter.relation(tree)
+        conditions = []
+        if condition:
+            chains = _parse(condition, text, "inner").children
+            conditions = converter.conditions_of([c for c in chains if isinstance(c, Tree)])
+    except RecursionError:
+        raise LatexParseError(text, "expression nested too deeply") from None
+    for part in parts:
+        _lint(part, text)
+    return Relation(
+        parts=tuple(parts),
+        ops=tuple(ops),
+        conditions=tuple(conditions + converter.conditions),
+        leading=leading,
+        text=text,
+    )
+
+
+def parse_expression(text: str, ctx: ParseContext | None = None) -> sp.Basic:
+    """Read one expression (no relation, no condition) from LaTeX.
+
+    Examples
+    --------
+    >>> parse_expression(r"-a^2 + \\frac{1}{2}")
+    1/2 - a**2
+    >>> parse_expression(r"x = y")
+    Traceback (most recent call last):
+    symsoft.errors.LatexParseError: cannot read LaTeX: a relation where an expression was expected in 'x = y'
+    """
+    relation = parse_relation(text, ctx)
+    if relation.ops or relation.leading or relation.conditions:
+        raise LatexParseError(text, "a relation where an expression was expected")
+    return relation.parts[0]
+
+
+def _parse(tokens: list[Token], text: str, start: str) -> Any:
+    try:
+        return _parser().parse(tokens, start=start)
+    except UnexpectedInput as error:
+        token = getattr(error, "token", None)
+        where = getattr(token, "start_pos", None)
+        shown = f"unexpected {token}" if token is not None and str(token) else "incomplete formula"
+        raise LatexParseError(text, shown, position=where) from None
+
+
+def _lines(tokens: list[Token], text: str) -> list[Token]:
+    """Drop alignment ``&`` and continuation breaks ``\\\\ &=`` outside environments."""
+    out: list[Token] = []
+    env = 0
+    for i, token in enumerate(tokens):
+        env += token.type == "BEGIN"
+        env -= token.type == "END"
+        if env or token.type not in ("AMP", "ROWSEP"):
+            out.append(token)
+            continue
+        if token.type == "ROWSEP":
+            rest = [t for t in tokens[i + 1 :] if t.type not in ("AMP", "ROWSEP", "QUAD")]
+            if rest and rest[0].type != "REL":
+                raise LatexParseError(text, "a line break inside the formula", position=None)
+    return out
+
+
+def _top_level(tokens: list[Token]) -> list[int]:
+    """Positions of the tokens outside every bracket and environment."""
+    depth, out = 0, []
+    for i, token in enumerate(tokens):
+        if token.type in _CLOSE:
+            depth -= 1
+        if depth == 0:
+            out.append(i)
+        if token.type in _OPEN:
+            depth += 1
+    return out
+
+
+def _split_condition(tokens: list[Token], text: str) -> tuple[list[Token], list[Token]]:
+    """Separate a trailing condition (``\\text{if } i=j``, ``\\quad i \\ne j``, ``, i = j``)."""
+    top = _top_level(tokens)
+    for i in top:
+        if tokens[i].type == "COND":
+            word = str(tokens[i])
+            if word not in ("if", "for", "when"):
+                raise LatexParseError(text, f"a '{word}' clause is not understood")
+            return tokens[:i], _condition_tokens(tokens[i + 1 :], text)
+    for kind in ("QUAD", "COMMA"):
+        for i in reversed([i for i in top if tokens[i].type == kind]):
+            suffix = [t for t in tokens[i + 1 :] if t.type != "QUAD"]
+            if _is_condition(suffix):
+                return tokens[:i], suffix
+    last = tokens[-1] if tokens else None
+    if last is not None and last.type == "RPAR" and len(top) > 1:
+        opening = top[-1]
+        inside = tokens[opening + 1 : -1]
+        if tokens[opening].type == "LPAR" and opening > 0 and _is_condition(inside):
+            if tokens[opening - 1].type in ("QUAD", "COMMA"):
+                return tokens[:opening], inside
+    return tokens, []
+
+
+def _condition_tokens(tokens: list[Token], text: str) -> list[Token]:
+    out = []
+    for token in tokens:
+        if token.type == "COND":
+            if str(token) != "and":
+                raise LatexParseError(text, f"a second '{token}' in one condition")
+            out.append(Token("COMMA", ",", token.start_pos))
+        elif token.type != "QUAD":
+            out.append(token)
+    if not _is_condition(_trim(out)):
+        raise LatexParseError(text, "a condition that is not about indices")
+    return _trim(out)
+
+
+def _is_condition(tokens: list[Token]) -> bool:
+    tokens = _trim(tokens)
+    return (
+        bool(tokens)
+        and all(t.type in _CONDITION_TOKENS for t in tokens)
+        and any(t.type == "REL" and str(t) in _CONDITION_RELS for t in tokens)
+    )
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    """Drop sentence punctuation: a comma before the end of a displayed formula."""
+    while tokens and tokens[-1].type == "COMMA":
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _index_names(tokens: list[Token], *, everywhere: bool = False) -> set[str]:
+    """Letters in index positions: subscripts, sum bounds, indicator brackets, conditions."""
+    names: set[str] = set()
+    if everywhere:
+        return {str(t) for t in tokens if t.type in ("LETTER", "GREEK")}
+    bigop = False
+    for i, token in enumerate(tokens):
+        if token.type == "SUB" or (token.type == "SUP" and bigop):
+            names |= _argument_letters(tokens, i + 1)
+        if token.type == "BIGOP":
+            bigop = True
+        elif token.type not in ("SUB", "SUP") and not _in_argument(tokens, i):
+            bigop = False
+        if token.type in ("LBRACK", "LPAR", "LSET", "LBRACE"):
+            names |= _indicator_letters(tokens, i + 1)
+        if token.type == "AMP":
+            cell = []
+            for following in tokens[i + 1 :]:
+                if following.type in ("ROWSEP", "END", "AMP"):
+                    break
+                cell.append(following)
+            cell = [t for t in cell if t.type not in ("COND", "QUAD")]
+            if _is_condition(cell):
+                names |= {str(t) for t in cell if t.type in ("LETTER", "GREEK")}
+    return names
+
+
+def _argument_letters(tokens: list[Token], i: int) -> set[str]:
+    if i >= len(tokens):
+        return set()
+    if tokens[i].type != "LBRACE":
+        return {str(tokens[i])} if tokens[i].type in ("LETTER", "GREEK") else set()
+    depth, names = 0, set()
+    for j in range(i, len(tokens)):
+        depth += tokens[j].type in _OPEN
+        depth -= tokens[j].type in _CLOSE
+        if depth == 0:
+            break
+        following = tokens[j + 1].type if j + 1 < len(tokens) else None
+        if tokens[j].type in ("LETTER", "GREEK") and following != "SUB":
+            names.add(str(tokens[j]))
+    return names
+
+
+def _in_argument(tokens: list[Token], i: int) -> bool:
+    """Whether token i belongs to the argument of a preceding ``_``/``^`` (a braced group)."""
+    depth = 0
+    for j in range(i, -1, -1):
+        depth += tokens[j].type in _CLOSE
+        depth -= tokens[j].type in _OPEN
+        if depth < 0:
+            return j > 0 and tokens[j - 1].type in ("SUB", "SUP")
+        if depth == 0 and j < i:
+            return tokens[j].type in ("SUB", "SUP")
+    return False
+
+
+def _indicator_letters(tokens: list[Token], i: int) -> set[str]:
+    """Letters of ``[i = j]``, ``(i == j)``, ``\\{i = j\\}`` right after an opening bracket."""
+    inside: list[Token] = []
+    for token in tokens[i:]:
+        if token.type in _CLOSE:
+            break
+        if token.type not in ("LETTER", "NUMBER", "REL", "EQEQ", "GREEK"):
+            return set()
+        inside.append(token)
+    has_relation = any(t.type == "EQEQ" or str(t) in ("=", "!=") for t in inside)
+    return {str(t) for t in inside if t.type in ("LETTER", "GREEK")} if has_relation else set()
+
+
+def _lint(expr: sp.Basic, text: str) -> None:
+    """Refuse results in which notation survived as a symbol (a reader bug, never guessed)."""
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, sp.MatrixBase):
+            pending.extend(e for e in node if e is not DOTS)
+            continue
+        if node is DOTS:
+            raise LatexParseError(text, "dots outside a written-out sum or matrix")
+        if isinstance(node, sp.Symbol) and node.name in _FORBIDDEN:
+            raise LatexParseError(text, f"the symbol {node.name!r} is notation, not a variable")
+        if isinstance(node, sp.Basic):
+            pending.extend(node.args)

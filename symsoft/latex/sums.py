@@ -1,0 +1,137 @@
+"""Sums and products: ``\\sum`` with its bounds, and sums written out with ``\\dots``.
+
+A written-out sum is recognised only when every written term is the same pattern in one
+index: ``e^{x_1} + e^{x_2} + \\dots + e^{x_n}`` is ``Sum(exp(x[k]), (k, 1, n))``; anything
+else with dots is refused rather than guessed.
+
+Examples
+--------
+>>> from symsoft.latex import parse_expression
+>>> parse_expression(r"\\sum^{K}_{k=1} e^{z_k}")
+Sum(exp(z[k]), (k, 1, K))
+>>> parse_expression(r"e^{x_1} + e^{x_2} + \\dots + e^{x_n}")
+Sum(exp(x[k]), (k, 1, n))
+>>> parse_expression(r"\\sum_{k \\neq i} S_k")
+Sum((1 - KroneckerDelta(i, k))*S[k], (k, 1, n))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sympy as sp
+
+from symsoft.latex.context import DOTS
+from symsoft.latex.trees import Script, chain_parts, inner_chains, is_token
+
+__all__ = ["big_operator", "collapse_written"]
+
+_DUMMIES = ("k", "l", "m", "r", "s", "p")
+
+
+def big_operator(cv: Any, script: Script, body: sp.Basic) -> sp.Basic:
+    """``\\sum_{k=1}^{n} body`` (or ``\\prod``) with bounds, exclusions and defaults."""
+    if script.primes:
+        raise cv.fail("a prime on \\sum")
+    if script.sub is None:
+        raise cv.fail("\\sum without a summation index", script.base)
+    indices, lower, upper, excluded = _bounds(cv, script.sub)
+    if script.sup is not None:
+        if upper is not None:
+            raise cv.fail("\\sum with two upper bounds")
+        upper = cv.arg_value(script.sup)
+    lower = sp.Integer(1) if lower is None else lower
+    upper = cv.ctx.dimension_symbol if upper is None else upper
+    for index, other in excluded:
+        body = body * (1 - sp.KroneckerDelta(index, other))
+    limits = [(index, lower, upper) for index in indices]
+    kind = sp.Sum if str(script.base) == "sum" else sp.Product
+    return kind(body, *limits)
+
+
+def _bounds(cv: Any, sub: Any) -> tuple[list[sp.Symbol], Any, Any, list[tuple[Any, Any]]]:
+    if is_token(sub, "LETTER", "GREEK"):
+        return [sp.Symbol(str(sub), integer=True)], None, None, []
+    if is_token(sub):
+        raise cv.fail(f"cannot read summation index {sub}", sub)
+    indices: list[sp.Symbol] = []
+    lower = upper = None
+    excluded: list[tuple[Any, Any]] = []
+    for chain in inner_chains(sub):
+        exprs, ops = chain_parts(chain)
+        values = [cv.expr(e) for e in exprs]
+        if not ops:
+            indices.append(_index(cv, values[0]))
+        elif ops == ["="]:
+            indices.append(_index(cv, values[0]))
+            lower = values[1]
+        elif ops == ["!="]:
+            index = _index(cv, values[0])
+            if index not in indices:
+                indices.append(index)
+            excluded.append((index, values[1]))
+        elif ops in (["<=", "<="], ["<", "<"], ["<=", "<"], ["<", "<="]):
+            indices.append(_index(cv, values[1]))
+            lower = values[0] + (1 if ops[0] == "<" else 0)
+            upper = values[2] - (1 if ops[1] == "<" else 0)
+        else:
+            raise cv.fail("summation bounds not understood")
+    if not indices or len(set(indices)) != len(indices):
+        raise cv.fail("summation bounds not understood")
+    if excluded and len(indices) > 1:
+        raise cv.fail("an exclusion in a multiple sum")
+    return indices, lower, upper, excluded
+
+
+def _index(cv: Any, value: sp.Basic) -> sp.Symbol:
+    if not isinstance(value, sp.Symbol) or not value.is_integer:
+        raise cv.fail("a summation index that is not a letter")
+    return value
+
+
+def collapse_written(terms: list[Any], fail: Callable[[str], Exception]) -> list[Any]:
+    """Replace each run ``t_1 + t_2 + … + t_n`` (``…`` is :data:`DOTS`) by a ``Sum``."""
+    out = list(terms)
+    while any(term is DOTS for term in out):
+        d = next(i for i, term in enumerate(out) if term is DOTS)
+        found = None
+        for start in range(d):
+            for end in range(len(out) - 1, d, -1):
+                found = _match(out[start:d], out[d + 1 : end + 1])
+                if found is not None:
+                    out[start : end + 1] = [found]
+                    break
+            if found is not None:
+                break
+        if found is None:
+            raise fail("a sum written with dots whose terms do not follow one pattern")
+    return out
+
+
+def _match(before: list[Any], after: list[Any]) -> sp.Basic | None:
+    """The Sum whose first terms are ``before`` and last terms ``after``, if there is one."""
+    if not before or not after or any(t is DOTS for t in before + after):
+        return None
+    first, last = before[0], after[-1]
+    names = {s.name for t in before + after for s in t.free_symbols}
+    dummy = sp.Symbol(next(n for n in _DUMMIES if n not in names), integer=True)
+    uppers = {i for x in last.atoms(sp.Indexed) for i in x.indices}
+    results = set()
+    for low in sorted({i for x in first.atoms(sp.Indexed) for i in x.indices if i.is_Integer}):
+        template = first.xreplace(
+            {
+                x: x.base[tuple(dummy if i == low else i for i in x.indices)]
+                for x in first.atoms(sp.Indexed)
+            }
+        )
+        for high in uppers:
+            if template.xreplace({dummy: high}) != last:
+                continue
+            if any(template.xreplace({dummy: low + m}) != t for m, t in enumerate(before)):
+                continue
+            tail = reversed(after)
+            if any(template.xreplace({dummy: high - m}) != t for m, t in enumerate(tail)):
+                continue
+            results.add(sp.Sum(template, (dummy, low, high)))
+    return results.pop() if len(results) == 1 else None
