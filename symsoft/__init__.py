@@ -13,6 +13,8 @@ Matrix([
 
 from __future__ import annotations
 
+import sys
+import types
 from importlib import import_module
 from typing import Any
 
@@ -25,9 +27,9 @@ _EXPORTS: dict[str, str] = {
     "softmax": "symsoft.model",
     "softmax_jacobian": "symsoft.model",
     "jacobian_function": "symsoft.numeric",
-    "verify": "symsoft.verify",
-    "VerifyReport": "symsoft.verify",
-    "CheckResult": "symsoft.verify",
+    "verify": "symsoft.verifier",
+    "VerifyReport": "symsoft.report",
+    "CheckResult": "symsoft.report",
     # --- issue 3: derive (symsoft/derive.py, symsoft/general.py) ---
     "derive": "symsoft.derive",
     "Derivation": "symsoft.derive",
@@ -54,3 +56,19 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
+
+
+class _Package(types.ModuleType):
+    """Keeps ``symsoft.derive`` (say) the function even after the submodule of that name loads.
+
+    Importing a submodule sets it as an attribute of the package, which would shadow the
+    exported function of the same name.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -50,7 +50,7 @@ def _root(
 
 
 def _emit_json(payload: Any) -> None:
-    typer.echo(json.dumps(payload, indent=2, default=str))
+    typer.echo(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
 
 
 def _console(stderr: bool = False) -> Any:
@@ -62,7 +62,127 @@ def _console(stderr: bool = False) -> Any:
 # ----------------------------------------------------------------------------------------
 # verify (issue 2; `--n general` from issue 3)
 # ----------------------------------------------------------------------------------------
-# (filled in below by symsoft.cli_verify section)
+_VERDICT_STYLE = {
+    "verified": "green",
+    "verified-numerically": "green",
+    "refuted": "bold red",
+    "conditional": "yellow",
+    "not-understood": "magenta",
+    "not-decided": "magenta",
+}
+
+
+def _parse_n(value: str) -> int | str:
+    from symsoft.errors import UsageError
+
+    text = value.strip().lower()
+    if text == "general":
+        return "general"
+    try:
+        n = int(text)
+    except ValueError:
+        raise UsageError("--n", value, 'a whole number >= 1 or "general"', "try --n 4") from None
+    if n < 1:
+        raise UsageError("--n", value, 'a whole number >= 1 or "general"', "try --n 4")
+    return n
+
+
+def _render_report(report: Any, *, quiet: bool) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console()
+    failed = [check for check in report.checks if not check.passed]
+    if not quiet:
+        table = Table(title=f"symsoft verify, n = {report.n}", title_justify="left")
+        table.add_column("check", no_wrap=True)
+        table.add_column("verdict", no_wrap=True)
+        table.add_column("time", no_wrap=True, justify="right")
+        table.add_column("error", no_wrap=True, justify="right")
+        table.add_column("method", overflow="fold")
+        for check in report.checks:
+            style = _VERDICT_STYLE.get(check.verdict.value, "")
+            error = "" if check.error is None else f"{check.error:.1e}"
+            table.add_row(
+                check.name,
+                f"[{style}]{check.verdict.value}[/]",
+                f"{check.seconds:.2f}s",
+                error,
+                escape(check.method),
+            )
+        console.print(table)
+        for check in report.checks:
+            console.print(f"  [bold]{check.name}[/]: {escape(check.detail)}")
+        for check in failed:
+            if check.counterexample:
+                console.print(
+                    f"  [red]counterexample ({check.name})[/]: {dict(check.counterexample)}"
+                )
+        if report.assumptions:
+            console.print("  assumptions: " + escape("; ".join(report.assumptions)))
+    total = sum(check.seconds for check in report.checks)
+    if failed:
+        names = ", ".join(check.name for check in failed)
+        console.print(
+            f"[bold red]FAILED[/]: {len(failed)} of {len(report.checks)} checks ({names})"
+        )
+    else:
+        console.print(
+            f"[bold green]PASSED[/]: all {len(report.checks)} checks for n = {report.n} "
+            f"in {total:.2f}s"
+        )
+
+
+@app.command()
+def verify(
+    n: str = typer.Option("4", "--n", help='Number of logits (>= 1), or "general" for symbolic n.'),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the random logits."),
+    tol: float = typer.Option(
+        1e-9, "--tol", help="Absolute tolerance of numeric checks (0 < tol < 1)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary line."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Prove dS_i/dz_j = S_i(delta_ij - S_j) for n logits: three routes, identities, numerics.
+
+    Exit 0 when every check passes, 1 when one fails, 2 for bad usage.
+    """
+    from symsoft.errors import EXIT_FAILED, UsageError
+
+    size = _parse_n(n)
+    if not 0 < tol < 1:
+        raise UsageError("--tol", tol, "a number between 0 and 1", "for example --tol 1e-9")
+    if size == "general":
+        from symsoft.general import prove_general
+
+        report = prove_general()
+    else:
+        report = _verify_with_progress(size, seed=seed, tol=tol, show=not (quiet or as_json))
+    if as_json:
+        _emit_json(report.to_dict())
+    else:
+        _render_report(report, quiet=quiet)
+    if not report.passed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _verify_with_progress(n: int, *, seed: int, tol: float, show: bool) -> Any:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from symsoft.verifier import verify as run
+
+    console = _console(stderr=True)
+    if not show or n < 32 or not console.is_terminal:
+        return run(n, seed=seed, tol=tol)
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(f"verify n = {n}", total=1)
+
+        def advance(label: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=f"verify n = {n}: {label}")
+
+        return run(n, seed=seed, tol=tol, progress=advance)
+
 
 # ----------------------------------------------------------------------------------------
 # derive (issue 3)
@@ -144,10 +264,7 @@ def main(argv: list[str] | None = None) -> None:
     except _click_errors.ClickException as error:
         typer.echo(f"error: {error.format_message()}", err=True)
         sys.exit(EXIT_USAGE)
-    except (
-        typer.Exit,
-        _click_errors.Exit if hasattr(_click_errors, "Exit") else typer.Exit,
-    ) as done:
+    except typer.Exit as done:
         sys.exit(done.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("interrupted", err=True)

@@ -27,6 +27,9 @@ class CheckResult:
     error: float | None = None
     #: where a check failed: indices, logits and both values
     counterexample: Mapping[str, Any] | None = None
+    #: per-entry evidence (i, j 1-based, derived, expected, verdict, method); all entries for
+    #: small n, the failing ones otherwise
+    entries: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -42,6 +45,7 @@ class CheckResult:
             "detail": self.detail,
             "error": self.error,
             "counterexample": dict(self.counterexample) if self.counterexample else None,
+            "entries": [dict(entry) for entry in self.entries],
         }
 
 

@@ -65,7 +65,7 @@ def sum_derivatives(n: int) -> tuple[sp.Expr, ...]:
     >>> sum_derivatives(3)
     (exp(z_1), exp(z_2), exp(z_3))
     """
-    terms = sp.Add(*exp_symbols(n)).args
+    terms = sp.Add.make_args(sp.Add(*exp_symbols(n)))
     by_symbol: dict[sp.Symbol, list[sp.Expr]] = {}
     for term in terms:
         for symbol in term.free_symbols:
