@@ -37,17 +37,79 @@ __all__ = [
     "text_tokens",
 ]
 
-GREEK = (
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
-    "xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta "
-    "Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
-).split()
+GREEK = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "varepsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "vartheta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "pi",
+    "varpi",
+    "rho",
+    "varrho",
+    "sigma",
+    "varsigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "varphi",
+    "chi",
+    "psi",
+    "omega",
+    "Gamma",
+    "Delta",
+    "Theta",
+    "Lambda",
+    "Xi",
+    "Pi",
+    "Sigma",
+    "Upsilon",
+    "Phi",
+    "Psi",
+    "Omega",
+]
 
-_DROP = (
-    "displaystyle textstyle scriptstyle scriptscriptstyle limits nolimits nonumber notag "
-    "mathstrut strut square qed Box blacksquare hfill enspace thinspace medspace thickspace "
-    "negthinspace , ; : ! > \\  allowbreak"
-).split(" ")
+_DROP = [
+    "displaystyle",
+    "textstyle",
+    "scriptstyle",
+    "scriptscriptstyle",
+    "limits",
+    "nolimits",
+    "nonumber",
+    "notag",
+    "mathstrut",
+    "strut",
+    "square",
+    "qed",
+    "Box",
+    "blacksquare",
+    "hfill",
+    "enspace",
+    "thinspace",
+    "medspace",
+    "thickspace",
+    "negthinspace",
+    ",",
+    ";",
+    ":",
+    "!",
+    ">",
+    "\\",
+    "",
+    "allowbreak",
+]
 
 #: name -> (token type, token value); a type of None drops the command.
 SIMPLE: dict[str, tuple[str | None, str]] = {
@@ -71,7 +133,10 @@ SIMPLE: dict[str, tuple[str | None, str]] = {
     "ast": ("CDOT", "*"),
     "div": ("SLASH", "/"),
     "odot": ("ODOT", "odot"),
-    **{name: ("DOTS", "...") for name in "dots cdots ldots vdots ddots dotsb dotsc dotsm".split()},
+    **{
+        name: ("DOTS", "...")
+        for name in ["dots", "cdots", "ldots", "vdots", "ddots", "dotsb", "dotsc", "dotsm"]
+    },
     "neq": ("REL", "!="),
     "ne": ("REL", "!="),
     "leq": ("REL", "<="),
@@ -87,12 +152,20 @@ SIMPLE: dict[str, tuple[str | None, str]] = {
     "in": ("REL", "in"),
     **{
         name: ("REL", "implies")
-        for name in "implies Rightarrow Longrightarrow rightarrow longrightarrow to therefore".split()
+        for name in [
+            "implies",
+            "Rightarrow",
+            "Longrightarrow",
+            "rightarrow",
+            "longrightarrow",
+            "to",
+            "therefore",
+        ]
     },
     "iff": ("REL", "equiv"),
     "Leftrightarrow": ("REL", "equiv"),
     "Longleftrightarrow": ("REL", "equiv"),
-    **{name: ("REL", "def") for name in "equiv coloneqq triangleq doteq eqqcolon".split()},
+    **{name: ("REL", "def") for name in ["equiv", "coloneqq", "triangleq", "doteq", "eqqcolon"]},
     "partial": ("PARTIAL", "partial"),
     "sum": ("BIGOP", "sum"),
     "prod": ("BIGOP", "prod"),
@@ -106,24 +179,58 @@ SIMPLE: dict[str, tuple[str | None, str]] = {
     "cfrac": ("FRAC", "frac"),
     "sqrt": ("SQRT", "sqrt"),
     "forall": ("COND", "for"),
-    **{name: ("WORD", name) for name in "exp log ln max min sin cos tanh".split()},
+    **{name: ("WORD", name) for name in ["exp", "log", "ln", "max", "min", "sin", "cos", "tanh"]},
     **{name: ("GREEK", name.removeprefix("var")) for name in GREEK},
 }
 
 DELIMITER_SIZERS = frozenset(
-    "left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr bigm Bigm".split()
+    [
+        "left",
+        "right",
+        "big",
+        "Big",
+        "bigg",
+        "Bigg",
+        "bigl",
+        "bigr",
+        "Bigl",
+        "Bigr",
+        "biggl",
+        "biggr",
+        "Biggl",
+        "Biggr",
+        "bigm",
+        "Bigm",
+    ]
 )
 #: Commands dropped together with this many arguments (``\color{red}`` keeps what follows).
 DROP_WITH_ARG = {
     "tag": 1, "tag*": 1, "label": 1, "hspace": 1, "hspace*": 1, "vspace": 1, "color": 1,
     "textcolor": 1, "phantom": 1, "hphantom": 1, "vphantom": 1, "intertext": 1,
 }  # fmt: skip
-TEXT_WRAPPERS = frozenset("text textrm textit textbf textsf textnormal textup mbox hbox".split())
+TEXT_WRAPPERS = frozenset(
+    ["text", "textrm", "textit", "textbf", "textsf", "textnormal", "textup", "mbox", "hbox"]
+)
 #: Wrappers and the name format of the letter they wrap (``\hat y`` is its own variable).
 STYLE_WRAPPERS = {
-    **{name: "" for name in "mathbf boldsymbol bm pmb mathit mathnormal mathsf mathrm".split()},
-    **{name: "" for name in "operatorname operatorname* mathbb mathds mathbbm vec bar".split()},
-    **{name: "" for name in "overline underline widebar".split()},
+    **{
+        name: ""
+        for name in [
+            "mathbf",
+            "boldsymbol",
+            "bm",
+            "pmb",
+            "mathit",
+            "mathnormal",
+            "mathsf",
+            "mathrm",
+        ]
+    },
+    **{
+        name: ""
+        for name in ["operatorname", "operatorname*", "mathbb", "mathds", "mathbbm", "vec", "bar"]
+    },
+    **{name: "" for name in ["overline", "underline", "widebar"]},
     "mathcal": "cal_",
     "mathscr": "scr_",
     "mathfrak": "frak_",
@@ -132,13 +239,24 @@ STYLE_WRAPPERS = {
     "tilde": "tilde_",
     "widetilde": "tilde_",
 }
-UPRIGHT = frozenset("mathrm operatorname operatorname* mathsf mathit".split())
-ONES_WRAPPERS = frozenset("mathbf mathbb mathds mathbbm boldsymbol bm pmb".split())
-ANNOTATED = frozenset("overset underset stackrel underbrace overbrace boxed".split())
-MATRIX_ENVS = frozenset("matrix pmatrix bmatrix Bmatrix smallmatrix array".split())
-CASES_ENVS = frozenset("cases dcases".split())
+UPRIGHT = frozenset(["mathrm", "operatorname", "operatorname*", "mathsf", "mathit"])
+ONES_WRAPPERS = frozenset(["mathbf", "mathbb", "mathds", "mathbbm", "boldsymbol", "bm", "pmb"])
+ANNOTATED = frozenset(["overset", "underset", "stackrel", "underbrace", "overbrace", "boxed"])
+MATRIX_ENVS = frozenset(["matrix", "pmatrix", "bmatrix", "Bmatrix", "smallmatrix", "array"])
+CASES_ENVS = frozenset(["cases", "dcases"])
 TRANSPARENT_ENVS = frozenset(
-    "aligned align align* split gathered gather gather* equation equation* alignedat".split()
+    [
+        "aligned",
+        "align",
+        "align*",
+        "split",
+        "gathered",
+        "gather",
+        "gather*",
+        "equation",
+        "equation*",
+        "alignedat",
+    ]
 )
 
 #: Words written in plain letters that are one name, not a product of letters.
@@ -151,7 +269,7 @@ _COND_WORDS = {
     "if": "if", "for": "for", "when": "when", "whenever": "when", "where": "where",
     "otherwise": "otherwise", "else": "otherwise", "and": "and", "with": "where",
 }  # fmt: skip
-_FILLER = frozenset("all each every the case that any".split())
+_FILLER = frozenset(["all", "each", "every", "the", "case", "that", "any"])
 
 _UNICODE = {
     "\u2212": "-", "\u2013": "-", "\u00d7": r"\times ", "\u00b7": r"\cdot ", "\u22c5": r"\cdot ",
@@ -165,10 +283,42 @@ _UNICODE = {
     "\u2200": r"\forall ", "\u2217": "*",
 }  # fmt: skip
 _GREEK_LETTERS = "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ"
-_GREEK_NAMES = (
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma "
-    "tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
-).split()
+_GREEK_NAMES = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "pi",
+    "rho",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "chi",
+    "psi",
+    "omega",
+    "Gamma",
+    "Delta",
+    "Theta",
+    "Lambda",
+    "Xi",
+    "Pi",
+    "Sigma",
+    "Upsilon",
+    "Phi",
+    "Psi",
+    "Omega",
+]
 _UNICODE.update({c: f"\\{n} " for c, n in zip(_GREEK_LETTERS, _GREEK_NAMES, strict=True)})
 _UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
 

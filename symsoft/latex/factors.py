@@ -6,7 +6,7 @@ Examples
 >>> parse_expression(r"\\delta_{i,j} + [i = j] + (i == j) + 1_{i=j}")
 4*KroneckerDelta(i, j)
 >>> parse_expression(r"\\sigma(\\mathbf{z})_i - \\mathrm{softmax}(z_i)")
-sigma[i] - softmax(z[i])
+-softmax(z[i]) + sigma[i]
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ class FactorReader:
         self.source = source
         self.index_names = index_names
         self.conditions: list[sp.Basic] = []
+        self.vectors = _VECTOR_NAMES | {ctx.variable}
 
     # The Converter provides these.
     def fail(self, reason: str, node: Any = None) -> Exception:  # pragma: no cover
@@ -103,7 +104,7 @@ class FactorReader:
         return left
 
     def conditions_of(self, chains: list[Tree]) -> list[sp.Basic]:
-        """Index conditions ``i = j``, ``i \\neq j``, ``j \\ne k``; a range ``i = 1, …, n`` gives none."""
+        """Index conditions ``i = j``, ``i \\neq j``; a range ``i = 1, …, n`` gives none."""
         out: list[sp.Basic] = []
         relations = {"=": sp.Eq, "!=": sp.Ne, "<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge}
         for chain in chains:
@@ -213,10 +214,22 @@ class FactorReader:
         if opener == "LSET":
             raise self.fail("set braces \\{ \\} outside an indicator")
         if len(chains) == 1:
-            exprs, ops = chain_parts(chains[0])
+            ops = chain_parts(chains[0])[1]
             if ops == ["=="] or (opener == "LBRACK" and ops in (["="], ["!="])):
                 return self.kronecker(chains[0])
+        if len(chains) > 1 and opener == "LPAR":
+            return self.row(chains)
         return self.value(tree)
+
+    def row(self, chains: list[Tree]) -> sp.Basic:
+        """A tuple ``(z_1, \\dots, z_n)``: a one-row matrix whose dotted entries are DOTS."""
+        entries = []
+        for chain in chains:
+            exprs, ops = chain_parts(chain)
+            if ops:
+                raise self.fail("a relation inside a tuple")
+            entries.append(DOTS if _is_dots(exprs[0]) else self.expr(exprs[0]))
+        return sp.ImmutableMatrix([entries])
 
     # --- applications --------------------------------------------------------------------
     def application(self, s: Script, nxt: Any) -> sp.Basic | None:
@@ -240,14 +253,14 @@ class FactorReader:
         if not call:
             return None
         if s.sub is not None and name not in ("log", "ln"):
-            if not _lone_name(arg.base, vector=True):
-                if _lone_name(arg.base, vector=False):
+            if not _lone_name(arg.base, vector=True, names=self.vectors):
+                if _lone_name(arg.base, vector=False, names=self.vectors):
                     raise self.fail(f"ambiguous {name}_…(…): a product or an argument?", base)
                 return None
             value = self.factor(Script(base, s.sub))
         elif name in BUILTINS:
             value = self.call_builtin(name, self.arguments(arg.base), s.sub)
-        elif name in self.ctx.functions or _lone_name(arg.base, vector=False):
+        elif name in self.ctx.functions or _lone_name(arg.base, vector=False, names=self.vectors):
             args = self.arguments(arg.base)
             if s.primes:
                 value = derivatives.prime_applied(self, name, args, s.primes)
@@ -256,7 +269,7 @@ class FactorReader:
         else:
             return None
         if arg.sub is not None:
-            if not _lone_name(arg.base, vector=True) or s.sub is not None:
+            if not _lone_name(arg.base, vector=True, names=self.vectors) or s.sub is not None:
                 raise self.fail(f"a subscript after {name}(...)")
             value = sp.IndexedBase(name)[self.indices(arg.sub)]
         if arg.primes:
@@ -350,7 +363,7 @@ def _lone_delimited_expr(sup: Tree) -> bool:
     return len(chains) == 1 and _lone_delimited(chains[0]) is not None
 
 
-def _lone_name(tree: Tree, *, vector: bool) -> bool:
+def _lone_name(tree: Tree, *, vector: bool, names: frozenset[str]) -> bool:
     """Whether ``(...)`` holds only ``z``/``x`` (``vector``) or ``z``/``z_j`` (otherwise)."""
     chains = inner_chains(tree)
     if len(chains) != 1 or chain_parts(chains[0])[1]:
@@ -361,7 +374,7 @@ def _lone_name(tree: Tree, *, vector: bool) -> bool:
     script = split_factor(items[0])
     if script is None or script.sup is not None or script.primes:
         return False
-    if not is_token(script.base, "LETTER") or str(script.base) not in _VECTOR_NAMES:
+    if not is_token(script.base, "LETTER") or str(script.base) not in names:
         return False
     return script.sub is None if vector else True
 

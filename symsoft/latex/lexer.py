@@ -50,9 +50,9 @@ def tokenize(text: str) -> list[Token]:
     --------
     >>> [str(t) for t in tokenize("softmax(z)_i")]
     ['softmax', '(', 'z', ')', '_', 'i']
-    >>> tokenize(r"\\foo x")
+    >>> tokenize(r"\\foo x")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    symsoft.errors.LatexParseError: cannot read LaTeX at column 0: unknown command \\foo in '\\\\foo x'
+    symsoft.errors.LatexParseError: cannot read LaTeX at column 0: unknown command \\foo in ...
     """
     if len(text) > MAX_LENGTH:
         raise LatexParseError(text, f"fragment longer than {MAX_LENGTH} characters")
@@ -96,9 +96,10 @@ class _Scanner:
                 out.append(Token("EQEQ" if op == "==" else "REL", "def" if op == ":=" else op))
             elif value in _CHARS:
                 out.append(Token(_CHARS[value], value, pos - 1))
-            elif value in "|!;:?@#$\"`~.":
-                if value in ".,;" and not text[pos:].strip():
-                    continue  # sentence punctuation after a displayed formula
+            elif value in '|!;:?@#$"`~.':
+                rest = text[pos:].lstrip()
+                if value in ".;" and (not rest or rest.startswith(("\\\\", "\\end", "&"))):
+                    continue  # sentence punctuation at the end of a formula or a line
                 if value == "~":
                     continue  # a non-breaking space
                 raise self.fail(f"cannot read {value!r}", pos - 1)

@@ -61,7 +61,7 @@ def parse_relation(text: str, ctx: ParseContext | None = None) -> Relation:
     --------
     >>> parse_relation(r"\\implies y = \\frac{a}{b}").ops
     ('implies', '=')
-    >>> parse_relation(r"S_i = e^{z_i} / \\sum_k e^{z_k} \\quad \\text{for } i = 1, \\dots, n").parts
+    >>> parse_relation(r"S_i = e^{z_i} / \\sum_k e^{z_k} \\quad \\text{for } i \\ne j").parts
     (S[i], exp(z[i])/Sum(exp(z[k]), (k, 1, n)))
     """
     ctx = ParseContext() if ctx is None else ctx
@@ -73,8 +73,13 @@ def parse_relation(text: str, ctx: ParseContext | None = None) -> Relation:
     if not tokens:
         raise LatexParseError(text, "no mathematics in the fragment")
     names = _index_names(tokens) | _index_names(condition, everywhere=True)
+    ranged = _range_statement(tokens)
+    if ranged is not None:
+        names |= _index_names(tokens, everywhere=True)
     converter = Converter(ctx, text, frozenset(names))
     try:
+        if ranged is not None:
+            return _range_relation(converter, ranged, text)
         tree = _parse(tokens, text, "start")
         parts, ops, leading = converter.relation(tree)
         conditions = []
@@ -101,14 +106,47 @@ def parse_expression(text: str, ctx: ParseContext | None = None) -> sp.Basic:
     --------
     >>> parse_expression(r"-a^2 + \\frac{1}{2}")
     1/2 - a**2
-    >>> parse_expression(r"x = y")
+    >>> parse_expression(r"x = y")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    symsoft.errors.LatexParseError: cannot read LaTeX: a relation where an expression was expected in 'x = y'
+    symsoft.errors.LatexParseError: cannot read LaTeX: a relation where an expression ...
     """
     relation = parse_relation(text, ctx)
     if relation.ops or relation.leading or relation.conditions:
         raise LatexParseError(text, "a relation where an expression was expected")
     return relation.parts[0]
+
+
+def _range_statement(tokens: list[Token]) -> list[list[Token]] | None:
+    """``i = 1, \\dots, n`` as [[i], [1], [\\dots], [n]]; None for anything else."""
+    if len(tokens) < 6 or tokens[0].type != "LETTER" or str(tokens[1]) != "=":
+        return None
+    top = set(_top_level(tokens))
+    segments: list[list[Token]] = [[]]
+    for i, token in enumerate(tokens[2:], start=2):
+        if i in top and token.type == "COMMA":
+            segments.append([])
+        else:
+            segments[-1].append(token)
+    dots = [i for i, seg in enumerate(segments) if [t.type for t in seg] == ["DOTS"]]
+    if len(segments) < 3 or dots != [len(segments) - 2] or not all(segments):
+        return None
+    return [[tokens[0]], *segments]
+
+
+def _range_relation(converter: Converter, segments: list[list[Token]], text: str) -> Relation:
+    """``i = 1, \\dots, n`` read as ``i ∈ {1, …, n}`` (the relation ``"in"``)."""
+    values = []
+    for segment in (segments[0], segments[1], segments[-1]):
+        chains = [c for c in _parse(segment, text, "inner").children if isinstance(c, Tree)]
+        if len(chains) != 1 or len(chains[0].children) != 1:
+            raise LatexParseError(text, "a range whose ends are not expressions")
+        values.append(converter.expr(chains[0].children[0]))
+    index, low, high = values
+    try:
+        domain = sp.Range(low, high + 1)
+    except (TypeError, ValueError):
+        raise LatexParseError(text, "a range whose ends are not integers") from None
+    return Relation(parts=(index, domain), ops=("in",), text=text)
 
 
 def _parse(tokens: list[Token], text: str, start: str) -> Any:
@@ -128,6 +166,9 @@ def _lines(tokens: list[Token], text: str) -> list[Token]:
     for i, token in enumerate(tokens):
         env += token.type == "BEGIN"
         env -= token.type == "END"
+        following = tokens[i + 1].type if i + 1 < len(tokens) else None
+        if token.type == "COMMA" and following in ("ROWSEP", "END", "AMP"):
+            continue  # punctuation at the end of a line or a cases condition
         if env or token.type not in ("AMP", "ROWSEP"):
             out.append(token)
             continue
@@ -152,27 +193,52 @@ def _top_level(tokens: list[Token]) -> list[int]:
 
 
 def _split_condition(tokens: list[Token], text: str) -> tuple[list[Token], list[Token]]:
-    """Separate a trailing condition (``\\text{if } i=j``, ``\\quad i \\ne j``, ``, i = j``)."""
+    """Separate a trailing condition (``\\text{if } i=j``, ``\\quad i \\ne j``, ``, i = j``).
+
+    ``A = B \\text{ and } C = D`` keeps both relations, joined by the relation ``"and"``.
+    """
     top = _top_level(tokens)
     for i in top:
         if tokens[i].type == "COND":
             word = str(tokens[i])
+            suffix = tokens[i + 1 :]
+            if word == "and" and not _is_condition(suffix):
+                joined = [*tokens[:i], Token("REL", "and", tokens[i].start_pos), *suffix]
+                return _split_condition(joined, text)
             if word not in ("if", "for", "when"):
                 raise LatexParseError(text, f"a '{word}' clause is not understood")
-            return tokens[:i], _condition_tokens(tokens[i + 1 :], text)
+            return tokens[:i], _condition_tokens(suffix, text)
     for kind in ("QUAD", "COMMA"):
         for i in reversed([i for i in top if tokens[i].type == kind]):
-            suffix = [t for t in tokens[i + 1 :] if t.type != "QUAD"]
-            if _is_condition(suffix):
+            suffix = _unwrap([t for t in tokens[i + 1 :] if t.type != "QUAD"])
+            if _is_condition(suffix, strict=True):
                 return tokens[:i], suffix
-    last = tokens[-1] if tokens else None
-    if last is not None and last.type == "RPAR" and len(top) > 1:
-        opening = top[-1]
+    if tokens and tokens[-1].type == "RPAR":
+        opening = _opening(tokens)
         inside = tokens[opening + 1 : -1]
-        if tokens[opening].type == "LPAR" and opening > 0 and _is_condition(inside):
-            if tokens[opening - 1].type in ("QUAD", "COMMA"):
-                return tokens[:opening], inside
+        before = tokens[opening - 1].type if opening > 0 else None
+        if before in ("QUAD", "COMMA") and _is_condition(inside, strict=True):
+            return tokens[:opening], inside
     return tokens, []
+
+
+def _opening(tokens: list[Token]) -> int:
+    """Position of the bracket that the last token closes."""
+    depth = 0
+    for i in range(len(tokens) - 1, -1, -1):
+        depth += tokens[i].type in _CLOSE
+        depth -= tokens[i].type in _OPEN
+        if depth == 0:
+            return i
+    return 0
+
+
+def _unwrap(tokens: list[Token]) -> list[Token]:
+    """``(r \\neq i)`` as a condition: drop one pair of parentheses around it."""
+    bracketed = len(tokens) > 2 and tokens[0].type == "LPAR" and tokens[-1].type == "RPAR"
+    if bracketed and _opening(tokens) == 0:
+        return tokens[1:-1]
+    return tokens
 
 
 def _condition_tokens(tokens: list[Token], text: str) -> list[Token]:
@@ -189,12 +255,16 @@ def _condition_tokens(tokens: list[Token], text: str) -> list[Token]:
     return _trim(out)
 
 
-def _is_condition(tokens: list[Token]) -> bool:
+def _is_condition(tokens: list[Token], *, strict: bool = False) -> bool:
+    """Whether ``tokens`` read as index conditions (only ``=``/``\\neq`` when ``strict``)."""
     tokens = _trim(tokens)
+    relations = {"=", "!="} if strict else _CONDITION_RELS
+    rels = [t for t in tokens if t.type == "REL"]
     return (
         bool(tokens)
         and all(t.type in _CONDITION_TOKENS for t in tokens)
-        and any(t.type == "REL" and str(t) in _CONDITION_RELS for t in tokens)
+        and bool(rels)
+        and all(str(t) in relations for t in rels)
     )
 
 

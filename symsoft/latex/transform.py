@@ -91,9 +91,11 @@ class Converter(FactorReader):
         for s in signs:
             sign *= -1 if s.children[0].type == "MINUS" else 1
         items = product.children
-        if len(items) == 1 and isinstance(items[0], Tree) and items[0].children == [
-            Token("DOTS", "...")
-        ]:
+        if (
+            len(items) == 1
+            and isinstance(items[0], Tree)
+            and items[0].children == [Token("DOTS", "...")]
+        ):
             return DOTS
         value = self.product(items)
         return -value if sign < 0 else value
@@ -174,9 +176,9 @@ class Converter(FactorReader):
         if i >= len(items) or is_token(items[i]):
             raise self.fail("derivative operator without an operand")
         nxt = items[i]
-        if nxt.children and isinstance(nxt.children[0], Tree):
-            if nxt.children[0].data == "delimited" and len(nxt.children) == 1:
-                return operator(self.factor(split_factor(nxt))), i + 1, _juxtaposed(items, i + 1)
+        head = nxt.children[0] if nxt.children else None
+        if isinstance(head, Tree) and head.data == "delimited" and len(nxt.children) == 1:
+            return operator(self.factor(split_factor(nxt))), i + 1, _juxtaposed(items, i + 1)
         return operator(self.product(items[i:])), len(items), False
 
 
