@@ -180,7 +180,7 @@ def verify(
     check_n(n)
     seed, tol = _validate(seed, tol)
     claimed = claimed_entries(n, claim)
-    total = 3 * n + 8
+    total = 3 * n + 9  # route rows, then nine further checks
     done = 0
 
     def tick(label: str, units: int = 1) -> None:
