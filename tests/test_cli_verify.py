@@ -20,7 +20,7 @@ def run(capsys, *args):
 
 def test_readme_command_verify_n4(capsys):
     """`symsoft verify --n 4` prints the table and PASSED, exit 0."""
-    code, out, err = run(capsys, "verify", "--n", "4")
+    code, out, _ = run(capsys, "verify", "--n", "4")
     assert code == 0
     assert "PASSED: all 12 checks for n = 4" in out
     for name in ("direct", "quotient", "log", "agreement", "numeric-extreme"):
