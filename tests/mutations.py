@@ -1,0 +1,636 @@
+"""Value-changing mutations of derivation steps, confirmed by a small evaluator of our own.
+
+This module deliberately does not import symsoft: it is the independent half of the mutation
+suite. It finds the math lines of a Markdown derivation, cuts each line into the sides of its
+equality chain, applies textual mutations to one side (flip a sign, swap i and j in one place,
+drop a Kronecker delta, change a sum's bound or index, e^{z_i} for e^{z_j}, square a term) and
+keeps a mutant only if a tiny numeric evaluator of the LaTeX subset used by the derivations
+shows that the side's value really changed, under index values that respect the conditions
+stated in the section (``$j = i$`` / ``$j \\neq i$`` ...).
+
+The evaluator is an honest, partial reader: anything outside its subset raises
+``Unsupported`` and that side is simply not mutated (reported as unconfirmed), never guessed.
+
+Examples
+--------
+>>> env = Env(n=3, indices={"i": 1, "j": 2}, seed=1)
+>>> abs(evaluate(r"\\sum_{l=1}^{n} S_l", env) - 1) < 1e-30
+True
+>>> abs(evaluate(r"\\frac{\\partial S_i}{\\partial z_j} + S_i S_j", env)) < 1e-20
+True
+>>> [m.kind for m in mutate_side(r"S_i (\\delta_{ij} - S_j)")][:3]
+['flip-sign', 'drop-delta', 'drop-delta']
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import mpmath
+
+__all__ = [
+    "Env",
+    "Mutant",
+    "Site",
+    "Unsupported",
+    "confirm",
+    "evaluate",
+    "find_sites",
+    "mutate_side",
+]
+
+mpmath.mp.dps = 50
+_H = mpmath.mpf("1e-20")
+
+
+class Unsupported(ValueError):
+    """The evaluator does not read this LaTeX; the fragment is left alone."""
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+@dataclass
+class Env:
+    """A random point: dimension ``n``, values of the free indices, logits and other vectors."""
+
+    n: int
+    indices: dict[str, int]
+    seed: int = 0
+    bound: dict[str, int] = field(default_factory=dict)
+    z: list[mpmath.mpf] = field(default_factory=list)
+    vectors: dict[str, list[mpmath.mpf]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        rng = random.Random(self.seed)
+        if not self.z:
+            self.z = [mpmath.mpf(rng.uniform(-1.5, 1.5)) for _ in range(self.n)]
+        self._rng = rng
+
+    def index(self, name: str) -> int:
+        if name in self.bound:
+            return self.bound[name]
+        if name in self.indices:
+            return self.indices[name]
+        if name == "n":
+            return self.n
+        raise Unsupported(f"unknown index {name!r}")
+
+    def vector(self, name: str) -> list[mpmath.mpf]:
+        if name not in self.vectors:
+            self.vectors[name] = [mpmath.mpf(self._rng.uniform(-2, 2)) for _ in range(self.n)]
+        return self.vectors[name]
+
+    def softmax(self) -> list[mpmath.mpf]:
+        exps = [mpmath.exp(v) for v in self.z]
+        total = mpmath.fsum(exps)
+        return [e / total for e in exps]
+
+
+_TOKEN = re.compile(
+    r"\\[A-Za-z]+|\\[,;:! ]|\\\\|\\\{|\\\}|[0-9]+(?:\.[0-9]+)?|[A-Za-z]|[{}()\[\]^_+\-−*/=,|&']|\S"
+)
+_IGNORED = {
+    r"\left", r"\right", r"\bigl", r"\bigr", r"\Bigl", r"\Bigr", r"\biggl", r"\biggr", r"\big",
+    r"\Big", r"\bigg", r"\Bigg", r"\displaystyle", r"\,", r"\;", r"\:", r"\!", r"\ ", r"\quad",
+    r"\qquad", r"\limits", r"\nolimits",
+}  # fmt: skip
+_STYLES = {r"\mathbf", r"\boldsymbol", r"\mathrm", r"\operatorname", r"\mathit", r"\bm"}
+_RELATIONS = {"=", "&"}
+Value = mpmath.mpf
+Node = Callable[[Env], Value]
+
+
+def _tokens(text: str) -> list[str]:
+    out = []
+    for token in _TOKEN.findall(text):
+        if token in _IGNORED:
+            continue
+        out.append("-" if token == "−" else token)
+    return out
+
+
+class _Parser:
+    """Recursive descent over the derivations' LaTeX subset, building closures over ``Env``."""
+
+    def __init__(self, text: str) -> None:
+        self.tokens = _tokens(text)
+        self.pos = 0
+
+    def peek(self, ahead: int = 0) -> str | None:
+        index = self.pos + ahead
+        return self.tokens[index] if index < len(self.tokens) else None
+
+    def take(self, expected: str | None = None) -> str:
+        token = self.peek()
+        if token is None or (expected is not None and token != expected):
+            raise Unsupported(f"expected {expected!r}, found {token!r}")
+        self.pos += 1
+        return token
+
+    def parse(self) -> Node:
+        node = self.expr()
+        if self.peek() is not None:
+            raise Unsupported(f"unexpected {self.peek()!r}")
+        return node
+
+    def expr(self) -> Node:
+        sign = 1
+        if self.peek() in ("+", "-"):
+            sign = -1 if self.take() == "-" else 1
+        first = self.term()
+        terms: list[tuple[int, Node]] = [(sign, first)]
+        while self.peek() in ("+", "-"):
+            sign = -1 if self.take() == "-" else 1
+            terms.append((sign, self.term()))
+        return lambda env: mpmath.fsum(s * t(env) for s, t in terms)
+
+    _STOP = frozenset({"+", "-", ")", "}", "]", "=", "&", ",", "|", None})
+
+    def term(self) -> Node:
+        factors: list[tuple[bool, Node]] = [(False, self.power())]
+        while self.peek() not in self._STOP:
+            if self.peek() in (r"\cdot", r"\times", "*"):
+                self.take()
+                factors.append((False, self.power()))
+            elif self.peek() == "/":
+                self.take()
+                factors.append((True, self.power()))
+            else:
+                factors.append((False, self.power()))
+
+        def product(env: Env) -> Value:
+            value = mpmath.mpf(1)
+            for divide, factor in factors:
+                value = value / factor(env) if divide else value * factor(env)
+            return value
+
+        return product
+
+    def power(self) -> Node:
+        base = self.atom()
+        if self.peek() == "^":
+            self.take()
+            exponent = self.group_or_atom()
+            return lambda env: base(env) ** exponent(env)
+        return base
+
+    def group_or_atom(self) -> Node:
+        if self.peek() == "{":
+            return self.group()
+        token = self.take()
+        if token.isdigit():
+            return lambda env: mpmath.mpf(int(token))
+        raise Unsupported(f"exponent {token!r}")
+
+    def group(self) -> Node:
+        self.take("{")
+        node = self.expr()
+        self.take("}")
+        return node
+
+    def index_group(self) -> str:
+        """A subscript: one letter/digit or a braced run without structure."""
+        if self.peek() == "{":
+            self.take("{")
+            parts = []
+            while self.peek() != "}":
+                if self.peek() is None:
+                    raise Unsupported("unclosed subscript")
+                parts.append(self.take())
+            self.take("}")
+            return "".join(parts)
+        return self.take()
+
+    def atom(self) -> Node:
+        token = self.peek()
+        if token is None:
+            raise Unsupported("missing operand")
+        if token == "(":
+            self.take()
+            node = self.expr()
+            self.take(")")
+            return node
+        if token == "[":
+            self.take()
+            node = self.expr()
+            self.take("]")
+            return node
+        if token == "{":
+            return self.group()
+        if token.isdigit() or re.fullmatch(r"[0-9]+\.[0-9]+", token):
+            self.take()
+            return lambda env: mpmath.mpf(token)
+        if token in _STYLES:
+            self.take()
+            return self.atom()
+        if token == r"\frac" or token in (r"\dfrac", r"\tfrac"):
+            return self.fraction()
+        if token == r"\sum":
+            return self.summation()
+        if token in (r"\exp", r"\log", r"\ln"):
+            self.take()
+            argument = self.atom() if self.peek() in ("(", "{") else self.term()
+            function = mpmath.exp if token == r"\exp" else mpmath.log
+            return lambda env: function(argument(env))
+        if token == r"\delta":
+            self.take()
+            self.take("_")
+            pair = self.index_group().replace(",", "")
+            if len(pair) != 2:
+                raise Unsupported(f"delta subscript {pair!r}")
+            a, b = pair
+            return lambda env: mpmath.mpf(int(env.index(a) == env.index(b)))
+        if re.fullmatch(r"[A-Za-z]", token):
+            return self.symbol()
+        raise Unsupported(f"token {token!r}")
+
+    def symbol(self) -> Node:
+        name = self.take()
+        if name == "e" and self.peek() == "^":
+            self.take("^")
+            exponent = self.group_or_atom()
+            return lambda env: mpmath.exp(exponent(env))
+        if self.peek() != "_":
+            if name == "n":
+                return lambda env: mpmath.mpf(env.n)
+            raise Unsupported(f"bare symbol {name!r}")
+        self.take("_")
+        index = self.index_group()
+        if not re.fullmatch(r"[A-Za-z0-9]", index):
+            raise Unsupported(f"subscript {index!r}")
+        if name in ("S", "s"):
+            return lambda env: env.softmax()[_position(env, index)]
+        if name == "z":
+            return lambda env: env.z[_position(env, index)]
+        if name in ("g", "y", "v"):
+            return lambda env: env.vector(name)[_position(env, index)]
+        raise Unsupported(f"symbol {name}_{index}")
+
+    def fraction(self) -> Node:
+        self.take()
+        self.take("{")
+        if self.peek() in (r"\partial", "d") and self._is_derivative():
+            return self.derivative()
+        numerator = self.expr()
+        self.take("}")
+        denominator = self.group()
+        return lambda env: numerator(env) / denominator(env)
+
+    def _is_derivative(self) -> bool:
+        return self.peek() == r"\partial"
+
+    def derivative(self) -> Node:
+        self.take(r"\partial")
+        inner: Node | None = None
+        if self.peek() != "}":
+            inner = self.expr()
+        self.take("}")
+        self.take("{")
+        self.take(r"\partial")
+        if self.take() != "z":
+            raise Unsupported("derivative not with respect to z")
+        self.take("_")
+        variable = self.index_group()
+        self.take("}")
+        if inner is None:
+            inner = self.term()
+        body = inner
+
+        def differentiate(env: Env) -> Value:
+            position = _position(env, variable)
+            saved = list(env.z)
+            try:
+                env.z[position] = saved[position] + _H
+                up = body(env)
+                env.z[position] = saved[position] - _H
+                down = body(env)
+            finally:
+                env.z[:] = saved
+            return (up - down) / (2 * _H)
+
+        return differentiate
+
+    def summation(self) -> Node:
+        self.take(r"\sum")
+        lower: str | None = None
+        upper: Node | None = None
+        for _ in range(2):
+            if self.peek() == "_":
+                self.take()
+                lower = self.index_group()
+            elif self.peek() == "^":
+                self.take()
+                upper = self.group_or_atom() if self.peek() == "{" else self.symbol_or_number()
+        match = re.fullmatch(r"([A-Za-z])(?:=([0-9]+))?", lower or "")
+        if not match:
+            raise Unsupported(f"sum subscript {lower!r}")
+        variable = match.group(1)
+        start = int(match.group(2) or 1)
+        body = self.term()
+
+        def total(env: Env) -> Value:
+            stop = int(upper(env)) if upper is not None else env.n
+            values = []
+            saved = env.bound.get(variable)
+            for value in range(start, stop + 1):
+                env.bound[variable] = value
+                values.append(body(env))
+            if saved is None:
+                env.bound.pop(variable, None)
+            else:
+                env.bound[variable] = saved
+            return mpmath.fsum(values)
+
+        return total
+
+    def symbol_or_number(self) -> Node:
+        token = self.take()
+        if token == "n":
+            return lambda env: mpmath.mpf(env.n)
+        if token.isdigit():
+            return lambda env: mpmath.mpf(int(token))
+        raise Unsupported(f"sum bound {token!r}")
+
+
+def _position(env: Env, index: str) -> int:
+    value = int(index) if index.isdigit() else env.index(index)
+    if not 1 <= value <= env.n:
+        raise Unsupported(f"index {index}={value} outside 1..{env.n}")
+    return value - 1
+
+
+def compile_latex(text: str) -> Node:
+    """Parse ``text`` into a closure over :class:`Env`; raise :class:`Unsupported` if unsure."""
+    return _Parser(text).parse()
+
+
+def evaluate(text: str, env: Env) -> Value:
+    """The value of a LaTeX expression at the point ``env``."""
+    try:
+        return compile_latex(text)(env)
+    except (ZeroDivisionError, OverflowError, ValueError) as error:
+        if isinstance(error, Unsupported):
+            raise
+        raise Unsupported(str(error)) from None
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+_CONDITION = re.compile(r"(?<![A-Za-z_\\])([a-z])\s*(=|\\neq|\\ne|≠|!=)\s*([a-z])(?![A-Za-z_{])")
+_FREE = re.compile(r"(?:_\{?|\\delta_\{?[a-z]?)([a-z])")
+
+
+def conditions_in(text: str) -> set[tuple[str, bool, str]]:
+    """Index relations such as ``i = j`` / ``j \\neq i`` in ``text``: (a, equal?, b).
+
+    >>> sorted(conditions_in(r"Case $j = i$, and for $k \\neq i$"))
+    [('j', True, 'i'), ('k', False, 'i')]
+    """
+    found = set()
+    for a, op, b in _CONDITION.findall(text):
+        if a != b and a not in "ezn" and b not in "ezn":
+            found.add((a, op == "=", b))
+    return found
+
+
+def _satisfies(indices: dict[str, int], conditions: set[tuple[str, bool, str]]) -> bool:
+    for a, equal, b in conditions:
+        if a in indices and b in indices and (indices[a] == indices[b]) != equal:
+            return False
+    return True
+
+
+def _free_indices(*texts: str) -> list[str]:
+    summed = set()
+    for text in texts:
+        summed |= set(re.findall(r"\\sum_\{?([a-z])", text))
+    letters = set()
+    for text in texts:
+        for match in re.finditer(r"_\{([a-z0-9,]+)\}|_([a-z0-9])", text):
+            letters |= {c for c in (match.group(1) or match.group(2)) if c.isalpha()}
+    return sorted(letters - summed - {"n"})
+
+
+def confirm(
+    original: str,
+    mutant: str,
+    conditions: set[tuple[str, bool, str]] = frozenset(),  # type: ignore[assignment]
+    *,
+    seeds: tuple[int, ...] = (11, 29),
+) -> bool:
+    """True if ``mutant`` has another value than ``original`` at some admissible point.
+
+    Points: n = 4, every assignment of the free indices in 1..3, two random logit vectors.
+    When the conditions contradict each other (a section holding both cases), the mutant must
+    differ at *every* assignment, so that the change survives whichever case is in scope.
+
+    >>> confirm(r"S_i (\\delta_{ij} - S_j)", r"S_i (1 - S_j)", {("i", True, "j")})
+    False
+    >>> confirm(r"S_i (\\delta_{ij} - S_j)", r"S_i (1 - S_j)")
+    True
+    """
+    try:
+        before, after = compile_latex(original), compile_latex(mutant)
+    except Unsupported:
+        return False
+    free = _free_indices(original, mutant)
+    if len(free) > 4:
+        return False
+    assignments = [
+        dict(zip(free, values)) for values in itertools.product(range(1, 4), repeat=len(free))
+    ]
+    admissible = [a for a in assignments if _satisfies(a, set(conditions))]
+    require_all = not admissible
+    if require_all:
+        admissible = assignments
+    differs = []
+    for assignment in admissible:
+        changed = False
+        for seed in seeds:
+            env = Env(n=4, indices=assignment, seed=seed)
+            try:
+                a, b = before(env), after(Env(n=4, indices=assignment, seed=seed))
+            except (Unsupported, ZeroDivisionError, OverflowError, ValueError):
+                return False
+            if abs(a - b) > mpmath.mpf("1e-12") * (1 + abs(a)):
+                changed = True
+        differs.append(changed)
+    return all(differs) if require_all else any(differs)
+
+
+# --------------------------------------------------------------------------- sites
+
+
+@dataclass(frozen=True)
+class Site:
+    """One side of an equality chain on a math line: where it is and what is in scope."""
+
+    line: int  #: 1-based line of the document
+    start: int  #: offset of the side in the document text
+    end: int
+    text: str
+    conditions: frozenset[tuple[str, bool, str]]
+    first: bool  #: the chain's first side (the left side of its first step)
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A mutated side: which mutation, and the new LaTeX."""
+
+    kind: str
+    text: str
+
+
+_TAIL = re.compile(r"(\\quad|\\qquad|\\text\{|\\tag\{|\\label\{|\\nonumber|\\notag|,\s*$|\.\s*$)")
+
+
+def _split_top(text: str) -> list[tuple[int, int]]:
+    """Spans of the sides of ``text`` between top-level ``=`` signs."""
+    spans, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char in "{([":
+            depth += 1
+        elif char in "})]":
+            depth -= 1
+        elif char == "=" and depth == 0:
+            spans.append((start, index))
+            start = index + 1
+    spans.append((start, len(text)))
+    return spans
+
+
+def _math_lines(document: str) -> Iterator[tuple[int, int, str, str]]:
+    """(line number, offset, math text, prose before it in the section) for display math."""
+    offset = 0
+    in_block = False
+    section: list[str] = []
+    for number, line in enumerate(document.splitlines(keepends=True), start=1):
+        stripped = line.strip()
+        if not in_block and stripped.startswith("#"):
+            section = []
+        if stripped.startswith("$$") and stripped.endswith("$$") and len(stripped) > 4:
+            inner_start = line.index("$$") + 2
+            inner_end = line.rindex("$$")
+            yield number, offset + inner_start, line[inner_start:inner_end], " ".join(section)
+        elif stripped.startswith("$$"):
+            in_block = not in_block
+        elif in_block:
+            if not re.match(r"\s*\\(begin|end)\{", line):
+                yield number, offset, line.rstrip("\n"), " ".join(section)
+        else:
+            section.append(line)
+        offset += len(line)
+
+
+def find_sites(document: str) -> list[Site]:
+    """Every side of every equality chain in the display math of a Markdown document."""
+    sites = []
+    for number, offset, text, prose in _math_lines(document):
+        body = text
+        tail = _TAIL.search(body)
+        cut = tail.start() if tail else len(body)
+        scope = conditions_in(prose) | conditions_in(body[cut:])
+        body = body[:cut]
+        if "=" not in body:
+            continue
+        spans = _split_top(body)
+        for position, (start, end) in enumerate(spans):
+            side = re.sub(r"(\\\\|\s|&)*$", "", body[start:end])
+            lead = len(side) - len(side.lstrip(" &"))
+            side = side[lead:]
+            if not side:
+                continue
+            real_start = offset + start + lead
+            sites.append(
+                Site(
+                    line=number,
+                    start=real_start,
+                    end=real_start + len(side),
+                    text=side,
+                    conditions=frozenset(scope),
+                    first=position == 0,
+                )
+            )
+    return sites
+
+
+# --------------------------------------------------------------------------- mutations
+
+
+def _replace_each(
+    text: str, pattern: str, replacement: Callable[[re.Match[str]], str]
+) -> Iterator[str]:
+    for match in re.finditer(pattern, text):
+        yield text[: match.start()] + replacement(match) + text[match.end() :]
+
+
+def mutate_side(side: str) -> list[Mutant]:
+    """Candidate mutants of one side; not all change the value (see :func:`confirm`)."""
+    out: list[Mutant] = []
+
+    def add(kind: str, texts: Iterator[str]) -> None:
+        for text in texts:
+            if text != side and Mutant(kind, text) not in out:
+                out.append(Mutant(kind, text))
+
+    add("flip-sign", _replace_each(side, r"(?<![\^{(])-", lambda m: "+"))
+    add("flip-sign", _replace_each(side, r"\+", lambda m: "-"))
+    add("drop-delta", _replace_each(side, r"\\delta_\{?[a-z],?[a-z]\}?", lambda m: "1"))
+    add("drop-delta", _replace_each(side, r"\\delta_\{?[a-z],?[a-z]\}?", lambda m: "0"))
+    swap = {"i": "j", "j": "i", "k": "i"}
+    add(
+        "swap-index",
+        _replace_each(side, r"(?<=[Ss]_)(\{?)([ijk])(\}?)", lambda m: m[1] + swap[m[2]] + m[3]),
+    )
+    add(
+        "exp-index",
+        _replace_each(side, r"(?<=e\^\{z_)(\{?)([ijk])(\}?)", lambda m: m[1] + swap[m[2]] + m[3]),
+    )
+    add("sum-bound", _replace_each(side, r"\^\{?n\}?", lambda m: "^{n-1}"))
+    add("sum-bound", _replace_each(side, r"(?<=\\sum_\{[a-z]=)1(?=\})", lambda m: "2"))
+    for match in re.finditer(r"\\sum_\{([a-z])=1\}\^\{?n\}?\s*", side):
+        body_index = re.compile(r"(?<=_)(\{?)" + match[1] + r"(\}?)")
+        rest = side[match.end() :]
+        found = body_index.search(rest)
+        if found:
+            position = match.end() + found.start()
+            text = side[:position] + found[1] + "j" + found[2] + side[position + len(found[0]) :]
+            add("sum-index", iter([text]))
+    add(
+        "square",
+        _replace_each(side, r"[Ss]_\{?[a-z0-9]\}?(?![\^_])", lambda m: "{" + m[0] + "}^{2}"),
+    )
+    return out
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def apply(document: str, site: Site, mutant: Mutant) -> str:
+    """``document`` with one side replaced by the mutant."""
+    return document[: site.start] + mutant.text + document[site.end :]
+
+
+def truncate_after_block(document: str, line: int) -> str:
+    """``document`` up to the end of the display block holding ``line`` (later steps dropped).
+
+    >>> truncate_after_block("a\\n$$\\nx = y\\n$$\\nb\\n$$ u = v $$\\n", 3)
+    'a\\n$$\\nx = y\\n$$\\n'
+    """
+    lines = document.splitlines(keepends=True)
+    for number in range(line, len(lines) + 1):
+        text = lines[number - 1]
+        if "$$" in text and (number > line or text.strip().endswith("$$")):
+            return "".join(lines[:number])
+    return document
+
+
+def mutants(document: str) -> list[tuple[Site, Mutant]]:
+    """Every candidate mutant of every side (unconfirmed; see :func:`confirm`)."""
+    return [(site, mutant) for site in find_sites(document) for mutant in mutate_side(site.text)]
