@@ -192,6 +192,111 @@ def _verify_with_progress(n: int, *, seed: int, tol: float, show: bool) -> Any:
 # check (issue 4)
 # ----------------------------------------------------------------------------------------
 
+_CHECK_COLOURS = {
+    "verified": "green",
+    "verified-numerically": "cyan",
+    "refuted": "red",
+    "conditional": "yellow",
+    "not-understood": "magenta",
+    "not-decided": "magenta",
+}
+
+
+@app.command("check")
+def check_command(
+    files: list[str] = typer.Argument(
+        None, help="Markdown (.md), LaTeX (.tex) or notebook (.ipynb) files; - reads stdin."
+    ),
+    expr: str | None = typer.Option(
+        None, "--expr", help="Check one LaTeX relation given here, e.g. 'a = b = c'."
+    ),
+    strict: bool = typer.Option(False, "--strict", help="Also fail when a step is not understood."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    timeout: float = typer.Option(
+        5.0, "--timeout", help="Seconds per step for the symbolic proof before falling back."
+    ),
+) -> None:
+    """Check a derivation step by step and point at the wrong step.
+
+    Exit 0 if no step is refuted or conditional, 1 if one is (with --strict also if one is
+    not understood), 2 for unreadable input.
+    """
+    from symsoft.check import check_document, check_text
+    from symsoft.errors import DocumentError, UsageError
+
+    if not files and expr is None:
+        raise UsageError("FILE", None, "a file, '-' for stdin, or --expr TEXT")
+    if not 0 < timeout <= 3600:
+        raise UsageError("--timeout", timeout, "seconds in (0, 3600]")
+    reports = []
+    unreadable = []
+    if expr is not None:
+        if "$" in expr:
+            raise UsageError("--expr", expr, "LaTeX math without $ delimiters")
+        reports.append(check_text(f"$${expr}$$", kind="markdown", path="<expr>", timeout=timeout))
+    for name in files or []:
+        try:
+            reports.append(check_document(name, timeout=timeout))
+        except DocumentError as error:
+            unreadable.append(error)
+    for error in unreadable:
+        typer.echo(f"error: {error}", err=True)
+    if as_json:
+        _emit_json({"files": [report.to_dict() for report in reports]})
+    else:
+        for report in reports:
+            _render_check(report)
+    # sys.exit rather than typer.Exit: main() runs the app with standalone_mode=False, where
+    # Click returns an Exit's code instead of raising it, and main() does not pass it on.
+    if unreadable:
+        sys.exit(EXIT_USAGE)
+    failed = any(report.failed for report in reports)
+    if failed or (strict and not all(report.understood for report in reports)):
+        sys.exit(1)
+
+
+def _render_check(report: Any) -> None:
+    typer.secho(report.path, bold=True)
+    if not report.steps:
+        typer.echo("  no steps found (no equation between two expressions)")
+    for step in report.steps:
+        verdict = step.verdict.value
+        shown = f"{step.lhs} = {step.rhs}" if step.rhs else step.lhs
+        shown = " ".join(shown.split())
+        if len(shown) > 100:
+            shown = shown[:97] + "..."
+        typer.echo(f"  line {step.line:<4} ", nl=False)
+        typer.secho(f"{verdict:<21}", fg=_CHECK_COLOURS.get(verdict), bold=True, nl=False)
+        typer.echo(f" {shown}")
+        typer.echo(f"             {step.method}: {step.detail}")
+        if step.counterexample:
+            typer.secho(
+                f"             counterexample: {_format_counterexample(step.counterexample)}",
+                fg="red" if verdict == "refuted" else "yellow",
+            )
+    for definition in report.definitions:
+        typer.echo(f"  definition: {definition}")
+    summary = ", ".join(f"{count} {verdict}" for verdict, count in report.summary.items())
+    typer.echo(f"  summary: {summary or 'no steps'}")
+
+
+def _format_counterexample(example: Any) -> str:
+    parts = []
+    if example.get("n") is not None:
+        parts.append(f"n = {example['n']}")
+    indices = example.get("indices") or {}
+    if indices:
+        parts.append(", ".join(f"{k} = {v}" for k, v in indices.items()))
+    logits = example.get("logits") or {}
+    if logits:
+        parts.append(", ".join(f"{k} = {v:g}" for k, v in logits.items()))
+    functions = example.get("functions") or {}
+    if functions:
+        parts.append(", ".join(f"{k}(x) = {v}" for k, v in functions.items()))
+    parts.append(f"lhs = {example.get('lhs')}, rhs = {example.get('rhs')}")
+    return "; ".join(parts)
+
+
 # ----------------------------------------------------------------------------------------
 # check-impl (issue 5)
 # ----------------------------------------------------------------------------------------

@@ -105,7 +105,19 @@ class Definitions:
         return cls(table=table, variable=variable, dimension=n, implicit=False)
 
     def add(self, key: tuple[str, str], lhs: Any, rhs: Any, label: str) -> None:
-        self.table[key] = (lhs, _fresh_bound(rhs), label)
+        self.table[key] = (self.unify(lhs), _fresh_bound(self.unify(rhs)), label)
+
+    def unify(self, expr: Any) -> Any:
+        """Make every symbol named like the dimension the one positive-integer dimension."""
+        if not isinstance(expr, sp.Basic):
+            return expr
+        name = self.dimension.name
+        same = {
+            s: self.dimension
+            for s in expr.free_symbols
+            if isinstance(s, sp.Symbol) and s.name == name and s != self.dimension
+        }
+        return expr.xreplace(same) if same else expr
 
     def _softmax_of(self, index: Any) -> Any:
         k = sp.Dummy("k", integer=True)
@@ -530,11 +542,13 @@ def _evaluate(expr: Any, point: dict[Any, Any]) -> Any:
 def _point(exprs: Iterable[Any], rng: random.Random) -> dict[Any, Any]:
     """Random values in [-2, 2] for every logit and free real symbol of ``exprs``."""
     point: dict[Any, Any] = {}
+    exprs = list(exprs)
+    labels = {base.label for expr in exprs for base in expr.atoms(sp.IndexedBase)}
     for expr in exprs:
         for atom in expr.atoms(sp.Indexed, sp.Symbol):
             if atom in point or isinstance(atom, (sp.Dummy, sp.IndexedBase)):
                 continue
-            if isinstance(atom, sp.Symbol) and atom.is_integer:
+            if isinstance(atom, sp.Symbol) and (atom.is_integer or atom in labels):
                 continue
             point[atom] = sp.Float(repr(round(rng.uniform(-2, 2), 4)), _DIGITS)
     return point
@@ -611,6 +625,7 @@ def decide(
     """
     defs.used, defs.extended = set(), set()
     conditions = tuple(conditions)
+    lhs, rhs = defs.unify(lhs), defs.unify(rhs)
     try:
         if _is_matrix(lhs) or _is_matrix(rhs):
             decision = _decide_matrix(lhs, rhs, defs, conditions, timeout, seed, concrete_n)
@@ -714,6 +729,8 @@ def _decide_scalar(
     free = _free_indices(lhs, n) | _free_indices(rhs, n)
     for side in expanded:
         free |= _free_indices(side, n)
+    for condition in conditions:
+        free |= {s for s in condition.free_symbols if isinstance(s, sp.Symbol) and s != n}
     integers = _integer_indices(expanded[0]) | _integer_indices(expanded[1])
     patterns = _patterns(free, integers, conditions)
     if not patterns:
@@ -898,7 +915,7 @@ def _verdict(
         if leak:
             return Decision(
                 Verdict.REFUTED,
-                "counterexample",
+                "instantiated",
                 f"summation index {leak} is used outside its sum; the sides differ when "
                 f"{where}: {values}",
                 example,
@@ -908,7 +925,7 @@ def _verdict(
             if condition:
                 return Decision(
                     Verdict.CONDITIONAL,
-                    "counterexample",
+                    "instantiated",
                     f"holds when {condition}{under}, fails when {where}: {values}",
                     example,
                     condition,

@@ -22,7 +22,7 @@ import json
 import re
 import sys
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from symsoft.errors import DocumentError
@@ -106,9 +106,16 @@ class MathPiece:
     #: offsets in ``text`` where a new source line begins, to place a step's right-hand side
     breaks: tuple[int, ...] = ()
 
+    #: the document line of each source line of ``text`` when lines are not consecutive
+    #: (a notebook's markdown cells map to lines of the ``.ipynb`` file)
+    source_lines: tuple[int, ...] = ()
+
     def line_at(self, offset: int) -> int:
         """The document line of ``text[offset]``."""
-        return self.line + bisect_right(self.breaks, offset)
+        step = bisect_right(self.breaks, offset)
+        if self.source_lines:
+            return self.source_lines[min(step, len(self.source_lines) - 1)]
+        return self.line + step
 
 
 @dataclass(frozen=True)
@@ -149,7 +156,11 @@ def read_document(path: str | Path) -> Document:
     text = _decode(data, name)
     suffix = file.suffix.lower()
     if suffix == ".ipynb":
-        return read_text(_notebook_markdown(text, name), kind="markdown", path=name)
+        markdown, lines = _notebook_markdown(text, name)
+        document = read_text(markdown, kind="markdown", path=name)
+        return Document(
+            document.path, document.kind, tuple(_remap(p, lines) for p in document.pieces)
+        )
     kind = {".tex": "latex", ".ltx": "latex", ".md": "markdown", ".markdown": "markdown"}
     return read_text(text, kind=kind.get(suffix, "auto"), path=name)
 
@@ -189,19 +200,36 @@ def _decode(data: bytes, name: str) -> str:
         raise DocumentError(name, f"not UTF-8 text (bad byte at offset {error.start})") from None
 
 
-def _notebook_markdown(text: str, name: str) -> str:
+def _notebook_markdown(text: str, name: str) -> tuple[str, dict[int, int]]:
+    """The markdown cells joined by blank lines, and each joined line's line in the file."""
     try:
         notebook = json.loads(text)
-        cells = notebook["cells"]
+        cells = [cell for cell in notebook["cells"] if cell.get("cell_type") == "markdown"]
         sources = [
-            "".join(cell["source"]) if isinstance(cell["source"], list) else str(cell["source"])
+            cell["source"] if isinstance(cell["source"], list) else [str(cell["source"])]
             for cell in cells
-            if cell.get("cell_type") == "markdown"
         ]
     except (ValueError, KeyError, TypeError, AttributeError):
         raise DocumentError(name, "not a Jupyter notebook (bad JSON or no cells)") from None
-    # Cells are joined with a blank line; line numbers count lines of the joined markdown.
-    return "\n\n".join(sources)
+    raw = text.splitlines()
+    lines: dict[int, int] = {}
+    joined, search = 1, 0
+    for source in sources:
+        for offset, source_line in enumerate(source):
+            encoded = json.dumps(source_line, ensure_ascii=False)
+            for number in range(search, len(raw)):
+                if raw[number].strip().rstrip(",") in (encoded, json.dumps(source_line)):
+                    lines[joined + offset] = number + 1
+                    search = number + 1
+                    break
+        joined += len("".join(map(str, source)).split("\n")) + 1
+    return "\n\n".join("".join(map(str, source)) for source in sources), lines
+
+
+def _remap(piece: MathPiece, lines: dict[int, int]) -> MathPiece:
+    count = len(piece.breaks) + 1
+    mapped = tuple(lines.get(piece.line + k, piece.line + k) for k in range(count))
+    return replace(piece, line=mapped[0], source_lines=mapped)
 
 
 def _blank(text: str, start: int, end: int) -> str:
@@ -379,7 +407,11 @@ def _conditions(prose: str) -> tuple[Condition, ...]:
 def _trailing_conditions(prose: str) -> tuple[Condition, ...]:
     """Conditions stated right after a formula ("…$$ for $i \\neq j$.")."""
     head = prose.lstrip(" \t.,;:")
-    if "\n\n" in head[:80] or not re.match(r"(?i)(if|for|when|whenever|where)\b", head):
+    # Only a lower-case cue in the same paragraph continues the sentence of the formula;
+    # "If $i \neq j$:" after a blank line opens the next case instead.
+    if re.search(r"\n\s*\n", prose[: len(prose) - len(head)] + head[:80]):
+        return ()
+    if not re.match(r"(if|for|when|whenever|where)\b", head):
         return ()
     return _conditions(head[:80].split("\n\n")[0])
 

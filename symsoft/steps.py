@@ -106,10 +106,14 @@ def guess_context(document: Document) -> Any:
     from symsoft.latex.context import DEFAULT_FUNCTIONS, ParseContext
 
     text = "\n".join(piece.text for piece in document.pieces)
+    # the variable is what derivatives are taken *by*: a denominator ``}{\partial z_j}``,
+    # ``/ \partial z_j``, ``\partial_{z_j}``; a numerator ``\partial S_i`` says nothing
+    style = r"(?:\\(?:mathbf|boldsymbol|vec|bm)\s*)?\{?\s*"
     variables = Counter(
-        re.findall(
-            r"\\partial\s*(?:\\(?:mathbf|boldsymbol|vec|bm)\s*)?\{?\s*([A-Za-z])\s*\}?\s*_", text
-        )
+        re.findall(r"\}\s*\{\s*\\partial\s*" + style + r"([A-Za-z])\s*\}?\s*(?:_|\})", text)
+        + re.findall(r"/\s*\(?\s*\\partial\s*" + style + r"([A-Za-z])\s*\}?\s*_", text)
+        + re.findall(r"\\partial_\{\s*" + style + r"([A-Za-z])\s*\}?\s*_", text)
+        + re.findall(r"\}\s*\{\s*(?:\\mathrm\{d\}|d)\s*" + style + r"([A-Za-z])\s*\}?\s*_", text)
     )
     variable = variables.most_common(1)[0][0] if variables else "z"
     bounds = Counter(
@@ -125,7 +129,9 @@ def guess_context(document: Document) -> Any:
     for name in re.findall(r"\\(?:operatorname|mathrm|text)\{([A-Za-z]+)\}\s*\(", text):
         functions.add(name)
     prime: str | None = None
-    targets = Counter(re.findall(r"\\partial\s*([A-Za-z]_\{?[A-Za-z0-9]\}?)", text))
+    targets = Counter(
+        re.findall(r"\\partial\s*(" + variable + r"_(?:\{[^{}=]*\}|[A-Za-z0-9]))", text)
+    )
     if targets:
         prime = targets.most_common(1)[0][0]
     elif re.search(r"[fgh]\s*\(\s*x\s*\)", text):
@@ -192,6 +198,13 @@ _CONDITION_START = re.compile(
 _ENV = re.compile(r"\\(begin|end)\{[^}]*\}")
 _COMMAND = re.compile(r"\\[A-Za-z]+")
 _INDEX_RELATION = re.compile(r"[a-z]\s*(=|\\neq?|≠)\s*[a-z]")
+
+
+#: ``\mathbf z = (z_1, \dots, z_n)`` and ``i = 1, \dots, K``: notation, not a step
+_LIST_DEFINITION = re.compile(
+    r"^\s*(\\[A-Za-z]+\s*\{\s*[A-Za-z]\s*\}|[A-Za-z])\s*=\s*[^=]*?,\s*"
+    r"(\\[lc]?dots|\.\.\.)[^=]*$"
+)
 
 
 def split_text(text: str) -> list[tuple[int, str]]:
@@ -269,7 +282,7 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
         try:
             relation = parse(piece.text, context)
         except LatexParseError as error:
-            if _has_equality(piece.text):
+            if _has_equality(piece.text) and not _LIST_DEFINITION.match(piece.text):
                 items.append(Unread(piece.line, piece.text, error.reason))
             previous = None
             continue
@@ -287,7 +300,10 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
         if leading is None:
             chain_conditions = ()
         chain_conditions = _merge(chain_conditions, relation.conditions)
-        scope = _merge(_prose_conditions(piece), chain_conditions)
+        # a condition written on the line wins over prose about the same pair of indices
+        pairs = {frozenset(c.free_symbols) for c in chain_conditions}
+        prose = [c for c in _prose_conditions(piece) if frozenset(c.free_symbols) not in pairs]
+        scope = _merge(prose, chain_conditions)
         # texts[0] is empty for a continuation; line up the remaining texts with parts
         if leading is not None and texts and not texts[0][1]:
             texts = texts[1:]

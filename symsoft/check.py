@@ -1,0 +1,210 @@
+"""Checking a derivation document step by step: the public entry points of ``symsoft check``.
+
+:func:`check_document` reads a file (or ``-`` for stdin) and :func:`check_text` a string; both
+return a :class:`DocumentReport` with one :class:`StepResult` per step, in reading order.
+
+Examples
+--------
+>>> report = check_text(r"$$\\frac{\\partial S_i}{\\partial z_j} = S_i(1 - S_j)$$")
+>>> step = report.steps[0]
+>>> step.verdict.value, step.condition
+('conditional', 'i = j')
+>>> report.summary
+{'conditional': 1}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sympy as sp
+
+from symsoft.decide import Decision, Definitions, decide
+from symsoft.document import Document, read_document, read_text
+from symsoft.errors import UsageError
+from symsoft.steps import Plan, Step, Unread, build_plan
+from symsoft.verdict import Verdict
+
+__all__ = ["DocumentReport", "StepResult", "check_document", "check_text"]
+
+_FAILING = (Verdict.REFUTED, Verdict.CONDITIONAL)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """The verdict on one step: where it is, what it says, and the evidence."""
+
+    line: int
+    lhs: str
+    rhs: str
+    verdict: Verdict
+    method: str
+    detail: str
+    counterexample: Mapping[str, Any] | None = None
+    #: the index condition under which a ``conditional`` step holds
+    condition: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The step as in ``symsoft check --json``."""
+        return {
+            "line": self.line,
+            "lhs": self.lhs,
+            "rhs": self.rhs,
+            "verdict": self.verdict.value,
+            "method": self.method,
+            "detail": self.detail,
+            "counterexample": dict(self.counterexample) if self.counterexample else None,
+        }
+
+
+@dataclass(frozen=True)
+class DocumentReport:
+    """All steps of one document, the count per verdict, and the definitions it used."""
+
+    path: str
+    steps: tuple[StepResult, ...]
+    summary: Mapping[str, int]
+    #: ``"S_i (line 3)"``, and how a definition was extended by pattern
+    definitions: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        """Whether a step is refuted or conditional."""
+        return any(step.verdict in _FAILING for step in self.steps)
+
+    @property
+    def understood(self) -> bool:
+        """Whether every step was read and decided."""
+        return not any(
+            step.verdict in (Verdict.NOT_UNDERSTOOD, Verdict.NOT_DECIDED) for step in self.steps
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document as in ``symsoft check --json``."""
+        return {
+            "path": self.path,
+            "steps": [step.to_dict() for step in self.steps],
+            "summary": dict(self.summary),
+        }
+
+
+def check_document(path: str | Path, *, timeout: float = 5.0) -> DocumentReport:
+    """Check every step of the derivation in the file ``path`` (``"-"`` reads stdin)."""
+    _check_timeout(timeout)
+    return _check(read_document(path), timeout=timeout)
+
+
+def check_text(
+    text: str, *, kind: str = "auto", path: str = "<string>", timeout: float = 5.0
+) -> DocumentReport:
+    """Check every step of the derivation in ``text`` (Markdown or LaTeX source).
+
+    Examples
+    --------
+    >>> check_text("$$S_i = \\\\frac{e^{z_i}}{\\\\sum_k e^{z_k}}$$ $$S_i = S_i + 1$$").steps[0].verdict
+    <Verdict.REFUTED: 'refuted'>
+    """
+    _check_timeout(timeout)
+    return _check(read_text(text, kind=kind, path=path), timeout=timeout)
+
+
+def _check_timeout(timeout: float) -> None:
+    if not (isinstance(timeout, (int, float)) and 0 < timeout <= 3600):
+        raise UsageError("timeout", timeout, "a number of seconds in (0, 3600]")
+
+
+def _check(document: Document, *, timeout: float) -> DocumentReport:
+    plan = build_plan(document)
+    results: list[StepResult] = []
+    extended: set[str] = set()
+    used: set[str] = set()
+    for number, item in enumerate(plan.items):
+        if isinstance(item, Unread):
+            results.append(
+                StepResult(
+                    line=item.line,
+                    lhs=item.text,
+                    rhs="",
+                    verdict=Verdict.NOT_UNDERSTOOD,
+                    method="none",
+                    detail=f"{item.reason}: {_shorten(item.text)}",
+                )
+            )
+            continue
+        decision = decide(
+            item.lhs,
+            item.rhs,
+            _definitions(plan, item),
+            conditions=item.conditions,
+            timeout=timeout,
+            seed=number,
+            concrete_n=0 if _symbolic(plan) else plan.concrete_dimension,
+        )
+        extended.update(decision.extended)
+        used.update(decision.expanded)
+        results.append(_result(item, decision))
+    summary: dict[str, int] = {}
+    for verdict in Verdict:
+        count = sum(1 for result in results if result.verdict is verdict)
+        if count:
+            summary[verdict.value] = count
+    definitions = tuple(
+        f"{definition.name} (line {definition.line})" for definition in plan.definitions
+    ) + tuple(f"{text} (extended by pattern)" for text in sorted(extended))
+    implicit = tuple(sorted(u for u in used if "read as softmax" in u))
+    return DocumentReport(document.path, tuple(results), summary, definitions + implicit)
+
+
+def _symbolic(plan: Plan) -> bool:
+    """Whether the document works with a symbolic dimension (any sum with a letter bound)."""
+    context = plan.context
+    dimension = getattr(context, "dimension", "n")
+    for item in plan.items:
+        if isinstance(item, Step):
+            for side in (item.lhs, item.rhs):
+                if isinstance(side, sp.Basic) and any(
+                    getattr(s, "name", "") == dimension for s in side.free_symbols
+                ):
+                    return True
+    return any(
+        any(getattr(s, "name", "") == dimension for s in d.rhs.free_symbols)
+        for d in plan.definitions
+        if isinstance(d.rhs, sp.Basic)
+    )
+
+
+def _definitions(plan: Plan, step: Step) -> Definitions:
+    context = plan.context
+    variable = sp.IndexedBase(getattr(context, "variable", "z"))
+    dimension = sp.Symbol(getattr(context, "dimension", "n"), integer=True, positive=True)
+    implicit = not any(d.key[0] in ("indexed", "function") for d in plan.definitions)
+    defs = Definitions(variable=variable, dimension=dimension, implicit=implicit)
+    for definition in plan.definitions[: step.visible]:
+        defs.add(definition.key, definition.lhs, definition.rhs, definition.name)
+    return defs
+
+
+def _result(step: Step, decision: Decision) -> StepResult:
+    detail = decision.detail
+    if decision.expanded:
+        detail += "; expanded " + ", ".join(decision.expanded)
+    if decision.extended:
+        detail += "; extended by pattern " + ", ".join(decision.extended)
+    return StepResult(
+        line=step.line,
+        lhs=step.lhs_text,
+        rhs=step.rhs_text,
+        verdict=decision.verdict,
+        method=decision.method,
+        detail=detail,
+        counterexample=decision.counterexample,
+        condition=decision.condition,
+    )
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 120 else text[:117] + "..."
