@@ -62,6 +62,11 @@ class FactorReader:
             return sp.pi
         return sp.Symbol(name)
 
+    def index_symbol(self, name: str) -> sp.Symbol:
+        if name == self.ctx.dimension:
+            return self.ctx.dimension_symbol
+        return sp.Symbol(name, integer=True)
+
     def arg_value(self, arg: Any) -> sp.Basic:
         """The value of a one-token or braced argument (of ``^``, ``\\frac``, ``\\sqrt``)."""
         if is_token(arg):
@@ -71,7 +76,7 @@ class FactorReader:
     def indices(self, arg: Any) -> tuple[sp.Basic, ...]:
         """Indices of a subscript: ``i``, ``{ij}``, ``{i,j}``, ``{12}``, ``{r = q}``."""
         if is_token(arg, "LETTER", "GREEK"):
-            return (sp.Symbol(str(arg), integer=True),)
+            return (self.index_symbol(str(arg)),)
         if is_token(arg, "NUMBER") and str(arg).isdigit():
             return (sp.Integer(int(str(arg))),)
         if is_token(arg):
@@ -83,7 +88,7 @@ class FactorReader:
                 return (self.index_condition(exprs, ops),)
             letters = _letter_run(exprs[0])
             if letters and len(letters) > 1:
-                return tuple(sp.Symbol(name, integer=True) for name in letters)
+                return tuple(self.index_symbol(name) for name in letters)
         values = []
         for chain in chains:
             exprs, ops = chain_parts(chain)
@@ -317,7 +322,7 @@ def _number(text: str) -> sp.Rational:
 
 
 def _is_index(value: sp.Basic) -> bool:
-    return bool(value.is_integer) or isinstance(value, sp.Indexed)
+    return bool(value.is_integer)
 
 
 def _is_transpose(sup: Any) -> bool:
@@ -327,8 +332,8 @@ def _is_transpose(sup: Any) -> bool:
         chains = inner_chains(sup)
         if len(chains) == 1 and len(chain_parts(chains[0])[0]) == 1:
             items = _items(chain_parts(chains[0])[0][0])
-            if items and len(items) == 1 and len(items[0].children) == 1:
-                return _is_transpose(items[0].children[0])
+            if items and len(items) == 1 and isinstance(items[0], Tree):
+                return len(items[0].children) == 1 and _is_transpose(items[0].children[0])
     return False
 
 
@@ -340,7 +345,7 @@ def _items(expr: Tree) -> list[Any] | None:
 
 def _letter_run(expr: Tree) -> list[str] | None:
     items = _items(expr)
-    if not items or not all(isinstance(i, Tree) and len(i.children) == 1 for i in items):
+    if not items or not all(isinstance(t, Tree) and len(t.children) == 1 for t in items):
         return None
     bases = [i.children[0] for i in items]
     if not all(is_token(b, "LETTER", "GREEK") for b in bases):
@@ -351,7 +356,7 @@ def _letter_run(expr: Tree) -> list[str] | None:
 def _lone_delimited(chain: Tree) -> Tree | None:
     exprs, ops = chain_parts(chain)
     items = _items(exprs[0]) if not ops else None
-    if items and len(items) == 1 and len(items[0].children) == 1:
+    if items and len(items) == 1 and isinstance(items[0], Tree) and len(items[0].children) == 1:
         base = items[0].children[0]
         if isinstance(base, Tree) and base.data == "delimited":
             return base
@@ -381,4 +386,6 @@ def _lone_name(tree: Tree, *, vector: bool, names: frozenset[str]) -> bool:
 
 def _is_dots(expr: Tree) -> bool:
     items = _items(expr)
-    return bool(items) and len(items) == 1 and is_token(items[0].children[0], "DOTS")
+    if not items or len(items) != 1 or not isinstance(items[0], Tree):
+        return False
+    return is_token(items[0].children[0], "DOTS")

@@ -57,9 +57,32 @@ def tokenize(text: str) -> list[Token]:
     if len(text) > MAX_LENGTH:
         raise LatexParseError(text, f"fragment longer than {MAX_LENGTH} characters")
     normal = _cmd.normalize_unicode(text)
-    tokens = _Scanner(normal).run(normal, 0)
+    tokens = _primes(_Scanner(normal).run(normal, 0))
     _check_shape(normal, tokens)
     return tokens
+
+
+def _primes(tokens: list[Token]) -> list[Token]:
+    """``f^\\prime`` and ``f^{\\prime\\prime}`` are the primes ``f'`` and ``f''``."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == "SUP" and i + 1 < len(tokens):
+            if tokens[i + 1].type == "PRIME":
+                i += 1
+                continue
+            end = i + 2
+            while end < len(tokens) and tokens[end].type == "PRIME":
+                end += 1
+            braced = tokens[i + 1].type == "LBRACE" and end > i + 2
+            if braced and end < len(tokens) and tokens[end].type == "RBRACE":
+                out.extend(tokens[i + 2 : end])
+                i = end + 1
+                continue
+        out.append(token)
+        i += 1
+    return out
 
 
 class _Scanner:

@@ -35,6 +35,7 @@ _OPEN = {"LBRACE", "LPAR", "LBRACK", "LSET", "LANGLE", "BEGIN"}
 _CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
 _CONDITION_TOKENS = {"LETTER", "NUMBER", "GREEK", "REL", "PLUS", "MINUS", "COMMA", "DOTS"}
 _CONDITION_RELS = {"=", "!=", "<", "<=", ">", ">="}
+_INDEX_LETTERS = "ijklmnpqrst"
 _FORBIDDEN = frozenset({"d", "partial", "e"})
 
 
@@ -211,15 +212,24 @@ def _split_condition(tokens: list[Token], text: str) -> tuple[list[Token], list[
     for kind in ("QUAD", "COMMA"):
         for i in reversed([i for i in top if tokens[i].type == kind]):
             suffix = _unwrap([t for t in tokens[i + 1 :] if t.type != "QUAD"])
-            if _is_condition(suffix, strict=True):
+            if _is_condition(suffix, strict=True) and _about_indices(suffix, tokens[:i]):
                 return tokens[:i], suffix
     if tokens and tokens[-1].type == "RPAR":
         opening = _opening(tokens)
         inside = tokens[opening + 1 : -1]
         before = tokens[opening - 1].type if opening > 0 else None
-        if before in ("QUAD", "COMMA") and _is_condition(inside, strict=True):
+        indices = _about_indices(inside, tokens[:opening])
+        if before in ("QUAD", "COMMA") and _is_condition(inside, strict=True) and indices:
             return tokens[:opening], inside
     return tokens, []
+
+
+def _about_indices(condition: list[Token], main: list[Token]) -> bool:
+    """Whether every letter of a spaced-off condition is an index (``a = b \\quad c = d`` is not)."""
+    if any(t.type == "DOTS" for t in condition):
+        return True  # a range such as ``i = 1, \\dots, K``
+    known = _index_names(main) | set(_INDEX_LETTERS)
+    return all(str(t) in known for t in condition if t.type in ("LETTER", "GREEK"))
 
 
 def _opening(tokens: list[Token]) -> int:
@@ -277,17 +287,17 @@ def _trim(tokens: list[Token]) -> list[Token]:
 
 def _index_names(tokens: list[Token], *, everywhere: bool = False) -> set[str]:
     """Letters in index positions: subscripts, sum bounds, indicator brackets, conditions."""
-    names: set[str] = set()
     if everywhere:
         return {str(t) for t in tokens if t.type in ("LETTER", "GREEK")}
-    bigop = False
+    names: set[str] = set()
     for i, token in enumerate(tokens):
-        if token.type == "SUB" or (token.type == "SUP" and bigop):
+        if token.type == "SUB":
             names |= _argument_letters(tokens, i + 1)
         if token.type == "BIGOP":
-            bigop = True
-        elif token.type not in ("SUB", "SUP") and not _in_argument(tokens, i):
-            bigop = False
+            at = i + 1
+            while at < len(tokens) and tokens[at].type in ("SUB", "SUP"):
+                names |= _argument_letters(tokens, at + 1)
+                at = _argument_end(tokens, at + 1)
         if token.type in ("LBRACK", "LPAR", "LSET", "LBRACE"):
             names |= _indicator_letters(tokens, i + 1)
         if token.type == "AMP":
@@ -302,34 +312,29 @@ def _index_names(tokens: list[Token], *, everywhere: bool = False) -> set[str]:
     return names
 
 
-def _argument_letters(tokens: list[Token], i: int) -> set[str]:
-    if i >= len(tokens):
-        return set()
-    if tokens[i].type != "LBRACE":
-        return {str(tokens[i])} if tokens[i].type in ("LETTER", "GREEK") else set()
-    depth, names = 0, set()
+def _argument_end(tokens: list[Token], i: int) -> int:
+    """Position just after the one-token or braced argument starting at i."""
+    if i >= len(tokens) or tokens[i].type != "LBRACE":
+        return i + 1
+    depth = 0
     for j in range(i, len(tokens)):
         depth += tokens[j].type in _OPEN
         depth -= tokens[j].type in _CLOSE
         if depth == 0:
-            break
+            return j + 1
+    return len(tokens)
+
+
+def _argument_letters(tokens: list[Token], i: int) -> set[str]:
+    if i >= len(tokens):
+        return set()
+    end = _argument_end(tokens, i)
+    names = set()
+    for j in range(i, end):
         following = tokens[j + 1].type if j + 1 < len(tokens) else None
         if tokens[j].type in ("LETTER", "GREEK") and following != "SUB":
             names.add(str(tokens[j]))
     return names
-
-
-def _in_argument(tokens: list[Token], i: int) -> bool:
-    """Whether token i belongs to the argument of a preceding ``_``/``^`` (a braced group)."""
-    depth = 0
-    for j in range(i, -1, -1):
-        depth += tokens[j].type in _CLOSE
-        depth -= tokens[j].type in _OPEN
-        if depth < 0:
-            return j > 0 and tokens[j - 1].type in ("SUB", "SUP")
-        if depth == 0 and j < i:
-            return tokens[j].type in ("SUB", "SUP")
-    return False
 
 
 def _indicator_letters(tokens: list[Token], i: int) -> set[str]:

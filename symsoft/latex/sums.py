@@ -52,7 +52,7 @@ def big_operator(cv: Any, script: Script, body: sp.Basic) -> sp.Basic:
 
 def _bounds(cv: Any, sub: Any) -> tuple[list[sp.Symbol], Any, Any, list[tuple[Any, Any]]]:
     if is_token(sub, "LETTER", "GREEK"):
-        return [sp.Symbol(str(sub), integer=True)], None, None, []
+        return [cv.index_symbol(str(sub))], None, None, []
     if is_token(sub):
         raise cv.fail(f"cannot read summation index {sub}", sub)
     indices: list[sp.Symbol] = []

@@ -1,0 +1,550 @@
+"""Tests of the LaTeX reader (symsoft.latex) against the contract in docs/latex-ir.md."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import sympy as sp
+
+from symsoft.errors import LatexParseError
+from symsoft.latex import DOTS, ParseContext, Relation, parse_expression, parse_relation
+
+i, j, k, l, q, r, m = sp.symbols("i j k l q r m", integer=True)
+n = sp.Symbol("n", integer=True, positive=True)
+K = sp.Symbol("K")
+Ki = sp.Symbol("K", integer=True)
+x, y, a, b, c = sp.symbols("x y a b c")
+S, z, X, sig, p = (sp.IndexedBase(name) for name in ("S", "z", "x", "sigma", "p"))
+f, g, h = (sp.Function(name) for name in "fgh")
+d = sp.KroneckerDelta
+Sz = sp.Sum(sp.exp(z[k]), (k, 1, n))
+
+
+def expr(text: str, **options: object) -> sp.Basic:
+    return parse_expression(text, ParseContext(**options))  # type: ignore[arg-type]
+
+
+# --- the contract table, row by row ---------------------------------------------------------
+
+CONTRACT = [
+    # names and styling
+    (r"z", sp.Symbol("z")),
+    (r"\mathbf{z}", sp.Symbol("z")),
+    (r"\boldsymbol{z}", sp.Symbol("z")),
+    (r"\vec z", sp.Symbol("z")),
+    (r"\bar z", sp.Symbol("z")),
+    (r"\alpha", sp.Symbol("alpha")),
+    (r"\sigma", sp.Symbol("sigma")),
+    # subscripts
+    (r"z_i", z[i]),
+    (r"z_{i}", z[i]),
+    (r"z_1", z[1]),
+    (r"x_{12}", X[12]),
+    (r"z_{ij}", z[i, j]),
+    (r"z_{i,j}", z[i, j]),
+    (r"z_{i, l}", z[i, l]),
+    (r"\mathbf{z}_i", z[i]),
+    # arithmetic
+    (r"\frac{a}{b}", a / b),
+    (r"\dfrac{a}{b}", a / b),
+    (r"\tfrac{a}{b}", a / b),
+    (r"\frac ab", a / b),
+    (r"\frac12", sp.Rational(1, 2)),
+    (r"a / b", a / b),
+    (r"a \cdot b", a * b),
+    (r"a \times b", a * b),
+    (r"2ab", 2 * a * b),
+    ("a − b", a - b),
+    ("a × b · c", a * b * c),
+    (r"-a^2", -(a**2)),
+    (r"a^23", 3 * a**2),
+    (r"0.5 a", a / 2),
+    # exponentials and logarithms
+    (r"e^{x}", sp.exp(x)),
+    (r"e^x", sp.exp(x)),
+    (r"e^{-z_i}", sp.exp(-z[i])),
+    (r"\exp(x)", sp.exp(x)),
+    (r"\exp{x}", sp.exp(x)),
+    (r"\exp x", sp.exp(x)),
+    (r"\mathrm{e}^x", sp.exp(x)),
+    (r"\log x", sp.log(x)),
+    (r"\ln x", sp.log(x)),
+    (r"\log(x)", sp.log(x)),
+    (r"\log_2 x", sp.log(x, 2)),
+    (r"\log_b x", sp.log(x, sp.Symbol("b", integer=True))),
+    (r"exp(x) + log(y)", sp.exp(x) + sp.log(y)),
+    # derivatives
+    (r"\frac{\partial S_i}{\partial z_j}", sp.Derivative(S[i], z[j])),
+    (r"\partial S_i / \partial z_j", sp.Derivative(S[i], z[j])),
+    (r"\frac{\partial}{\partial z_j}\left(S_i\right)", sp.Derivative(S[i], z[j])),
+    (r"\frac{\partial (S_i)}{\partial z_j}", sp.Derivative(S[i], z[j])),
+    (r"\frac{d y}{d x}", sp.Derivative(y, x)),
+    (r"\frac{dy}{dx}", sp.Derivative(y, x)),
+    (r"\frac{\mathrm{d} y}{\mathrm{d} x}", sp.Derivative(y, x)),
+    (r"\partial_j S_i", sp.Derivative(S[i], z[j])),
+    (r"D_j S_i", sp.Derivative(S[i], z[j])),
+    (r"\partial_{z_j} S_i", sp.Derivative(S[i], z[j])),
+    (r"\frac{\partial^2 S_i}{\partial z_j \partial z_k}", sp.Derivative(S[i], z[j], z[k])),
+    (r"\frac{\partial^2 y}{\partial x^2}", sp.Derivative(y, x, x)),
+    (r"f'(x)", sp.Derivative(f(x), x)),
+    (r"f^\prime(x)", sp.Derivative(f(x), x)),
+    (r"f''(x)", sp.Derivative(f(x), (x, 2))),
+    # functions
+    (r"f(x)", f(x)),
+    (r"g(x) h(x)", g(x) * h(x)),
+    (r"\sigma(\mathbf{z})_i", sig[i]),
+    (r"\text{softmax}(\mathbf z)_i", sp.IndexedBase("softmax")[i]),
+    (r"\mathrm{softmax}(z_i)", sp.Function("softmax")(z[i])),
+    (r"\operatorname{softmax}(z_i)", sp.Function("softmax")(z[i])),
+    (r"softmax(z_i)", sp.Function("softmax")(z[i])),
+    (r"S(z_1)", sp.Function("S")(z[1])),
+    # sums
+    (r"\sum_{k=1}^{n} e^{z_k}", Sz),
+    (r"\sum^{n}_{k=1} e^{z_k}", Sz),
+    (r"\sum_k e^{z_k}", Sz),
+    (r"\sum_{k} e^{z_k}", Sz),
+    (r"\sum\limits_{k=1}^n e^{z_k}", Sz),
+    (r"\sum_{k=1}^{K} e^{z_k}", sp.Sum(sp.exp(z[k]), (k, 1, Ki))),
+    (r"\sum_{k \neq i} S_k", sp.Sum(S[k] * (1 - d(k, i)), (k, 1, n))),
+    (r"\sum_{i,j} S_{ij}", sp.Sum(S[i, j], (i, 1, n), (j, 1, n))),
+    (r"\sum_{1 \le k \le n} S_k", sp.Sum(S[k], (k, 1, n))),
+    (r"\prod_{k=1}^n S_k", sp.Product(S[k], (k, 1, n))),
+    (r"e^{z_i}\sum_k e^{z_k}", sp.exp(z[i]) * Sz),
+    (r"\sum_k S_k \cdot S_i + 1", sp.Sum(S[k] * S[i], (k, 1, n)) + 1),
+    # written-out sums
+    (r"e^{x_1} + e^{x_2} + \dots + e^{x_n}", sp.Sum(sp.exp(X[k]), (k, 1, n))),
+    (r"e^{z_1} + \cdots + e^{z_n}", Sz),
+    (r"z_1 + z_2 + \ldots + z_n", sp.Sum(z[k], (k, 1, n))),
+    (r"z_1 + z_2 + ... + z_n", sp.Sum(z[k], (k, 1, n))),
+    (r"z_1 + \dots + z_{n-1} + z_n", sp.Sum(z[k], (k, 1, n))),
+    (r"1 + e^{z_1} + \dots + e^{z_n}", 1 + Sz),
+    (r"e^{z_1} + \dots + e^{z_4}", sp.Sum(sp.exp(z[k]), (k, 1, 4))),
+    (r"S_1 z_1 + S_2 z_2 + \dots + S_n z_n", sp.Sum(S[k] * z[k], (k, 1, n))),
+    # Kronecker forms
+    (r"\delta_{ij}", d(i, j)),
+    (r"\delta_{i,j}", d(i, j)),
+    (r"1_{i=j}", d(i, j)),
+    (r"\mathbb{1}\{i=j\}", d(i, j)),
+    (r"\mathbb 1_{\{i=j\}}", d(i, j)),
+    (r"\mathbb{1}_{i=j}", d(i, j)),
+    (r"[i = j]", d(i, j)),
+    (r"[i \neq j]", 1 - d(i, j)),
+    (r"(i == j)", d(i, j)),
+    # vectors and matrices
+    (r"\operatorname{diag}(s)", sp.Function("diag")(sp.Symbol("s"))),
+    (r"\mathrm{diag}(s)", sp.Function("diag")(sp.Symbol("s"))),
+    (r"\text{diag}(s)", sp.Function("diag")(sp.Symbol("s"))),
+    (r"s^\top", sp.Function("transpose")(sp.Symbol("s"))),
+    (r"s^T", sp.Function("transpose")(sp.Symbol("s"))),
+    (r"s^\intercal", sp.Function("transpose")(sp.Symbol("s"))),
+    (r"s^{\mathsf T}", sp.Function("transpose")(sp.Symbol("s"))),
+    (r"a \odot b", sp.Function("hadamard")(a, b)),
+    (r"\mathbf{1}", sp.Symbol("ones")),
+    (r"\mathbb{1}", sp.Symbol("ones")),
+    (r"\langle a, b \rangle", sp.Function("inner")(a, b)),
+    (r"\begin{pmatrix} a & b \\ c & x \end{pmatrix}", sp.ImmutableMatrix([[a, b], [c, x]])),
+    (r"\begin{bmatrix} a & \cdots \\ \vdots & \ddots \end{bmatrix}",
+     sp.ImmutableMatrix([[a, DOTS], [DOTS, DOTS]])),
+    (r"\begin{matrix} a \\ b \\ \end{matrix}", sp.ImmutableMatrix([[a], [b]])),
+    (r"(z_1, \dots, z_n)", sp.ImmutableMatrix([[z[1], DOTS, z[n]]])),
+    (r"\begin{cases} a & i = j \\ b & i \neq j \end{cases}",
+     sp.Piecewise((a, sp.Eq(i, j)), (b, sp.Ne(i, j)))),
+    (r"\begin{cases} a & \text{if } i = j \\ b & \text{otherwise} \end{cases}",
+     sp.Piecewise((a, sp.Eq(i, j)), (b, True))),
+    # presentation that is dropped
+    (r"\color{red}{x}", x),
+    (r"{\color{blue} x}", x),
+    (r"\textcolor{red}{x}", x),
+    (r"\displaystyle x", x),
+    (r"a\,b\;c\!x\quad", a * b * c * x),
+    (r"\left( a + b \right)", a + b),
+    (r"\bigl( a + b \bigr)", a + b),
+    (r"\Big[ a + b \Big]", a + b),
+    (r"\biggl\{ a \biggr. ", None),  # set braces: refused, checked below
+    (r"x \tag{3}", x),
+    (r"x \label{eq:x}", x),
+    (r"x \nonumber", x),
+    (r"x \notag", x),
+    (r"\boxed{x}", x),
+    (r"\underbrace{a + b}_{\text{numerator}}", a + b),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), [c for c in CONTRACT if c[1] is not None])
+def test_contract_row(text: str, expected: sp.Basic) -> None:
+    """Each row of the contract table maps to exactly the documented SymPy object."""
+    assert parse_expression(text) == expected
+
+
+PRECEDENCE = [
+    (r"-a^2", -(a**2)),
+    (r"a^{-1}", 1 / a),
+    (r"a/b \cdot c", a * c / b),
+    (r"\frac ab c", a * c / b),
+    (r"a - b - c", a - b - c),
+    (r"a - (b - c)", a - b + c),
+    (r"-\frac{a}{b}", -a / b),
+    (r"e^{-z} + 1", sp.exp(-sp.Symbol("z")) + 1),
+    (r"S_i(1 - S_j)", S[i] * (1 - S[j])),
+    (r"S_iS_j", S[i] * S[j]),
+    (r"x(1-x)", x * (1 - x)),
+    (r"f(1-x)", f(1 - x)),
+    (r"S_i^2", S[i] ** 2),
+    (r"S^2_i", S[i] ** 2),
+    (r"(a+b)^2", (a + b) ** 2),
+    (r"\left(\sum_k e^{z_k}\right)^2", Sz**2),
+    (r"e^{z_i}/\sum_k e^{z_k}", sp.exp(z[i]) / Sz),
+    (r"\frac{\partial}{\partial z_j} e^{z_i} S_i", sp.Derivative(sp.exp(z[i]) * S[i], z[j])),
+    (r"\frac{\partial}{\partial z_j}(e^{z_i}) S_i", sp.Derivative(sp.exp(z[i]), z[j]) * S[i]),
+    (r"\log \sum_k e^{z_k}", sp.log(Sz)),
+    (r"-\log S_i \cdot 2", -2 * sp.log(S[i])),
+    (r"h(x)^2", h(x) ** 2),
+    (r"\sqrt{a}", sp.sqrt(a)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PRECEDENCE)
+def test_precedence(text: str, expected: sp.Basic) -> None:
+    """Powers bind tighter than minus, products are read left to right, bodies extend right."""
+    assert parse_expression(text) == expected
+
+
+# --- relations ------------------------------------------------------------------------------
+
+
+def test_relation_chain_and_ops() -> None:
+    """A chain keeps every part and relation in order."""
+    rel = parse_relation(r"a = b \approx c < x \propto y")
+    assert rel.parts == (a, b, c, x, y)
+    assert rel.ops == ("=", "approx", "<", "propto")
+    assert isinstance(rel, Relation)
+    assert rel.text == r"a = b \approx c < x \propto y"
+
+
+@pytest.mark.parametrize(
+    ("text", "op"),
+    [
+        (r"a := b", "def"),
+        (r"a \coloneqq b", "def"),
+        (r"a \equiv b", "def"),
+        (r"a \triangleq b", "def"),
+        (r"a \neq b", "!="),
+        (r"a \ne b", "!="),
+        (r"a \leq b", "<="),
+        (r"a \ge b", ">="),
+        (r"x \in \mathbb{R}", "in"),
+        (r"a \implies b", "implies"),
+        (r"a \iff b", "equiv"),
+        ("a ≠ b", "!="),
+    ],
+)
+def test_relation_names(text: str, op: str) -> None:
+    """Each relation symbol has its documented name."""
+    assert parse_relation(text).ops == (op,)
+
+
+@pytest.mark.parametrize(
+    ("text", "leading"),
+    [
+        (r"= S_i", "="),
+        (r"&= S_i", "="),
+        (r"=& S_i", "="),
+        (r"&=& S_i", "="),
+        (r"\implies S_i", "implies"),
+        (r"\Rightarrow S_i", "implies"),
+        (r"\rightarrow S_i", "implies"),
+        (r"\to S_i", "implies"),
+        (r"\therefore S_i", "implies"),
+    ],
+)
+def test_leading_relation(text: str, leading: str) -> None:
+    """A continuation line reports its leading relation; ops[0] is that relation."""
+    rel = parse_relation(text)
+    assert rel.leading == leading
+    assert rel.parts == (S[i],)
+    assert rel.ops == (leading,)
+
+
+def test_implies_line_with_equation() -> None:
+    """``\\implies A = B`` keeps A = B as an equation after the leading relation."""
+    rel = parse_relation(r"\implies y_i = \frac{a}{b}")
+    assert rel.parts == (sp.IndexedBase("y")[i], a / b)
+    assert rel.ops == ("implies", "=")
+
+
+def test_aligned_continuation_breaks_are_dropped() -> None:
+    """``a &= b \\\\ &= c`` (and the kramdown ``\\\\\\\\``) read as one chain a = b = c."""
+    assert parse_relation(r"a &= b \\ &= c \\").parts == (a, b, c)
+    assert parse_relation(r"a &= b \\\\ &= c").parts == (a, b, c)
+
+
+@pytest.mark.parametrize(
+    ("text", "conditions"),
+    [
+        (r"S_i = x \quad i \neq j", (sp.Ne(i, j),)),
+        (r"S_i = x \qquad i = j", (sp.Eq(i, j),)),
+        (r"S_i = x \quad \text{if } i = j", (sp.Eq(i, j),)),
+        (r"S_i = x, \text{ if } i=j", (sp.Eq(i, j),)),
+        (r"S_i = x \text{for } i \ne j", (sp.Ne(i, j),)),
+        (r"S_i = x, \; i = j", (sp.Eq(i, j),)),
+        (r"S_i = x, i = j", (sp.Eq(i, j),)),
+        (r"S_i = x \quad (i \neq j)", (sp.Ne(i, j),)),
+        (r"S_i = x \qquad (i \neq j).", (sp.Ne(i, j),)),
+        (r"S_i = x \quad \text{when } i = j \text{ and } j \neq k", (sp.Eq(i, j), sp.Ne(j, k))),
+        (r"S_i = x \quad \forall i \neq j", (sp.Ne(i, j),)),
+        (r"S_i = x, \qquad i = 1, \ldots, K.", ()),
+        (r"S_i = x \quad \text{for all } i = 1, \dots, n", ()),
+        (r"S_i = x.", ()),
+    ],
+)
+def test_trailing_conditions(text: str, conditions: tuple[sp.Basic, ...]) -> None:
+    """Trailing index conditions are split off; ranges give no condition."""
+    rel = parse_relation(text)
+    assert rel.parts == (S[i], x)
+    assert rel.conditions == conditions
+
+
+def test_condition_inside_derivative_variable() -> None:
+    """``\\partial z_{r=q}`` differentiates by z_r and records r = q."""
+    rel = parse_relation(r"\frac{\partial \sigma(\mathbf{z})_q}{\partial z_{r=q}} = \sigma_q")
+    assert rel.parts == (sp.Derivative(sig[q], z[r]), sig[q])
+    assert rel.conditions == (sp.Eq(r, q),)
+    rel = parse_relation(r"\frac{\partial S_i}{\partial z_{r \neq q}} = 0")
+    assert rel.conditions == (sp.Ne(r, q),)
+
+
+def test_and_joins_two_relations() -> None:
+    """``A = B \\quad\\text{and}\\quad C = D`` keeps both equations, joined by "and"."""
+    rel = parse_relation(r"a = b \quad\text{and}\quad c = x.")
+    assert rel.parts == (a, b, c, x)
+    assert rel.ops == ("=", "and", "=")
+
+
+def test_range_statement() -> None:
+    """``i = 1, \\dots, K`` alone is membership of a range, not an equation."""
+    rel = parse_relation(r"q = 1, \dots, L")
+    assert rel.ops == ("in",)
+    assert rel.parts[1] == sp.Range(1, sp.Symbol("L", integer=True) + 1)
+
+
+# --- index symbols and context --------------------------------------------------------------
+
+
+def test_index_symbols_are_unified() -> None:
+    """A letter used as an index anywhere is the same integer symbol everywhere."""
+    rel = parse_relation(r"S_i = i \cdot x_{i}")
+    assert rel.parts[1].has(i)
+    assert not rel.parts[1].has(sp.Symbol("i"))
+
+
+def test_dimension_symbol_is_reserved() -> None:
+    """The dimension letter is one positive integer symbol in bounds and elsewhere."""
+    value = parse_expression(r"\frac{1}{n} \sum_{k=1}^{n} z_k")
+    assert value == sp.Sum(z[k], (k, 1, n)) / n
+    other = expr(r"\sum_k z_k", dimension="N")
+    assert other == sp.Sum(z[k], (k, 1, sp.Symbol("N", integer=True, positive=True)))
+
+
+def test_variable_from_context() -> None:
+    """``\\partial_j`` and ``D_j`` differentiate by the context's variable."""
+    assert expr(r"\partial_j y_i", variable="x") == sp.Derivative(sp.IndexedBase("y")[i], X[j])
+    assert (
+        expr(r"D_j y_i", derivative_operators=frozenset())
+        == sp.IndexedBase("D")[j] * sp.IndexedBase("y")[i]
+    )
+
+
+def test_function_letters_are_configurable() -> None:
+    """Only declared letters apply to parentheses; others multiply."""
+    assert parse_expression(r"a(x+1)") == a * (x + 1)
+    assert expr(r"a(x+1)", functions=frozenset({"a"})) == sp.Function("a")(x + 1)
+    assert expr(r"f(x+1)", functions=frozenset()) == sp.Symbol("f") * (x + 1)
+
+
+def test_prime_variable() -> None:
+    """A bare prime uses ParseContext.prime_variable, given as text or as SymPy."""
+    assert expr(r"(e^{z_i})'", prime_variable="z_j") == sp.Derivative(sp.exp(z[i]), z[j])
+    assert expr(r"g'", prime_variable=x) == sp.Derivative(g(x), x)
+    with pytest.raises(LatexParseError, match="prime"):
+        parse_expression(r"(e^{z_i})'")
+
+
+def test_prime_at_compound_point() -> None:
+    """``f'(g(x))`` is the derivative of f evaluated at g(x)."""
+    value = parse_expression(r"f'(g(x))")
+    assert isinstance(value, sp.Subs)
+    assert value.doit().subs(f(sp.Symbol("xi")), 0) is not None
+
+
+# --- real-world notation --------------------------------------------------------------------
+
+REAL = [
+    (r"S_i = \frac{e^{z_i}}{\sum_{k=1}^{N} e^{z_k}}", 2),
+    (r"\frac{\partial S_i}{\partial z_j} = S_i(\delta_{ij} - S_j)", 2),
+    (r"\frac{\partial \sigma(\mathbf{z})_q}{\partial \mathbf{z}} = \begin{pmatrix} "
+     r"-\sigma_q \sigma_1 & \cdots & \sigma_q(1-\sigma_q) & \cdots & -\sigma_q\sigma_L "
+     r"\end{pmatrix}", 2),
+    (r"J = \begin{bmatrix} s_1(1 - s_1) & -s_1 s_2 & \cdots & -s_1 s_n \\ "
+     r"\vdots & \vdots & \ddots & \vdots \\ -s_n s_1 & -s_n s_2 & \cdots & s_n(1 - s_n) "
+     r"\end{bmatrix} = \operatorname{diag}(\mathbf{s}) - \mathbf{s}\mathbf{s}^\top .", 3),
+    (r"\dfrac{\partial s_i}{\partial z_j} = s_i\,(\mathbb{1}\{i=j\} - s_j)", 2),
+    (r"\frac{\partial y_i}{\partial a_j} = \begin{cases} {\color{blue} y_i (1 - y_j)} & "
+     r"\text{if } i \neq j, \\ -y_i y_j & \text{if } i = j. \end{cases}", 2),
+    (r"\hat{y}_i = \exp(z_i) / \sum_{c=1}^{C} \exp(z_c)", 2),
+    (r"\mathbf{x} = (x_1, \ldots, x_K)", 2),
+    (r"\frac{\partial L}{\partial z_j} = \sum_{i=1}^{n} \left(-\frac{y_i}{s_i}\right) s_i "
+     r"(\delta_{ij} - s_j) = s_j \sum_{i} y_i - y_j", 3),
+    (r"\frac{d}{dx} \ln u(x) = \frac{u'(x)}{u(x)}", 2),
+    (r"f(x) = \frac{g(x)}{h(x)} \rightarrow f'(x) = \frac{g'(x)h(x) - g(x)h'(x)}{h(x)^2}", 4),
+    (r"\frac{\partial S_{i,j}}{\partial z_{r,k}} = \delta_{ir}\, S_{i,j}\,(\delta_{jk} - "
+     r"S_{i,k}) \qquad (r = i).", 2),
+    (r"\text{softmax}(\mathbf{z})_i = \frac{\exp(z_i)}{\sum_{j} \exp(z_j)}", 2),
+    (r"\sigma_i \bigl(1 - \sigma_i\bigr) = \sigma_i - \sigma_i^{2}", 2),
+    (r"\nabla_{\mathbf{z}} L", None),
+    (r"−S_i S_j", 1),
+    (r"\frac{\partial\, \mathrm{softmax}(z_i)}{\partial z_j}", 1),
+    (r"\frac{\partial S_i}{\partial z_j} = \frac{\partial}{\partial z_j} \left( "
+     r"\frac{e^{z_i}}{\sum_k e^{z_k}} \right) = \frac{\delta_{ij} e^{z_i} \sum_k e^{z_k} - "
+     r"e^{z_i} e^{z_j}}{\left( \sum_k e^{z_k} \right)^2}", 3),
+    (r"\frac{\partial}{\partial z_j}\left(e^{z_1} + e^{z_2} + \cdots + e^{z_n}\right) "
+     r"= e^{z_j}.", 2),
+    (r"\partial_j \log S_i = \delta_{ij} - S_j", 2),
+    (r"\frac{\partial \log S_i}{\partial z_j} = \frac{1}{S_i} \frac{\partial S_i}{\partial z_j}",
+     2),
+    ("∂S_i/∂z_j = S_i(δ_{ij} − S_j)", 2),
+    (r"y_1 = \frac{e^{x_1}}{e^{x_1} + e^{x_2} + e^{x_3} + e^{x_4}}", 2),
+    (r"\mathbf{J} = \mathrm{diag}(\mathbf{p}) - \mathbf{p}\mathbf{p}^T", 2),
+    (r"\nabla_z L = S \odot (g - \langle g, S \rangle \mathbf{1})", None),
+    (r"\frac{\partial \mathcal{L}}{\partial z_i} = S_i - y_i", 2),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "count"), REAL)
+def test_real_world_lines(text: str, count: int | None) -> None:
+    """Lines copied from write-ups read into the expected number of parts (or are refused)."""
+    if count is None:
+        with pytest.raises(LatexParseError):
+            parse_relation(text)
+        return
+    assert len(parse_relation(text).parts) == count
+
+
+def test_real_world_values() -> None:
+    """Spot-check the values of a few real lines, not only their shapes."""
+    rel = parse_relation(REAL[4][0])
+    s = sp.IndexedBase("s")
+    assert rel.parts[1] == s[i] * (d(i, j) - s[j])
+    rel = parse_relation(REAL[5][0])
+    yy = sp.IndexedBase("y")
+    assert rel.parts[1] == sp.Piecewise(
+        (yy[i] * (1 - yy[j]), sp.Ne(i, j)), (-yy[i] * yy[j], sp.Eq(i, j))
+    )
+    rel = parse_relation(REAL[21][0])
+    assert rel.parts == (sp.Derivative(S[i], z[j]), S[i] * (d(i, j) - S[j]))
+
+
+# --- refusals: never guess ------------------------------------------------------------------
+
+REFUSED = [
+    (r"\foo x", "unknown command"),
+    (r"\input{/etc/passwd}", "unknown command"),
+    (r"a / b c", "ambiguous"),
+    (r"\log x y", "ambiguous"),
+    (r"S_i^{(2)}", "label"),
+    (r"\partial S_i", "partial"),
+    (r"d x", "notation"),
+    (r"x_{1} + \dots", "dots"),
+    (r"a_1 + \dots + b_n", "pattern"),
+    (r"a \cdots b", "dots"),
+    (r"\sum e^{z_k}", "index"),
+    (r"\frac{\partial S_i}{z_j}", "denominator"),
+    (r"|x|", "cannot read"),
+    (r"x!", "cannot read"),
+    (r"a = b \\ c = x", "line break"),
+    (r"a = b \text{ where } b = c", "where"),
+    (r"\{a\}", "set braces"),
+    (r"\frac{a}{b", "incomplete"),
+    (r"(a + b", "incomplete"),
+    (r"\left( a \right]", "unexpected"),
+    (r"a +", "incomplete"),
+    (r"", "no mathematics"),
+    (r"\quad", "no mathematics"),
+    (r"x \text{if $i = j$}", "math inside"),
+    (r"\begin{tabular} x \end{tabular}", "environment"),
+    (r"\begin{pmatrix} a & b \\ c \end{pmatrix}", "lengths"),
+    (r"\begin{cases} a & b \\ c & x \end{cases}", "condition"),
+    (r"\begin{cases} a & S_i = 0 \\ c & i = j \end{cases}", "not about indices"),
+    (r"S_i(z_j)", "ambiguous"),
+    (r"\max(z)", "one argument"),
+    (r"\exp", "argument"),
+    (r"\delta_{i}", "two indices"),
+    (r"x^{*}", "operands"),
+    (r"g'", "prime"),
+    (r"x'", "prime"),
+    (r"a \circ b", "unknown command"),
+    ("a \u200b b", "character"),
+    (r"\frac{\partial^2 y}{\partial x}", "order"),
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), REFUSED)
+def test_refused(text: str, reason: str | None) -> None:
+    """Constructs that cannot be mapped with confidence raise LatexParseError, never guess."""
+    with pytest.raises(LatexParseError) as caught:
+        parse_relation(text)
+    if reason is not None:
+        assert reason in str(caught.value)
+
+
+def test_error_carries_fragment_and_position() -> None:
+    """The error keeps the fragment and, where known, the column."""
+    with pytest.raises(LatexParseError) as caught:
+        parse_relation(r"S_i = \mysoftmax{S}")
+    assert caught.value.fragment == r"S_i = \mysoftmax{S}"
+    assert caught.value.position == 6
+
+
+def test_lint_catches_surviving_notation() -> None:
+    """A bare ``d`` surviving as a symbol is refused; ``e`` alone is Euler's number."""
+    with pytest.raises(LatexParseError, match="notation"):
+        parse_expression(r"\frac{d}{x}")
+    assert parse_expression(r"\log e") == 1
+    assert parse_expression(r"e") == sp.E
+
+
+def test_not_a_string() -> None:
+    """Non-text input is refused with the project's error."""
+    with pytest.raises(LatexParseError):
+        parse_relation(b"x = y")  # type: ignore[arg-type]
+
+
+# --- limits and speed -----------------------------------------------------------------------
+
+
+def test_size_limits() -> None:
+    """Too long, too deep and too many terms are refused at once."""
+    with pytest.raises(LatexParseError, match="longer"):
+        parse_relation("x + " * 6000 + "x")
+    with pytest.raises(LatexParseError, match="terms"):
+        parse_relation("+".join("x" for _ in range(6000)))
+    with pytest.raises(LatexParseError, match="nest"):
+        parse_relation("(" * 300 + "x" + ")" * 300)
+    with pytest.raises(LatexParseError, match="nest"):
+        parse_relation(r"\mathbf{" * 300 + "x" + "}" * 300)
+
+
+def test_moderate_nesting_is_fine() -> None:
+    """Nesting well inside the limit still reads."""
+    assert parse_expression("(" * 30 + "x" + ")" * 30) == x
+    assert parse_expression(r"\log " * 20 + "x") is not None
+
+
+def test_typical_line_is_fast() -> None:
+    """A typical line parses in well under 50 ms (generous bound for shared machines)."""
+    text = REAL[17][0]
+    parse_relation(text)
+    start = time.perf_counter()
+    for _ in range(5):
+        parse_relation(text)
+    assert (time.perf_counter() - start) / 5 < 0.25
