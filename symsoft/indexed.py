@@ -196,6 +196,8 @@ class _Normalizer:
             if define is not None:
                 return self.run(define(*expr.indices).xreplace(self.dim_values), bound)
             return expr
+        if isinstance(expr, sp.Symbol) and expr.name in self.setting.definitions:
+            return self.run(self.setting.definitions[expr.name]().xreplace(self.dim_values), bound)
         if not expr.args or isinstance(expr, sp.Symbol | sp.Number):
             return expr
         if isinstance(expr, sp.Derivative):
@@ -338,7 +340,22 @@ def decide(
     lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _decide_matrix(lhs, rhs, setting, conditions=conditions, seed=seed)
-    free = [symbol for symbol in setting.ranges if lhs.has(symbol) or rhs.has(symbol)]
+    present = _free_symbols(lhs) | _free_symbols(rhs)
+    free = [symbol for symbol in setting.ranges if symbol in present]
+    bound_names = {
+        limit[0]
+        for side in (lhs, rhs)
+        for node in sp.preorder_traversal(side)
+        if isinstance(node, sp.Sum)
+        for limit in node.limits
+    }
+    if bound_names & set(free):
+        return Decision(
+            Verdict.NOT_DECIDED,
+            "index check",
+            "an index is used both free and as a summation index: "
+            + ", ".join(sorted(map(str, bound_names & set(free)))),
+        )
     symbolic_ok: bool | None = None
     patterns = 0
     if not setting.concrete:
@@ -348,7 +365,7 @@ def decide(
             symbolic_ok = True
             for mapping in _patterns(free, setting, conditions):
                 patterns += 1
-                if _reduce(difference.xreplace(mapping), setting) != 0:
+                if _reduce(difference.xreplace(mapping), setting, free) != 0:
                     symbolic_ok = False
                     break
         except _Unsupported:
@@ -389,6 +406,29 @@ def decide(
         f"agrees at every instance checked but {reason} for symbolic "
         f"{', '.join(setting.dims)}; not reported as verified",
     )
+
+
+def _free_symbols(expr: sp.Basic) -> set[sp.Symbol]:
+    # Derivative(..., z[j]).free_symbols omits j, and Sum keeps bound indices inside Indexed
+    if isinstance(expr, sp.Symbol):
+        return {expr}
+    if isinstance(expr, sp.Sum):
+        inner = _free_symbols(expr.function)
+        for index, lo, hi in expr.limits:
+            inner = (inner - {index}) | _free_symbols(lo) | _free_symbols(hi)
+        return inner
+    if isinstance(expr, sp.Derivative):
+        found = _free_symbols(expr.expr)
+        for variable in expr.variables:
+            found |= _free_symbols(variable)
+        return found
+    if isinstance(expr, sp.MatrixBase):
+        return set().union(*(_free_symbols(entry) for entry in expr))
+    if not expr.args:
+        return set()
+    if isinstance(expr, sp.Indexed):
+        return set().union(*(_free_symbols(index) for index in expr.indices))
+    return set().union(*(_free_symbols(arg) for arg in expr.args))
 
 
 def _decide_matrix(lhs: Any, rhs: Any, setting: Setting, **options: Any) -> Decision:
@@ -493,8 +533,9 @@ def _apply_simplex_symbolic(expr: sp.Expr, setting: Setting) -> sp.Expr:
     return expr
 
 
-def _reduce(expr: sp.Expr, setting: Setting) -> sp.Expr:
-    free = set(setting.ranges)
+def _reduce(expr: sp.Expr, setting: Setting, enumerated: Sequence[sp.Symbol] = ()) -> sp.Expr:
+    # distinct symbols are distinct values only for indices whose patterns were enumerated
+    free = set(enumerated)
     groups = {symbol: setting.ranges[symbol] for symbol in free}
 
     def delta(node: sp.KroneckerDelta) -> sp.Expr:
@@ -595,6 +636,11 @@ def _counterexample(
         **{str(name): int(value) for name, value in dims.items()},
         "indices": {str(symbol): int(value) for symbol, value in assignment.items()},
         "values": shown,
-        "lhs": float(left.xreplace(values).evalf(30)),
-        "rhs": float(right.xreplace(values).evalf(30)),
+        "lhs": _number(left.xreplace(values)),
+        "rhs": _number(right.xreplace(values)),
     }
+
+
+def _number(expr: sp.Expr) -> float | str:
+    value = expr.evalf(30)
+    return float(value) if value.is_number and value.is_real else str(value)

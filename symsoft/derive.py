@@ -1,0 +1,284 @@
+"""Step-by-step derivations of the softmax derivative, each step machine-checked as generated.
+
+:func:`derive` builds a route from :mod:`symsoft.derivations` and proves every consecutive pair
+of expressions equal with :func:`symsoft.indexed.decide` (for symbolic n where the route is
+general, exactly for every index value where n is concrete). A step that does not verify
+raises :class:`~symsoft.errors.DerivationError`: it is never returned, so never printed.
+
+The result is a frozen :class:`Derivation` that renders as Markdown (prose and ``$$`` blocks),
+an ``align*`` LaTeX block (or a standalone amsmath document) and Unicode text, and shows
+itself in Jupyter.
+
+Examples
+--------
+>>> d = derive("log")
+>>> d.n, len(d.steps), {step.verdict.value for step in d.steps}
+('general', 10, {'verified'})
+>>> d.steps[-1].latex
+'\\\\frac{\\\\partial S_i}{\\\\partial z_j} = S_i \\\\left(\\\\delta_{ij} - S_j\\\\right)'
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from symsoft.derivations import ROUTES, Chain, RouteSpec, build_route
+from symsoft.errors import DerivationError, UsageError
+from symsoft.indexed import decide
+from symsoft.verdict import Verdict
+
+__all__ = ["ROUTE_NAMES", "Derivation", "Section", "Step", "derive"]
+
+#: every route, in the order ``all`` prints them
+ROUTE_NAMES: tuple[str, ...] = (*ROUTES, "all")
+#: concrete n is written out term by term and checked for every index value, so keep it small
+MAX_CONCRETE_N = 8
+
+
+@dataclass(frozen=True)
+class Step:
+    """One checked step ``previous = expression`` with its justification and verdict."""
+
+    number: int
+    section: str
+    previous: Any
+    expression: Any
+    lhs_latex: str
+    rhs_latex: str
+    lhs_text: str
+    rhs_text: str
+    justification: str
+    verdict: Verdict
+    method: str
+    condition: str = ""
+    route: str = ""
+
+    @property
+    def latex(self) -> str:
+        """The step as one LaTeX equation."""
+        return f"{self.lhs_latex} = {self.rhs_latex}"
+
+    @property
+    def text(self) -> str:
+        """The step as one line of Unicode text."""
+        return f"{self.lhs_text} = {self.rhs_text}"
+
+    def to_dict(self) -> dict[str, Any]:
+        from symsoft.derivation_format import prose_to_text
+
+        return {
+            "number": self.number,
+            "route": self.route,
+            "section": self.section,
+            "latex": self.latex,
+            "text": self.text,
+            "justification": prose_to_text(self.justification),
+            "condition": self.condition or None,
+            "verdict": self.verdict.value,
+            "method": self.method,
+        }
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled equation chain with the prose around it."""
+
+    title: str
+    intro: str
+    start_latex: str
+    start_text: str
+    steps: tuple[Step, ...]
+    condition_latex: str = ""
+    condition_text: str = ""
+    outro: str = ""
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A checked derivation: a route's sections (or, for ``all``, its parts)."""
+
+    route: str
+    n: int | str
+    title: str
+    summary: str
+    sections: tuple[Section, ...]
+    closing: str = ""
+    assumptions: tuple[str, ...] = ()
+    parts: tuple[Derivation, ...] = field(default=())
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """Every step, in order."""
+        if self.parts:
+            return tuple(step for part in self.parts for step in part.steps)
+        return tuple(step for section in self.sections for step in section.steps)
+
+    @property
+    def passed(self) -> bool:
+        """True when every step verified (always, for a derivation that was returned)."""
+        return all(step.verdict.passed for step in self.steps)
+
+    def to_markdown(self) -> str:
+        """Prose and ``$$`` blocks; renders on GitHub and in Jupyter."""
+        from symsoft.derivation_format import to_markdown
+
+        return to_markdown(self)
+
+    def to_latex(self, *, standalone: bool = False) -> str:
+        """An ``align*`` block, or with ``standalone=True`` a complete amsmath document."""
+        from symsoft.derivation_format import to_latex
+
+        return to_latex(self, standalone=standalone)
+
+    def to_text(self) -> str:
+        """Unicode text for a terminal."""
+        from symsoft.derivation_format import to_text
+
+        return to_text(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: route, n, assumptions and the steps with their verdicts."""
+        payload: dict[str, Any] = {"route": self.route, "n": self.n, "title": self.title}
+        if self.parts:
+            payload["routes"] = [part.route for part in self.parts]
+        payload["assumptions"] = list(self.assumptions)
+        payload["steps"] = [step.to_dict() for step in self.steps]
+        return payload
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def _repr_latex_(self) -> str:
+        return "$$" + self.to_latex().replace("align*", "aligned") + "$$"
+
+
+def derive(route: str, n: int | str = "general") -> Derivation:
+    """Build the derivation ``route`` and check every step as it is generated.
+
+    ``n`` is ``"general"`` (symbolic n with indexed sums) or an integer 1..8 (sums written out).
+    An unknown route or a bad ``n`` raises :class:`~symsoft.errors.UsageError`; a step that does
+    not verify raises :class:`~symsoft.errors.DerivationError`.
+
+    Examples
+    --------
+    >>> derive("quotent")
+    Traceback (most recent call last):
+    ...
+    symsoft.errors.UsageError: invalid value for route: 'quotent' (expected one of quotient, log, matrix, vjp, batch, stable, cross-entropy, all); did you mean 'quotient'?
+    >>> derive("vjp", 3).steps[-1].rhs_latex
+    '\\\\mathbf{S} \\\\odot \\\\left(\\\\mathbf{g} - \\\\langle \\\\mathbf{g}, \\\\mathbf{S} \\\\rangle \\\\mathbf{1}\\\\right)'
+    """
+    size = _check_n(n)
+    if route not in ROUTE_NAMES:
+        close = difflib.get_close_matches(str(route), ROUTE_NAMES, n=1)
+        raise UsageError(
+            "route",
+            route,
+            "one of " + ", ".join(ROUTE_NAMES),
+            f"did you mean {close[0]!r}?" if close else "",
+        )
+    return _derive(route, size)
+
+
+def _check_n(n: int | str) -> int | None:
+    if n == "general":
+        return None
+    if isinstance(n, str) and n.strip().isdigit():
+        n = int(n)
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_CONCRETE_N:
+        raise UsageError(
+            "n",
+            n,
+            f"'general' or an integer from 1 to {MAX_CONCRETE_N}",
+            "a concrete n writes every sum out; use 'general' for the proof for every n",
+        )
+    return n
+
+
+@functools.lru_cache(maxsize=64)
+def _derive(route: str, size: int | None) -> Derivation:
+    label: int | str = "general" if size is None else size
+    if route == "all":
+        parts = tuple(_derive(name, size) for name in ROUTES)
+        return Derivation(
+            "all",
+            label,
+            "Every derivation of the softmax derivative",
+            "",
+            (),
+            assumptions=parts[0].assumptions,
+            parts=parts,
+        )
+    return check_route(build_route(route, size), label)
+
+
+def check_route(spec: RouteSpec, n: int | str) -> Derivation:
+    """Check every step of ``spec``; raise :class:`DerivationError` at the first that fails.
+
+    This is the one path from a route specification to a :class:`Derivation`; tests feed it
+    deliberately corrupted specifications.
+    """
+    sections = []
+    number = 0
+    for chain in spec.chains:
+        steps = []
+        previous = chain.start
+        for link in chain.links:
+            number += 1
+            decision = decide(
+                previous.expr, link.formula.expr, spec.setting, conditions=chain.conditions
+            )
+            if decision.verdict is not Verdict.VERIFIED:
+                raise DerivationError(spec.name, number, _failure(chain, previous, link, decision))
+            steps.append(
+                Step(
+                    number=number,
+                    section=chain.title,
+                    previous=previous.expr,
+                    expression=link.formula.expr,
+                    lhs_latex=previous.latex,
+                    rhs_latex=link.formula.latex,
+                    lhs_text=previous.text,
+                    rhs_text=link.formula.text,
+                    justification=link.why,
+                    verdict=decision.verdict,
+                    method=decision.method,
+                    condition=chain.condition_text,
+                    route=spec.name,
+                )
+            )
+            previous = link.formula
+        sections.append(
+            Section(
+                title=chain.title,
+                intro=chain.intro,
+                start_latex=chain.start.latex,
+                start_text=chain.start.text,
+                steps=tuple(steps),
+                condition_latex=chain.condition_latex,
+                condition_text=chain.condition_text,
+                outro=chain.outro,
+            )
+        )
+    return Derivation(
+        route=spec.name,
+        n=n,
+        title=spec.title,
+        summary=spec.summary,
+        sections=tuple(sections),
+        closing=spec.closing,
+        assumptions=spec.setting.assumptions,
+    )
+
+
+def _failure(chain: Chain, previous: Any, link: Any, decision: Any) -> str:
+    where = f"in {chain.title!r}: {previous.text} = {link.formula.text} ({link.why})"
+    detail = f"{decision.verdict.value}; {where}"
+    if decision.detail:
+        detail += f"; {decision.detail}"
+    if decision.counterexample:
+        detail += f"; counterexample {dict(decision.counterexample)}"
+    return detail
