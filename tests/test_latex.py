@@ -10,7 +10,8 @@ import sympy as sp
 from symsoft.errors import LatexParseError
 from symsoft.latex import DOTS, ParseContext, Relation, parse_expression, parse_relation
 
-i, j, k, l, q, r, m = sp.symbols("i j k l q r m", integer=True)
+i, j, k, q, r, m = sp.symbols("i j k q r m", integer=True)
+l = sp.Symbol("l", integer=True)  # noqa: E741 -- the index letter of real write-ups
 n = sp.Symbol("n", integer=True, positive=True)
 K = sp.Symbol("K")
 Ki = sp.Symbol("K", integer=True)

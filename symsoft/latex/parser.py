@@ -225,7 +225,7 @@ def _split_condition(tokens: list[Token], text: str) -> tuple[list[Token], list[
 
 
 def _about_indices(condition: list[Token], main: list[Token]) -> bool:
-    """Whether every letter of a spaced-off condition is an index (``a = b \\quad c = d`` is not)."""
+    """Whether each letter of a spaced-off condition is an index (``a = b \\quad c = d``: no)."""
     if any(t.type == "DOTS" for t in condition):
         return True  # a range such as ``i = 1, \\dots, K``
     known = _index_names(main) | set(_INDEX_LETTERS)
