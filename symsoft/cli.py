@@ -187,6 +187,46 @@ def _verify_with_progress(n: int, *, seed: int, tol: float, show: bool) -> Any:
 # ----------------------------------------------------------------------------------------
 # derive (issue 3)
 # ----------------------------------------------------------------------------------------
+_DERIVE_FORMATS = ("latex", "markdown", "text")
+
+
+@app.command()
+def derive(
+    route: str = typer.Option(
+        ...,
+        "--route",
+        help="quotient, log, matrix, vjp, batch, stable, cross-entropy, or all.",
+    ),
+    n: str = typer.Option(
+        "general", "--n", help='"general" (symbolic n) or 1..8 (sums written out).'
+    ),
+    fmt: str = typer.Option("text", "--format", help="latex, markdown or text."),
+    standalone: bool = typer.Option(
+        False, "--standalone", help="With --format latex: a complete amsmath document."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the steps and verdicts as JSON."),
+) -> None:
+    """Print a step-by-step derivation; every step is machine-checked as it is generated.
+
+    Exit 0 on success, 1 if a step fails its check (never printed), 2 for bad usage.
+    """
+    from symsoft.derive import derive as build
+    from symsoft.errors import UsageError
+
+    if fmt not in _DERIVE_FORMATS:
+        raise UsageError("--format", fmt, "one of " + ", ".join(_DERIVE_FORMATS))
+    if standalone and fmt != "latex":
+        raise UsageError("--standalone", True, "--format latex", "add --format latex")
+    derivation = build(route, _parse_n(n))
+    if as_json:
+        _emit_json(derivation.to_dict())
+    elif fmt == "markdown":
+        typer.echo(derivation.to_markdown(), nl=False)
+    elif fmt == "latex":
+        typer.echo(derivation.to_latex(standalone=standalone))
+    else:
+        typer.echo(derivation.to_text(), nl=False)
+
 
 # ----------------------------------------------------------------------------------------
 # check (issue 4)

@@ -186,9 +186,8 @@ def to_text(derivation: Derivation) -> str:
         out.append(f"   {section.start_text}{condition}")
         for step in section.steps:
             out.append(f"     = {step.rhs_text}")
-            out.append(
-                f"         [{step.number}: {prose_to_text(step.justification)}; {step.verdict.value}]"
-            )
+            reason = prose_to_text(step.justification)
+            out.append(f"         [{step.number}: {reason}; {step.verdict.value}]")
         if section.outro:
             out.append(f"   {prose_to_text(section.outro)}")
         out.append("")

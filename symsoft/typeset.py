@@ -159,7 +159,8 @@ def latex(expr: Any) -> str:
 def text(expr: Any) -> str:
     """Unicode text of a SymPy expression for a terminal."""
     printed = _Text().doprint(expr)
-    return printed.replace("**", "^").replace("*", "·")
+    printed = printed.replace("**", "^").replace("*", "·").replace(" - ", " − ")
+    return "−" + printed[1:] if printed.startswith("-") else printed
 
 
 @dataclass(frozen=True)
