@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-import mutations  # noqa: E402  (the independent mutation helper of the test suite)
-from test_corpus import _notebook_lines  # noqa: E402  (same line matching as the tests)
+import mutations
+from test_corpus import _notebook_lines
 
-from symsoft.check import check_document, check_text  # noqa: E402
+from symsoft.check import check_document, check_text
 
 DOCUMENTS = ROOT / "tests" / "documents"
 ALARMS = {"refuted", "conditional"}
