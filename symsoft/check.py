@@ -104,7 +104,8 @@ def check_text(
 
     Examples
     --------
-    >>> check_text("$$S_i = \\\\frac{e^{z_i}}{\\\\sum_k e^{z_k}}$$ $$S_i = S_i + 1$$").steps[0].verdict
+    >>> text = "$$S_i = \\\\frac{e^{z_i}}{\\\\sum_k e^{z_k}}$$ $$S_i = S_i + 1$$"
+    >>> check_text(text).steps[0].verdict
     <Verdict.REFUTED: 'refuted'>
     """
     _check_timeout(timeout)

@@ -357,10 +357,21 @@ def _canonical_sums(expr: Any, depth: int = 0) -> Any:
 
 
 def _free_indices(expr: Any, n: Any) -> set[Any]:
+    """Index symbols free in ``expr``, including those of derivative variables (``∂/∂z_j``),
+    which SymPy counts as bound; bound sum indices are dummies by now."""
+    if not isinstance(expr, sp.Basic):
+        return set()
+    symbols = set(expr.free_symbols)
+    for derivative in expr.atoms(sp.Derivative):
+        for variable, _ in derivative.variable_count:
+            symbols |= variable.free_symbols
     return {
         symbol
-        for symbol in expr.free_symbols
-        if isinstance(symbol, sp.Symbol) and symbol.is_integer and symbol != n
+        for symbol in symbols
+        if isinstance(symbol, sp.Symbol)
+        and not isinstance(symbol, sp.Dummy)
+        and symbol.is_integer
+        and symbol != n
     }
 
 
@@ -625,16 +636,24 @@ def decide(
     """
     defs.used, defs.extended = set(), set()
     conditions = tuple(conditions)
-    lhs, rhs = defs.unify(lhs), defs.unify(rhs)
+    lhs, rhs = _fresh_bound(defs.unify(lhs)), _fresh_bound(defs.unify(rhs))
     try:
         if _is_matrix(lhs) or _is_matrix(rhs):
             decision = _decide_matrix(lhs, rhs, defs, conditions, timeout, seed, concrete_n)
+        elif _is_vector_step(lhs, defs) or _is_vector_step(rhs, defs):
+            decision = _decide_vector(lhs, rhs, defs, conditions, timeout, seed, concrete_n)
         else:
             decision = _decide_scalar(lhs, rhs, defs, conditions, timeout, seed, concrete_n)
     except _Unsupported as error:
         decision = Decision(Verdict.NOT_UNDERSTOOD, "none", str(error))
     except (RecursionError, MemoryError):
         decision = Decision(Verdict.NOT_UNDERSTOOD, "none", "expression too large to decide")
+    except _Timeout:
+        decision = Decision(Verdict.NOT_DECIDED, "none", f"time budget of {timeout:g} s ran out")
+    except Exception as error:  # one odd step must not stop the document
+        decision = Decision(
+            Verdict.NOT_DECIDED, "none", f"could not decide ({type(error).__name__}: {error})"
+        )
     return Decision(
         decision.verdict,
         decision.method,
@@ -676,7 +695,7 @@ def _leaked_index(lhs: Any, rhs: Any, conditions: tuple[Any, ...], n: Any) -> st
     bound = set()
     for side in (lhs, rhs):
         for sum_ in side.atoms(sp.Sum):
-            bound.update(str(limit[0]) for limit in sum_.limits)
+            bound.update(limit[0].name for limit in sum_.limits)
     mentioned = {str(s) for condition in conditions for s in condition.free_symbols}
     left = {str(s) for s in _free_indices(lhs, n)}
     right = {str(s) for s in _free_indices(rhs, n)}
@@ -932,7 +951,7 @@ def _verdict(
                 )
         return Decision(
             Verdict.REFUTED,
-            "counterexample",
+            "instantiated",
             f"the sides differ{under} when {where}"
             + (f" (n = {example['n']})" if example["n"] else "")
             + f": {values}",
@@ -1013,49 +1032,185 @@ def _matrix_pairs(lhs: Any, rhs: Any, defs: Definitions) -> tuple[list[tuple[str
                 pairs.append((f"entry ({r + 1}, {c + 1})", a, b))
         return pairs, 0
     matrix, other, flipped = (lhs, rhs, False) if _is_matrix(lhs) else (rhs, lhs, True)
-    other = defs.expand(other)
-    if _is_matrix(other):
-        return _matrix_pairs(other, matrix, defs) if flipped else _matrix_pairs(matrix, other, defs)
-    if not (isinstance(other, sp.Derivative) and len(other.variable_count) == 1):
-        raise _Unsupported("a written-out matrix compared with something that is not a Jacobian")
-    function, (variable, count) = other.expr, other.variable_count[0]
-    if count != 1 or not isinstance(variable, sp.Symbol):
-        raise _Unsupported("a written-out matrix compared with a derivative not by a whole vector")
-    by = sp.IndexedBase(variable.name)
+    expected = (
+        "mat" if matrix.rows > 1 and matrix.cols > 1 else "row" if matrix.rows == 1 else "col"
+    )
+    shape, entry = _entries(other, defs, hint=expected)
+    if shape not in (expected, "zero"):
+        raise _Unsupported(f"a written-out matrix compared with a {_SHAPE_NAMES[shape]}")
     n = defs.dimension
     explicit = not any(_is_dots(e) for e in matrix)
     rows = [list(matrix.row(r)) for r in range(matrix.rows)]
-    row_dots = [None if all(_is_dots(e) for e in row) else 0 for row in rows]
-    row_labels = _labels(row_dots, n)
+    row_labels = _labels([None if all(_is_dots(e) for e in row) else 0 for row in rows], n)
     pairs = []
     for r, row in enumerate(rows):
         if row_labels[r] is None:
             continue
         column_labels = _labels(row, n)
-        for c, entry in enumerate(row):
-            if _is_dots(entry):
+        for c, written in enumerate(row):
+            if _is_dots(written):
                 continue
-            row_label, column_label = row_labels[r], column_labels[c]
-            if "middle" in (row_label, column_label):
-                raise _Unsupported("a matrix entry between dots (its index is not written)")
-            if isinstance(function, sp.Symbol) and matrix.rows > 1:
-                target = sp.IndexedBase(function.name)[row_label]
-            elif matrix.rows == 1 or matrix.cols == 1:
-                target = function
-                if matrix.cols == 1:
-                    column_label = row_label
-            else:
-                raise _Unsupported("a matrix of derivatives of a scalar")
-            pairs.append(
-                (
-                    f"entry ({r + 1}, {c + 1})",
-                    sp.Derivative(target, by[column_label]),
-                    entry,
-                )
-            )
-    if flipped:
-        pairs = [(where, b, a) for where, a, b in pairs]
+            labels = [row_labels[r], column_labels[c]]
+            for at, label in enumerate(labels):
+                if label == "middle":
+                    labels[at] = _middle_label(written, labels)
+            target = entry.xreplace({_ROW: labels[0], _COL: labels[1]})
+            where = f"entry ({r + 1}, {c + 1})"
+            pairs.append((where, written, target) if flipped else (where, target, written))
     return pairs, (max(matrix.shape) if explicit and matrix.rows == matrix.cols else 0)
+
+
+def _middle_label(entry: Any, known: list[Any]) -> Any:
+    """The index of an entry written between dots: the one free index it mentions."""
+    candidates = {s for s in entry.free_symbols if isinstance(s, sp.Symbol) and s.is_integer} - {
+        x for x in known if isinstance(x, sp.Symbol)
+    }
+    if len(candidates) != 1:
+        raise _Unsupported("a matrix entry between dots whose index cannot be read off")
+    return candidates.pop()
+
+
+# ---------------------------------------------------------------------------------------
+# vector notation, read entry-wise: diag(s) - s s^T has entry δ_rc s_r - s_r s_c
+# ---------------------------------------------------------------------------------------
+
+_ROW = sp.Symbol("row", integer=True)
+_COL = sp.Symbol("col", integer=True)
+_SHAPE_NAMES = {
+    "scalar": "scalar",
+    "col": "column vector",
+    "row": "row vector",
+    "mat": "matrix",
+    "zero": "zero",
+}
+_DIMS = {"scalar": (1, 1), "col": ("n", 1), "row": (1, "n"), "mat": ("n", "n")}
+_SHAPES = {dims: shape for shape, dims in _DIMS.items()}
+
+
+def _is_vector_step(expr: Any, defs: Definitions) -> bool:
+    if not isinstance(expr, sp.Basic):
+        return False
+    if any(f.func.__name__ in _VECTOR_FUNCTIONS for f in expr.atoms(AppliedUndef)):
+        return True
+    if any(s.name in ("ones", "zeros") for s in expr.free_symbols if isinstance(s, sp.Symbol)):
+        return True
+    return any(
+        isinstance(v, sp.Symbol) and not v.is_integer
+        for d in expr.atoms(sp.Derivative)
+        for v, _ in d.variable_count
+        if isinstance(d.expr, (sp.Symbol, sp.Indexed)) and v.name == str(defs.variable.label)
+    )
+
+
+def _entries(
+    expr: Any, defs: Definitions, hint: str | None = None, depth: int = 0
+) -> tuple[str, Any]:
+    """The shape of a vector expression and its (row, col) entry as a scalar expression."""
+    if depth > 40:
+        raise _Unsupported("vector expression nested too deeply")
+    if isinstance(expr, sp.Symbol) and not expr.is_integer:
+        if expr.name == "ones":
+            return "col", sp.S.One
+        if expr.name == "zeros":
+            return "zero", sp.S.Zero
+        if expr == defs.dimension:
+            return "scalar", expr
+        entry = defs.table.get(("symbol", expr.name))
+        if entry is not None:
+            defs.used.add(entry[2])
+            return _entries(entry[1], defs, hint, depth + 1)
+        return "col", sp.IndexedBase(expr.name)[_ROW]
+    if isinstance(expr, sp.Derivative) and len(expr.variable_count) == 1:
+        function, (variable, count) = expr.expr, expr.variable_count[0]
+        if isinstance(variable, sp.Symbol) and not variable.is_integer and count == 1:
+            by = sp.IndexedBase(variable.name)
+            if isinstance(function, sp.Symbol):
+                return "mat", sp.Derivative(sp.IndexedBase(function.name)[_ROW], by[_COL])
+            return "row", sp.Derivative(function, by[_COL])
+    if isinstance(expr, AppliedUndef) and expr.func.__name__ in _VECTOR_FUNCTIONS:
+        return _vector_function(expr, defs, depth)
+    if isinstance(expr, sp.Add):
+        terms = [_entries(term, defs, hint, depth + 1) for term in expr.args]
+        shapes = {shape for shape, _ in terms if shape != "zero"}
+        if len(shapes) > 1:
+            raise _Unsupported(
+                "a sum of a " + " and a ".join(_SHAPE_NAMES[s] for s in sorted(shapes))
+            )
+        return (shapes.pop() if shapes else "zero"), sp.Add(*[e for _, e in terms])
+    if isinstance(expr, sp.Mul):
+        return _product(expr, defs, hint, depth)
+    if isinstance(expr, sp.Pow):
+        shape, base = _entries(expr.base, defs, None, depth + 1)
+        if shape not in ("scalar", "zero"):
+            raise _Unsupported("a power of a vector or matrix")
+        return shape, base**expr.exp
+    return "scalar", expr
+
+
+def _vector_function(expr: Any, defs: Definitions, depth: int) -> tuple[str, Any]:
+    name = expr.func.__name__
+    args = [_entries(arg, defs, None, depth + 1) for arg in expr.args]
+    if name == "transpose" and len(args) == 1:
+        shape, entry = args[0]
+        swapped = entry.xreplace({_ROW: _COL, _COL: _ROW})
+        return {"col": "row", "row": "col"}.get(shape, shape), swapped
+    if name == "diag" and len(args) == 1 and args[0][0] in ("col", "row"):
+        entry = args[0][1].xreplace({_COL: _ROW})
+        return "mat", sp.KroneckerDelta(_ROW, _COL) * entry
+    if name == "hadamard" and len(args) == 2:
+        shapes = {shape for shape, _ in args} - {"zero"}
+        if len(shapes) > 1:
+            raise _Unsupported("⊙ of operands of different shapes")
+        return (shapes.pop() if shapes else "zero"), args[0][1] * args[1][1]
+    if name == "inner" and len(args) == 2 and all(s in ("col", "row") for s, _ in args):
+        k = sp.Dummy("k", integer=True)
+        a, b = (e.xreplace({_ROW: k, _COL: k}) for _, e in args)
+        return "scalar", sp.Sum(a * b, (k, 1, defs.dimension))
+    raise _Unsupported(f"{name} of these arguments")
+
+
+def _product(expr: Any, defs: Definitions, hint: str | None, depth: int) -> tuple[str, Any]:
+    scalar = sp.S.One
+    arrays = []
+    for factor in expr.args:
+        shape, entry = _entries(factor, defs, None, depth + 1)
+        if shape == "zero":
+            return "zero", sp.S.Zero
+        if shape == "scalar":
+            scalar *= entry
+        else:
+            arrays.append((shape, entry))
+    if not arrays:
+        return "scalar", scalar
+    if len(arrays) == 1:
+        return arrays[0][0], scalar * arrays[0][1]
+    if len(arrays) > 2:
+        raise _Unsupported("a product of three vectors or matrices (their order is not kept)")
+    options = {}
+    for first, second in (arrays, arrays[::-1]):
+        product = _matmul(first, second, defs)
+        if product is not None:
+            options.setdefault(product[0], product[1])
+    if hint in options:
+        return hint, scalar * options[hint]
+    if len(options) == 1:
+        shape, entry = options.popitem()
+        return shape, scalar * entry
+    raise _Unsupported("a product of two vectors or matrices whose order is ambiguous")
+
+
+def _matmul(
+    first: tuple[str, Any], second: tuple[str, Any], defs: Definitions
+) -> tuple[str, Any] | None:
+    (a_shape, a), (b_shape, b) = first, second
+    (a_rows, a_cols), (b_rows, b_cols) = _DIMS[a_shape], _DIMS[b_shape]
+    if a_cols != b_rows:
+        return None
+    shape = _SHAPES[(a_rows, b_cols)]
+    if a_cols == 1:
+        return shape, a * b
+    k = sp.Dummy("k", integer=True)
+    return shape, sp.Sum(a.xreplace({_COL: k}) * b.xreplace({_ROW: k}), (k, 1, defs.dimension))
 
 
 def _decide_matrix(
@@ -1104,3 +1259,33 @@ def _decide_matrix(
             detail + f"; no symbolic proof for {', '.join(numeric)}",
         )
     return Decision(Verdict.VERIFIED, methods[0] if len(methods) == 1 else "symbolic", detail)
+
+
+def _decide_vector(
+    lhs: Any,
+    rhs: Any,
+    defs: Definitions,
+    conditions: tuple[Any, ...],
+    timeout: float,
+    seed: int,
+    concrete_n: int,
+) -> Decision:
+    left_shape, left = _entries(lhs, defs)
+    right_shape, right = _entries(rhs, defs, hint=left_shape)
+    if left_shape == "zero":
+        left_shape, left = _entries(lhs, defs, hint=right_shape)
+    if "zero" not in (left_shape, right_shape) and left_shape != right_shape:
+        return Decision(
+            Verdict.REFUTED,
+            "shapes",
+            f"a {_SHAPE_NAMES[left_shape]} cannot equal a {_SHAPE_NAMES[right_shape]}",
+        )
+    decision = _decide_scalar(left, right, defs, conditions, timeout, seed, concrete_n)
+    shape = left_shape if left_shape != "zero" else right_shape
+    return Decision(
+        decision.verdict,
+        decision.method,
+        f"read entry-wise as a {_SHAPE_NAMES[shape]} (row, col): {decision.detail}",
+        decision.counterexample,
+        decision.condition,
+    )

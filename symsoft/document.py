@@ -333,13 +333,13 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
         trailing = _trailing_conditions(after)
         body = text[body_start:body_end]
         for offset, line_text in _split_lines(body):
-            cleaned, breaks = _clean(line_text)
+            cleaned, breaks, skipped = _clean(line_text)
             if not cleaned:
                 continue
             pieces.append(
                 MathPiece(
                     text=cleaned,
-                    line=line_of(body_start + offset + _leading_space(line_text)),
+                    line=line_of(body_start + offset) + skipped,
                     block=block,
                     inline=inline,
                     conditions=scope + trailing,
@@ -455,7 +455,7 @@ def _leading_space(text: str) -> int:
     return len(text) - len(text.lstrip())
 
 
-def _clean(line: str) -> tuple[str, tuple[int, ...]]:
+def _clean(line: str) -> tuple[str, tuple[int, ...], int]:
     """Drop line environments, alignment ``&`` and labels; return text and line-break offsets."""
     text = _LINE_ENVIRONMENTS.sub(" ", line)
     text = re.sub(r"\\(label|tag\*?)\{[^{}]*\}|\\(nonumber|notag)\b", " ", text)
@@ -464,9 +464,10 @@ def _clean(line: str) -> tuple[str, tuple[int, ...]]:
     text = re.sub(r" ?\n ?", "\n", text)
     stripped = text.strip()
     lead = len(text) - len(text.lstrip())
+    skipped = text[:lead].count("\n")
     breaks = tuple(m.start() - lead for m in re.finditer("\n", text) if lead <= m.start())
     breaks = tuple(b for b in breaks if 0 <= b < len(stripped))
-    return stripped, breaks
+    return stripped, breaks, skipped
 
 
 def _drop_alignment(text: str) -> str:
