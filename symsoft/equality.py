@@ -35,11 +35,17 @@ from symsoft.verdict import Verdict
 
 __all__ = [
     "Decision",
+    "add_into",
+    "as_expr",
     "counterexample",
     "decide_on_simplex",
     "expanded_terms",
+    "monomial",
+    "monomials",
+    "nonzero",
     "reduce_on_simplex",
     "same_polynomial",
+    "substitute_simplex",
 ]
 
 
@@ -106,6 +112,90 @@ def expanded_terms(expr: sp.Expr, factor: sp.Expr = sp.Integer(1)) -> list[sp.Ex
         else:
             terms.append(product)
     return terms
+
+
+Monomial = frozenset  # of (symbol, exponent) pairs
+
+
+def monomials(expr: sp.Expr, factor: sp.Symbol | None = None) -> dict[Monomial, sp.Expr]:
+    """``factor · expr`` as a sparse polynomial: monomial → coefficient.
+
+    A monomial is a frozenset of (symbol, exponent) pairs, so products and sums of long
+    polynomials cost dictionary operations rather than SymPy object construction. Raises
+    ValueError for a term that is not a monomial in symbols.
+
+    >>> from symsoft.model import s_symbols
+    >>> S = s_symbols(2)
+    >>> sorted(monomials(S[0] * (1 - S[1])).values())
+    [-1, 1]
+    """
+    poly: dict[Monomial, sp.Expr] = {}
+    for term in expanded_terms(expr):
+        coefficient, rest = term.as_coeff_Mul()
+        powers: dict[sp.Basic, int] = {}
+        for base, exponent in rest.as_powers_dict().items():
+            if base == 1:
+                continue
+            if not (base.is_Symbol and exponent.is_Integer and exponent > 0):
+                raise ValueError(f"{term} is not a monomial in symbols")
+            powers[base] = int(exponent)
+        if factor is not None:
+            powers[factor] = powers.get(factor, 0) + 1
+        key = frozenset(powers.items())
+        poly[key] = poly.get(key, sp.Integer(0)) + coefficient
+    return poly
+
+
+def add_into(total: dict[Monomial, sp.Expr], poly: dict[Monomial, sp.Expr], sign: int = 1) -> None:
+    """``total += sign · poly`` for sparse polynomials."""
+    for key, coefficient in poly.items():
+        total[key] = total.get(key, sp.Integer(0)) + sign * coefficient
+
+
+def monomial(*symbols: sp.Symbol) -> Monomial:
+    """The monomial that is the product of ``symbols`` (repeats raise the exponent)."""
+    powers: dict[sp.Basic, int] = {}
+    for symbol in symbols:
+        powers[symbol] = powers.get(symbol, 0) + 1
+    return frozenset(powers.items())
+
+
+def nonzero(poly: dict[Monomial, sp.Expr]) -> dict[Monomial, sp.Expr]:
+    """The terms of ``poly`` with a nonzero coefficient."""
+    return {key: c for key, c in poly.items() if c != 0}
+
+
+def as_expr(poly: dict[Monomial, sp.Expr]) -> sp.Expr:
+    """A sparse polynomial back as a SymPy expression (for messages)."""
+    return sp.Add(*[c * sp.Mul(*[b**e for b, e in key]) for key, c in poly.items()])
+
+
+def substitute_simplex(
+    poly: dict[Monomial, sp.Expr], symbols: Sequence[sp.Symbol], m: int
+) -> dict[Monomial, sp.Expr]:
+    """Rewrite S_m as 1 − Σ_{k≠m} S_k in a sparse polynomial linear in S_m.
+
+    Raises ValueError where S_m occurs with a higher power.
+    """
+    s_m = symbols[m]
+    out: dict[Monomial, sp.Expr] = {}
+    for key, coefficient in poly.items():
+        powers = dict(key)
+        exponent = powers.pop(s_m, 0)
+        if exponent == 0:
+            out[key] = out.get(key, sp.Integer(0)) + coefficient
+            continue
+        if exponent > 1:
+            raise ValueError(f"S_{m + 1} occurs squared")
+        rest = frozenset(powers.items())
+        out[rest] = out.get(rest, sp.Integer(0)) + coefficient
+        for k, s_k in enumerate(symbols):
+            if k != m:
+                grown = dict(powers)
+                grown[s_k] = grown.get(s_k, 0) + 1
+                product = frozenset(grown.items())
+                out[product] = out.get(product, sp.Integer(0)) - coefficient
+    return nonzero(out)
 
 
 def reduce_on_simplex(terms: Sequence[sp.Expr], symbols: Sequence[sp.Symbol], m: int) -> sp.Expr:

@@ -100,18 +100,19 @@ def check_route(route: Route, claimed: Sequence[Sequence[sp.Expr]]) -> CheckResu
                 decision = decide_on_simplex(derived, expected, s, keep=(i, j))
                 decision_verdict, method = decision.verdict, decision.method
             methods[method] = methods.get(method, 0) + 1
+            if decision_verdict.passed and n > LIST_ENTRIES_UP_TO:
+                continue  # printing every entry would cost more than deciding it
             record = {
                 "i": i + 1, "j": j + 1, "derived": sp.sstr(derived),
                 "expected": sp.sstr(expected), "verdict": decision_verdict.value, "method": method,
             }  # fmt: skip
+            listed.append(record)
             if not decision_verdict.passed:
                 failures.append(record)
                 if first_counterexample is None:
                     found = counterexample(derived, expected, s, z)
                     if found is not None:
                         first_counterexample = {"entry": [i + 1, j + 1], **found}
-            if n <= LIST_ENTRIES_UP_TO or not decision_verdict.passed:
-                listed.append(record)
             if len(failures) >= MAX_FAILURES:
                 stopped = True
                 break

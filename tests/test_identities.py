@@ -76,3 +76,12 @@ def test_shift_invariance_fails_for_a_scaling():
     result = identities.shift_invariance(3, transform=lambda z, c: c * z)
     assert result.verdict is Verdict.REFUTED
     assert "S_1(z − c)" in result.detail
+
+
+def test_vjp_with_a_non_polynomial_entry_is_not_decided():
+    """An entry outside the polynomial method makes the VJP check undecided, not verified."""
+    n = 2
+    broken = _corrupt(direct_route(n).entries, 0, 0, sp.log(s_symbols(n)[0]))
+    result = identities.vector_jacobian_product(broken)
+    assert result.verdict is Verdict.NOT_DECIDED
+    assert not result.passed
