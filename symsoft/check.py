@@ -182,8 +182,18 @@ def _definitions(plan: Plan, step: Step) -> Definitions:
     variable = sp.IndexedBase(getattr(context, "variable", "z"))
     dimension = sp.Symbol(getattr(context, "dimension", "n"), integer=True, positive=True)
     implicit = not any(d.key[0] in ("indexed", "function") for d in plan.definitions)
+    # a stated Σ y_k = 1 makes y a given vector, not the softmax
+    implicit = implicit and not any(d.key[0] == "fact" for d in plan.definitions)
     defs = Definitions(variable=variable, dimension=dimension, implicit=implicit)
     for definition in plan.definitions[: step.visible]:
+        if definition.key[0] == "fact":
+            sum_, total = (
+                (definition.lhs, definition.rhs)
+                if isinstance(definition.lhs, sp.Sum)
+                else (definition.rhs, definition.lhs)
+            )
+            defs.facts.append((sum_.function.base, total))
+            continue
         defs.add(definition.key, definition.lhs, definition.rhs, definition.name)
     return defs
 

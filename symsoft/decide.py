@@ -93,6 +93,8 @@ class Definitions:
         default_factory=lambda: sp.Symbol("n", integer=True, positive=True)
     )
     implicit: bool = True
+    #: stated constraints ``Σ_k y_k = c`` as ``(IndexedBase y, c)``
+    facts: list[tuple[Any, Any]] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
     extended: set[str] = field(default_factory=set)
 
@@ -356,6 +358,14 @@ def _canonical_sums(expr: Any, depth: int = 0) -> Any:
     return expr.func(*[_canonical_sums(arg, depth) for arg in expr.args])
 
 
+def _fact_sums(defs: Definitions) -> dict[Any, Any]:
+    out = {}
+    for base, total in defs.facts:
+        k = sp.Dummy("k", integer=True)
+        out[_canonical_sums(sp.Sum(base[k], (k, 1, defs.dimension)))] = total
+    return out
+
+
 def _free_indices(expr: Any, n: Any) -> set[Any]:
     """Index symbols free in ``expr``, including those of derivative variables (``∂/∂z_j``),
     which SymPy counts as bound; bound sum indices are dummies by now."""
@@ -469,6 +479,27 @@ def _apply_pattern(expr: Any, pattern: _Pattern) -> Any:
     return expr.replace(lambda e: isinstance(e, (sp.Eq, sp.Ne)), relation)
 
 
+def _known_deltas(expr: Any, conditions: tuple[Any, ...], n: Any, minimum_n: int) -> Any:
+    """δ(a, b) = 0 for a stated ``a ≠ b``; δ(c, n − m) = 0 when n ≥ minimum_n puts c below."""
+    unequal = {frozenset(c.args) for c in conditions if isinstance(c, sp.Ne) and len(c.args) == 2}
+
+    def delta(node: Any) -> Any:
+        a, b = node.args
+        if frozenset((a, b)) in unequal:
+            return sp.S.Zero
+        for c, other in ((a, b), (b, a)):
+            offset = n - other
+            if (
+                isinstance(c, sp.Integer)
+                and isinstance(offset, sp.Integer)
+                and c < minimum_n - offset
+            ):
+                return sp.S.Zero
+        return node
+
+    return expr.replace(lambda e: isinstance(e, sp.KroneckerDelta), delta)
+
+
 def _is_zero(expr: Any, variable: Any) -> bool:
     """True when ``expr`` is identically zero with exponentials as positive symbols."""
     if expr == 0:
@@ -542,7 +573,12 @@ def _instantiate(
     expr = _do_sums(expr)
     for function, replacement in functions.items():
         expr = expr.replace(function, replacement)
-    return _do_sums(_do_derivatives(expr))
+    expr = _do_sums(_do_derivatives(expr))
+    if n_value is not None:
+        for base, total in defs.facts:
+            last = total - sp.Add(*[base[k] for k in range(1, n_value)])
+            expr = expr.xreplace({base[n_value]: last})
+    return expr
 
 
 def _evaluate(expr: Any, point: dict[Any, Any]) -> Any:
@@ -686,6 +722,17 @@ def _check_notation(expr: Any, defs: Definitions) -> None:
                 raise _Unsupported(
                     f"a derivative by the whole vector {variable.name} outside a written-out matrix"
                 )
+    for derivative in expr.atoms(sp.Derivative):
+        inner = derivative.expr
+        if (
+            isinstance(inner, sp.Symbol)
+            and not inner.is_integer
+            and inner != defs.dimension
+            and all(inner != v for v, _ in derivative.variable_count)
+        ):
+            raise _Unsupported(
+                f"derivative of {inner}, which the document does not define as a function"
+            )
     if expr.has(sp.Integral, sp.Limit):
         raise _Unsupported("integrals and limits are not checked")
 
@@ -705,20 +752,35 @@ def _leaked_index(lhs: Any, rhs: Any, conditions: tuple[Any, ...], n: Any) -> st
     return None
 
 
-def _assign(pattern: _Pattern, n_value: int) -> dict[Any, Any] | None:
+def _assign(
+    pattern: _Pattern, n_value: int, conditions: tuple[Any, ...] = (), n: Any = None
+) -> dict[Any, Any] | None:
     taken = {int(x) for x in pattern.mapping.values() if isinstance(x, sp.Integer)}
     if any(t > n_value for t in taken):
         return None
-    free = iter(v for v in range(1, n_value + 1) if v not in taken)
+    # a stated "q ≠ n" keeps q off the last index
+    forbidden: dict[Any, set[int]] = {}
+    for condition in conditions:
+        if isinstance(condition, sp.Ne) and n is not None:
+            a, b = condition.args
+            if n in b.free_symbols and a in pattern.mapping:
+                forbidden.setdefault(pattern.mapping[a], set()).add(int(b.subs(n, n_value)))
+            elif n in a.free_symbols and b in pattern.mapping:
+                forbidden.setdefault(pattern.mapping[b], set()).add(int(a.subs(n, n_value)))
     chosen: dict[Any, Any] = {}
     for block in pattern.blocks:
         if isinstance(block[0], sp.Integer):
             value = block[0]
         else:
-            try:
-                value = sp.Integer(next(free))
-            except StopIteration:
+            options = [
+                v
+                for v in range(1, n_value + 1)
+                if v not in taken and v not in forbidden.get(block[0], set())
+            ]
+            if not options:
                 return None
+            value = sp.Integer(options[0])
+            taken.add(options[0])
         for member in block:
             if not isinstance(member, sp.Integer):
                 chosen[member] = value
@@ -738,6 +800,7 @@ def _decide_scalar(
     timeout: float,
     seed: int,
     concrete_n: int,
+    minimum_n: int = 1,
 ) -> Decision:
     started = time.monotonic()
     n = defs.dimension
@@ -770,7 +833,9 @@ def _decide_scalar(
                         break
                     difference = _do_derivatives(sides[0]) - _do_derivatives(sides[1])
                     difference = _apply_pattern(difference, pattern)
+                    difference = _known_deltas(difference, conditions, n, minimum_n)
                     difference = _canonical_sums(_linear_sums(difference, n))
+                    difference = difference.xreplace(_fact_sums(defs))
                     proven[number] = _is_zero(difference, defs.variable)
         except _Timeout:
             notes.append(
@@ -778,7 +843,13 @@ def _decide_scalar(
             )
         except (sp.PolynomialError, TypeError, ValueError, NotImplementedError) as error:
             notes.append(f"symbolic proof failed ({type(error).__name__})")
-    dimensions = TRIAL_DIMENSIONS if symbolic_n else (concrete_n or max([3, *map(int, integers)]),)
+    if symbolic_n:
+        dimensions = tuple(d for d in TRIAL_DIMENSIONS if d >= minimum_n) or (
+            minimum_n,
+            minimum_n + 1,
+        )
+    else:
+        dimensions = (concrete_n or max([3, *map(int, integers)]),)
 
     rng = random.Random(seed)
     good: dict[int, list[int]] = {}
@@ -789,7 +860,7 @@ def _decide_scalar(
         with _budget(max(timeout, 1.0)):
             for n_value in dimensions:
                 for number, pattern in enumerate(patterns):
-                    values = _assign(pattern, n_value)
+                    values = _assign(pattern, n_value, conditions, n)
                     if values is None:
                         continue
                     plain = [_instantiate(s, n_value, values, defs, {}) for s in (lhs, rhs)]
@@ -1030,7 +1101,7 @@ def _matrix_pairs(lhs: Any, rhs: Any, defs: Definitions) -> tuple[list[tuple[str
                 if _is_dots(a) or _is_dots(b):
                     raise _Unsupported(f"entry ({r + 1}, {c + 1}) is dots on one side only")
                 pairs.append((f"entry ({r + 1}, {c + 1})", a, b))
-        return pairs, 0
+        return pairs, 0, []
     matrix, other, flipped = (lhs, rhs, False) if _is_matrix(lhs) else (rhs, lhs, True)
     expected = (
         "mat" if matrix.rows > 1 and matrix.cols > 1 else "row" if matrix.rows == 1 else "col"
@@ -1043,6 +1114,7 @@ def _matrix_pairs(lhs: Any, rhs: Any, defs: Definitions) -> tuple[list[tuple[str
     rows = [list(matrix.row(r)) for r in range(matrix.rows)]
     row_labels = _labels([None if all(_is_dots(e) for e in row) else 0 for row in rows], n)
     pairs = []
+    used_labels: set[Any] = set()
     for r, row in enumerate(rows):
         if row_labels[r] is None:
             continue
@@ -1055,9 +1127,11 @@ def _matrix_pairs(lhs: Any, rhs: Any, defs: Definitions) -> tuple[list[tuple[str
                 if label == "middle":
                     labels[at] = _middle_label(written, labels)
             target = entry.xreplace({_ROW: labels[0], _COL: labels[1]})
+            used_labels.update(label for label in labels if label is not None)
             where = f"entry ({r + 1}, {c + 1})"
             pairs.append((where, written, target) if flipped else (where, target, written))
-    return pairs, (max(matrix.shape) if explicit and matrix.rows == matrix.cols else 0)
+    size = max(matrix.shape) if explicit and matrix.rows == matrix.cols else 0
+    return pairs, size, sorted(used_labels, key=str)
 
 
 def _middle_label(entry: Any, known: list[Any]) -> Any:
@@ -1115,6 +1189,12 @@ def _entries(
             return "zero", sp.S.Zero
         if expr == defs.dimension:
             return "scalar", expr
+        if (
+            ("indexed", expr.name) in defs.table
+            or expr.name == str(defs.variable.label)
+            or (defs.implicit and expr.name in SOFTMAX_NAMES)
+        ):
+            return "col", sp.IndexedBase(expr.name)[_ROW]
         entry = defs.table.get(("symbol", expr.name))
         if entry is not None:
             defs.used.add(entry[2])
@@ -1222,7 +1302,16 @@ def _decide_matrix(
     seed: int,
     concrete_n: int,
 ) -> Decision:
-    pairs, size = _matrix_pairs(lhs, rhs, defs)
+    pairs, size, labels = _matrix_pairs(lhs, rhs, defs)
+    # a matrix written 1, 2, …, q, …, n shows distinct rows and columns: n is at least the
+    # number of written labels, and a symbolic label differs from the written ones
+    minimum_n = len(labels)
+    extra = tuple(
+        sp.Ne(a, b)
+        for a, b in itertools.combinations(labels, 2)
+        if any(isinstance(x, sp.Symbol) and x != defs.dimension for x in (a, b))
+    )
+    conditions = conditions + extra
     if not pairs:
         raise _Unsupported("a matrix with no written entries")
     if len(pairs) > 64:
@@ -1231,9 +1320,10 @@ def _decide_matrix(
     results = []
     for where, a, b in pairs:
         remaining = max(0.2, deadline - time.monotonic())
-        results.append(
-            (where, _decide_scalar(a, b, defs, conditions, remaining, seed, size or concrete_n))
+        decision = _decide_scalar(
+            a, b, defs, conditions, remaining, seed, size or concrete_n, minimum_n=minimum_n
         )
+        results.append((where, decision))
     for verdict in (
         Verdict.REFUTED,
         Verdict.CONDITIONAL,

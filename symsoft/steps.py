@@ -187,7 +187,7 @@ def _prose_conditions(piece: MathPiece) -> tuple[Any, ...]:
 
 
 _REL_TOKEN = re.compile(
-    r":=|\\coloneqq|\\triangleq|\\equiv|\\doteq|=|\\neq\b|\\ne\b|\\leq?\b|\\geq?\b|<|>|\\approx|"
+    r"(?:\\q?quad\s*)?\\(?:text|mbox|textrm)\s*\{\s*and\s*\}(?:\s*\\q?quad)?|:=|\\coloneqq|\\triangleq|\\equiv|\\doteq|=|\\neq\b|\\ne\b|\\leq?\b|\\geq?\b|<|>|\\approx|"
     r"\\propto|\\in\b|\\implies|\\Longrightarrow|\\Rightarrow|\\rightarrow|\\longrightarrow|"
     r"\\to\b|\\therefore|\\iff|\\Leftrightarrow"
 )
@@ -197,7 +197,11 @@ _CONDITION_START = re.compile(
 )
 _ENV = re.compile(r"\\(begin|end)\{[^}]*\}")
 _COMMAND = re.compile(r"\\[A-Za-z]+")
-_INDEX_RELATION = re.compile(r"[a-z]\s*(=|\\neq?|≠)\s*[a-z]")
+#: what is left of a line when it is only a condition: ``\quad \text{if } i \neq j.``
+_CONDITION_ONLY = re.compile(
+    r"(?:[,;]|\\q?quad|\\[,;:! ]|\s|[()]|\\(?:text|mbox|textrm)\s*\{[^{}]*\})*"
+    r"[a-z]\s*(?:==|=|\\neq?\b|≠|\\not\s*=)\s*[a-z]\s*[).,;]*\s*$"
+)
 
 
 #: ``\mathbf z = (z_1, \dots, z_n)`` and ``i = 1, \dots, K``: notation, not a step
@@ -233,7 +237,7 @@ def split_text(text: str) -> list[tuple[int, str]]:
             if (
                 char in ",\\"
                 and _CONDITION_START.match(text, index)
-                and _INDEX_RELATION.search(text, index)
+                and _CONDITION_ONLY.match(text, index)
             ):
                 cut = index
                 break
@@ -319,8 +323,16 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
             )
         for at, op in enumerate(ops):
             lhs, rhs = parts[at], parts[at + 1]
-            starts_chain = (at == 0 and leading is None) or (at > 0 and ops[at - 1] == "implies")
+            starts_chain = (at == 0 and leading is None) or (
+                at > 0 and ops[at - 1] in ("implies", "and")
+            )
             key = name_of(lhs)
+            if op == "=" and starts_chain and key is not None and _opaque(rhs, defined):
+                continue  # ``g_i = \partial L / \partial s_i`` only names a quantity
+            fact = _fact(lhs, rhs, defined, context) if op == "=" and starts_chain else None
+            if fact is not None:
+                definitions.append(Definition(fact[0], fact[1], piece.line, lhs, rhs, piece.text))
+                continue
             if op == "def" or (
                 op == "="
                 and starts_chain
@@ -373,6 +385,36 @@ def _step(
         conditions=scope,
         visible=visible,
     )
+
+
+def _opaque(rhs: Any, defined: set[tuple[str, str]]) -> bool:
+    """Whether ``rhs`` differentiates a bare name nobody defined (``∂L``)."""
+    if not isinstance(rhs, sp.Basic):
+        return False
+    return any(
+        isinstance(d.expr, sp.Symbol)
+        and not d.expr.is_integer
+        and ("symbol", d.expr.name) not in defined
+        for d in rhs.atoms(sp.Derivative)
+    )
+
+
+def _fact(
+    lhs: Any, rhs: Any, defined: set[tuple[str, str]], context: Any
+) -> tuple[str, tuple[str, str]] | None:
+    """A stated constraint ``Σ_k y_k = 1`` on an undefined indexed name, else ``None``."""
+    if isinstance(rhs, sp.Sum) and isinstance(lhs, sp.Number):
+        lhs, rhs = rhs, lhs
+    if not (isinstance(lhs, sp.Sum) and isinstance(rhs, sp.Number) and len(lhs.limits) == 1):
+        return None
+    variable, low, _ = lhs.limits[0]
+    body = lhs.function
+    if not (isinstance(body, sp.Indexed) and body.indices == (variable,) and low == 1):
+        return None
+    name = str(body.base.label)
+    if ("indexed", name) in defined or name == getattr(context, "variable", "z"):
+        return None
+    return f"Σ {name} = {rhs} (stated)", ("fact", name)
 
 
 def _merge(first: Iterable[Any], second: Iterable[Any]) -> tuple[Any, ...]:
