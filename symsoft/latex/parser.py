@@ -23,6 +23,7 @@ from typing import Any
 import sympy as sp
 from lark import Lark, Token, Tree, UnexpectedInput
 from lark.lexer import Lexer
+from sympy.tensor.indexed import IndexException
 
 from symsoft.errors import LatexParseError
 from symsoft.latex.context import DOTS, ParseContext, Relation
@@ -87,8 +88,15 @@ def parse_relation(text: str, ctx: ParseContext | None = None) -> Relation:
         if condition:
             chains = _parse(condition, text, "inner").children
             conditions = converter.conditions_of([c for c in chains if isinstance(c, Tree)])
+    except LatexParseError:
+        raise
     except RecursionError:
         raise LatexParseError(text, "expression nested too deeply") from None
+    except (TypeError, ValueError, ArithmeticError, NotImplementedError, IndexException) as error:
+        # SymPy refuses some well-formed combinations (a matrix plus a scalar, a sum whose
+        # bound is a matrix); the fragment then has no meaning we can represent.
+        reason = f"no mathematical meaning ({type(error).__name__})"
+        raise LatexParseError(text, reason) from None
     for part in parts:
         _lint(part, text)
     return Relation(
