@@ -528,7 +528,7 @@ def test_size_limits() -> None:
     with pytest.raises(LatexParseError, match="terms"):
         parse_relation("+".join("x" for _ in range(6000)))
     with pytest.raises(LatexParseError, match="nest"):
-        parse_relation("(" * 300 + "x" + ")" * 300)
+        parse_relation("(" * 100 + "x" + ")" * 100)
     with pytest.raises(LatexParseError, match="nest"):
         parse_relation(r"\mathbf{" * 300 + "x" + "}" * 300)
 
@@ -537,3 +537,9 @@ def test_moderate_nesting_is_fine() -> None:
     """Nesting well inside the limit still reads."""
     assert parse_expression("(" * 30 + "x" + ")" * 30) == x
     assert parse_expression(r"\log " * 20 + "x") is not None
+
+
+def test_prefix_chain_depth_is_bounded() -> None:
+    """A long chain of prefix functions hits the reader's own depth bound, not Python's."""
+    with pytest.raises(LatexParseError, match="deeper than 150 levels"):
+        parse_relation(r"\log " * 400 + "x")

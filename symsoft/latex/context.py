@@ -32,7 +32,7 @@ __all__ = [
 #: Fragments longer than this many characters are refused before lexing.
 MAX_LENGTH = 20_000
 #: Deepest nesting of brackets, braces, fractions and environments accepted.
-MAX_DEPTH = 200
+MAX_DEPTH = 60
 #: Most `+`/`−` separated terms accepted in one fragment.
 MAX_TERMS = 5_000
 

@@ -46,7 +46,7 @@ class Converter(FactorReader):
     def enter(self) -> None:
         self.depth += 1
         if self.depth > _MAX_RECURSION:
-            raise self.fail("expression nested too deeply")
+            raise self.fail(f"expression nested deeper than {_MAX_RECURSION} levels")
 
     # --- relations -----------------------------------------------------------------------
     def relation(self, tree: Tree) -> tuple[list[sp.Basic], list[str], str | None]:
@@ -142,6 +142,13 @@ class Converter(FactorReader):
 
         ``juxtaposed`` tells whether another factor follows without an explicit operator.
         """
+        self.enter()
+        try:
+            return self._unit(items, i)
+        finally:
+            self.depth -= 1
+
+    def _unit(self, items: list[Any], i: int) -> tuple[sp.Basic, int, bool]:
         item = items[i]
         script = split_factor(item)
         if script is None:
