@@ -340,22 +340,10 @@ def decide(
     lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _decide_matrix(lhs, rhs, setting, conditions=conditions, seed=seed)
+    # a summation index may share its name with a free index elsewhere: rename bound ones
+    lhs, rhs = _rename_bound(lhs), _rename_bound(rhs)
     present = _free_symbols(lhs) | _free_symbols(rhs)
     free = [symbol for symbol in setting.ranges if symbol in present]
-    bound_names = {
-        limit[0]
-        for side in (lhs, rhs)
-        for node in sp.preorder_traversal(side)
-        if isinstance(node, sp.Sum)
-        for limit in node.limits
-    }
-    if bound_names & set(free):
-        return Decision(
-            Verdict.NOT_DECIDED,
-            "index check",
-            "an index is used both free and as a summation index: "
-            + ", ".join(sorted(map(str, bound_names & set(free)))),
-        )
     symbolic_ok: bool | None = None
     patterns = 0
     if not setting.concrete:
@@ -375,7 +363,10 @@ def decide(
     for sample in samples:
         for assignment in _assignments(free, setting, sample, conditions):
             checked += 1
-            refutation = _check_instance(lhs, rhs, setting, sample, assignment, seed=seed)
+            try:
+                refutation = _check_instance(lhs, rhs, setting, sample, assignment, seed=seed)
+            except _Unsupported as error:
+                return Decision(Verdict.NOT_DECIDED, "normal form", str(error))
             if refutation is not None:
                 note = " (the symbolic normal form had claimed it)" if symbolic_ok else ""
                 return Decision(
@@ -406,6 +397,20 @@ def decide(
         f"agrees at every instance checked but {reason} for symbolic "
         f"{', '.join(setting.dims)}; not reported as verified",
     )
+
+
+def _rename_bound(expr: sp.Basic) -> sp.Basic:
+    def rename(node: sp.Sum) -> sp.Sum:
+        body, limits = node.function, []
+        for index, lo, hi in node.limits:
+            fresh = sp.Dummy(str(index), integer=True)
+            body = body.xreplace({index: fresh})
+            limits.append((fresh, lo, hi))
+        return sp.Sum(body, *limits)
+
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(_rename_bound)
+    return expr.replace(lambda node: isinstance(node, sp.Sum), rename)
 
 
 def _free_symbols(expr: sp.Basic) -> set[sp.Symbol]:
@@ -585,11 +590,8 @@ def _check_instance(
 ) -> dict[str, Any] | None:
     dims = {setting.dims[name]: size for name, size in sample.items()}
     normalizer = _Normalizer(setting, dims)
-    try:
-        left = normalizer.run(lhs.xreplace(dims).xreplace(assignment), {})
-        right = normalizer.run(rhs.xreplace(dims).xreplace(assignment), {})
-    except _Unsupported:
-        return {"reason": "outside the normal form"}
+    left = normalizer.run(lhs.xreplace(dims).xreplace(assignment), {})
+    right = normalizer.run(rhs.xreplace(dims).xreplace(assignment), {})
     constraint = _simplex_constraint(left - right, setting, dims)
     if _reduce((left - right).xreplace(constraint), setting) == 0:
         return None
