@@ -245,7 +245,8 @@ def check_implementation(
         def votes(results: list[tuple[CaseResult, Outcome]]) -> int:
             return sum(r.passed for r, _ in results if r.shape[-1] > 1)
 
-        if column_ok or votes(column_results) > votes(vector_results):
+        sizable = sum(case.z.shape[-1] > 1 for case in vector)
+        if column_ok or (vector_dead and 2 * votes(column_results) >= sizable):
             layout = "column (n, 1)"
             if column_ok and not vector_dead:
                 notes.append(_vector_note(run, vector, vector_results, contract, target.input))

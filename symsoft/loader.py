@@ -168,7 +168,7 @@ def load_object(spec: str) -> Any:
     >>> load_object("json:dump_s")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    symsoft.errors.ImplementationError: json:dump_s: ...; did you mean dumps, dump?
+    symsoft.errors.ImplementationError: json:dump_s: json has no attribute 'dump_s'; ...
     """
     where, _, name = spec.rpartition(":") if isinstance(spec, str) else ("", "", "")
     if not where or not name or not all(part.isidentifier() for part in name.split(".")):
@@ -186,7 +186,7 @@ def load_object(spec: str) -> Any:
         except AttributeError:
             close = difflib.get_close_matches(part, [n for n in dir(obj) if not n.startswith("_")])
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            owner = f"module {obj.__name__!r}" if inspect.ismodule(obj) else repr(obj)
+            owner = where if inspect.ismodule(obj) else getattr(obj, "__qualname__", repr(obj))
             raise ImplementationError(spec, f"{owner} has no attribute {part!r}{hint}") from None
     return obj
 

@@ -56,3 +56,28 @@ def softmax_float32(x):
     x = np.asarray(x, dtype=np.float32)
     e = np.exp(x - x.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
+
+
+def vjp_einsum(z, g):
+    s = stable_softmax(z)
+    J = np.einsum("...i,ij->...ij", s, np.eye(s.shape[-1])) - np.einsum("...i,...j->...ij", s, s)
+    return np.einsum("...i,...ij->...j", g, J)
+
+
+def softmax_backward_loops(z, dz):
+    z = np.atleast_2d(z)
+    dz = np.atleast_2d(dz)
+    out = np.zeros_like(z, dtype=float)
+    for b in range(z.shape[0]):
+        row = z[b]
+        m = row.max()
+        e = [np.exp(v - m) for v in row]
+        tot = sum(e)
+        s = [v / tot for v in e]
+        for j in range(len(s)):
+            acc = 0.0
+            for i in range(len(s)):
+                d = s[i] * ((1.0 if i == j else 0.0) - s[j])
+                acc += dz[b][i] * d
+            out[b][j] = acc
+    return out.reshape(np.shape(np.squeeze(out)) if out.shape[0] == 1 else out.shape)

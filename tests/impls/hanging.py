@@ -1,0 +1,3 @@
+def softmax_jacobian(z):
+    while True:
+        pass

@@ -1,0 +1,366 @@
+"""Tests of ``check_implementation`` and ``symsoft check-impl`` on a corpus of user code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from symsoft.cli import main
+from symsoft.diagnosis import CATALOGUE
+from symsoft.errors import ImplementationError, UsageError
+from symsoft.implcheck import check_implementation
+
+IMPLS = Path(__file__).parent / "impls"
+
+
+def spec(name: str) -> str:
+    return f"{IMPLS / name}"
+
+
+# (target, kind, layout, diagnosis names) for implementations that must pass
+CORRECT = [
+    ("nnfs_softmax.py:Activation_Softmax", "layer", "batch (m, n)"),
+    ("layers.py:Softmax", "layer", "batch (m, n)"),
+    ("stackoverflow_grad.py:softmax_grad", "jacobian", "vector (n,)"),
+    ("stackoverflow_grad.py:softmax_grad_vectorized", "jacobian", "vector (n,)"),
+    ("vectorised.py:softmax_jacobian", "jacobian", "vector (n,)"),
+    ("vectorised.py:jacobian_einsum", "jacobian", "vector (n,)"),
+    ("vectorised.py:softmax_vjp", "vjp", "vector (n,)"),
+    ("vectorised.py:softmax_backward", "vjp", "vector (n,)"),
+    ("vectorised.py:softmax_backward_matmul", "vjp", "vector (n,)"),
+    ("vectorised.py:vjp_einsum", "vjp", "vector (n,)"),
+    ("vectorised.py:softmax_backward_loops", "vjp", "vector (n,)"),
+    ("vectorised.py:softmax", "softmax", "vector (n,)"),
+    ("vectorised.py:softmax_loops", "softmax", "vector (n,)"),
+    ("column_vectors.py:softmax_derivative", "jacobian", "column (n, 1)"),
+    ("column_vectors.py:softmax_backward", "vjp", "column (n, 1)"),
+]
+
+# (target, the diagnosis names expected, exactly)
+WRONG = [
+    ("nnfs_softmax.py:Activation_Softmax_NoShift", {"unstable-exp"}),
+    ("nnfs_softmax.py:Activation_Softmax_Sigmoidish", {"g-one-minus-g"}),
+    ("layers.py:SoftmaxDiagOnly", {"missing-sum-term"}),
+    ("layers.py:SoftmaxWrongAxis", {"wrong-axis"}),
+    ("stackoverflow_grad.py:softmax_derivative", {"diagonal-only"}),
+    ("stackoverflow_grad.py:softmax_jacobian_from_logits", {"jacobian-at-logits"}),
+    ("stackoverflow_grad.py:d_softmax", {"softmax-applied-twice"}),
+    ("stackoverflow_grad.py:softmax", {"batch-normalised"}),
+    ("vectorised.py:softmax_float32", {"single-precision"}),
+    ("wrong_vjps.py:softmax_grad_missing_sum", {"missing-sum-term"}),
+    ("wrong_vjps.py:softmax_backward_keepdims", {"missing-keepdims"}),
+    ("wrong_vjps.py:softmax_backward_jacobian", {"jacobian-instead-of-vjp"}),
+    ("wrong_vjps.py:backward_fused", {"s-minus-g"}),
+    ("wrong_vjps.py:softmax_backward_global", {"batch-normalised"}),
+    ("wrong_vjps.py:softmax_backward_log", {"log-softmax-jacobian"}),
+    ("wrong_vjps.py:softmax_backward_sign", {"sign-flipped"}),
+    ("wrong_vjps.py:softmax_backward_no_s", {"missing-s-factor"}),
+    ("wrong_vjps.py:softmax_backward_naive", {"unstable-exp"}),
+    ("wrong_vjps.py:softmax_backward_times", set()),
+    ("wrong_jacobians.py:softmax_jacobian_diag", {"diagonal-only"}),
+    ("wrong_jacobians.py:jacobian", {"jacobian-at-logits"}),
+    ("wrong_jacobians.py:softmax_grad", {"dot-instead-of-outer"}),
+    ("wrong_jacobians.py:log_softmax_jacobian", {"log-softmax-jacobian"}),
+    ("wrong_jacobians.py:softmax_jacobian_flipped", {"sign-flipped"}),
+    ("wrong_jacobians.py:softmax_jacobian_offdiag", {"missing-diagonal-term"}),
+    ("wrong_jacobians.py:softmax_jacobian_naive", {"unstable-exp"}),
+    ("wrong_softmax.py:softmax_axis0", {"wrong-axis"}),
+    ("wrong_softmax.py:softmax_nokeepdims", {"missing-keepdims"}),
+    ("wrong_softmax.py:softmax_whole_batch", {"batch-normalised"}),
+    ("wrong_softmax.py:softmax_columns", {"transposed"}),
+    ("wrong_softmax.py:softmax_log", {"log-softmax-output"}),
+    ("wrong_softmax.py:softmax_naive", {"unstable-exp"}),
+    ("column_vectors.py:softmax", {"batch-normalised"}),
+]
+
+TORCH_WRONG = [
+    ("torch_impls.py:SoftmaxFunctionDiag", {"missing-sum-term"}),
+    ("torch_impls.py:softmax_backward_f32", {"single-precision"}),
+]
+
+
+@pytest.mark.parametrize(("target", "kind", "layout"), CORRECT)
+def test_correct_implementations_pass(target: str, kind: str, layout: str) -> None:
+    """Every correct implementation in the corpus passes, with its contract and layout detected."""
+    report = check_implementation(spec(target))
+    assert report.passed, report.to_text()
+    assert (report.kind, report.layout, report.exit_code) == (kind, layout, 0)
+    assert report.diagnosis == ()
+
+
+@pytest.mark.parametrize(("target", "names"), WRONG)
+def test_wrong_implementations_fail_with_diagnosis(target: str, names: set[str]) -> None:
+    """Every wrong implementation fails, and exactly the expected mistakes are named."""
+    report = check_implementation(spec(target))
+    assert not report.passed
+    assert report.exit_code == 1
+    assert {finding.name for finding in report.diagnosis} == names, report.to_text()
+    assert report.first_failure is not None
+    if not names:
+        assert "no known pattern" in report.to_text()
+
+
+def test_every_catalogue_mistake_is_diagnosed_from_real_code() -> None:
+    """Each catalogue hypothesis is named for at least one realistic wrong implementation."""
+    covered = set().union(*(names for _, names in WRONG))
+    assert covered == {entry.name for entry in CATALOGUE}
+
+
+def test_square_and_non_square_batches_are_both_in_the_battery() -> None:
+    """The battery holds a square batch (m = n) and a non-square one, in float64 and float32."""
+    report = check_implementation(spec("vectorised.py:softmax_vjp"))
+    shapes = {(case.shape, case.dtype) for case in report.cases if case.family == "batch"}
+    assert ((6, 6), "float64") in shapes and ((6, 6), "float32") in shapes
+    assert ((3, 6), "float64") in shapes
+    sizes = {case.shape[-1] for case in report.cases}
+    assert {1, 2, 3, 6} <= sizes
+
+
+def test_missing_keepdims_is_silent_except_on_square_batches() -> None:
+    """The keepdims bug raises on non-square batches and is wrong on square ones; both are shown."""
+    report = check_implementation(spec("wrong_softmax.py:softmax_nokeepdims"))
+    status = {case.name: case.status for case in report.cases}
+    assert status["batch 3×6 float64"] == "error"
+    assert status["square batch 6×6 float64"] == "fail"
+    assert all(s == "pass" for name, s in status.items() if "batch" not in name)
+
+
+def test_report_gives_errors_worst_index_and_first_failing_input() -> None:
+    """A failing case reports max abs/rel error, the worst element, and the input that failed."""
+    report = check_implementation(spec("wrong_jacobians.py:softmax_jacobian_diag"))
+    failed = [case for case in report.cases if case.status == "fail"]
+    worst = failed[0]
+    assert worst.max_abs_error > 1e-3 and worst.max_rel_error == pytest.approx(1.0)
+    i, j = worst.worst_index
+    assert i != j  # only the off-diagonal entries are wrong
+    first = report.first_failure
+    assert first["case"] == worst.name and first["got"] == 0.0
+    s = np.exp(first["z"]) / np.sum(np.exp(first["z"]))
+    assert first["expected"] == pytest.approx(-s[i] * s[j])
+
+
+def test_tolerances_are_configurable() -> None:
+    """An error of 1e-8 fails the default float64 tolerance and passes a looser one."""
+
+    def nearly(z, g):
+        s = np.exp(z - z.max(axis=-1, keepdims=True))
+        s = s / s.sum(axis=-1, keepdims=True)
+        return s * (g - (g * s).sum(axis=-1, keepdims=True)) + 1e-8
+
+    assert not check_implementation(nearly).passed
+    loose = check_implementation(nearly, rtol=1e-6, atol=1e-6)
+    assert loose.passed
+    assert loose.tolerances == {"float64": (1e-6, 1e-6), "float32": (1e-5, 1e-5)}
+
+
+def test_input_convention_can_be_given() -> None:
+    """A Jacobian taking s passes with input='softmax' and is diagnosed at the logits otherwise."""
+
+    def jac(v):
+        return np.diag(v) - np.outer(v, v)
+
+    assert check_implementation(jac, input="softmax").passed
+    report = check_implementation(jac, input="logits")
+    assert [f.name for f in report.diagnosis] == ["jacobian-at-logits"]
+    assert any("--input softmax" in note for note in report.notes)
+
+
+def test_gradient_first_argument_order_is_read_from_names() -> None:
+    """A backward written as f(grad_output, logits) is called with the gradient first."""
+
+    def backward(grad_output, logits):
+        s = np.exp(logits - logits.max(axis=-1, keepdims=True))
+        s = s / s.sum(axis=-1, keepdims=True)
+        return s * (grad_output - (grad_output * s).sum(axis=-1, keepdims=True))
+
+    assert check_implementation(backward).passed
+
+
+def test_other_sizes_and_seeds() -> None:
+    """The battery runs at other main sizes and seeds, and still catches a wrong formula."""
+    for n, seed in ((2, 1), (16, 7)):
+        good = check_implementation(spec("vectorised.py:softmax_vjp"), n=n, seed=seed)
+        bad = check_implementation(spec("wrong_vjps.py:backward_fused"), n=n, seed=seed)
+        assert good.passed and not bad.passed and good.n == n
+
+
+def test_json_report_is_serialisable() -> None:
+    """The report's dict form is valid JSON, with NaN written as a string."""
+    report = check_implementation(spec("wrong_vjps.py:softmax_backward_naive"))
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data["passed"] is False and data["diagnosis"][0]["name"] == "unstable-exp"
+    assert any(case["max_abs_error"] == "inf" for case in data["cases"])
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("missing.py:f", "no such file"),
+        ("vectorised.py:softmax_jacobain", "did you mean softmax_jacobian"),
+        ("broken.py:softmax", "ModuleNotFoundError"),
+        ("wrong_vjps.py:softmax_backward_raises", "NotImplementedError: TODO: backward pass"),
+        ("wrong_jacobians.py:softmax_jacobian_scalar", "no known mistake explains"),
+        ("layers.py:NeedsArguments", "without arguments"),
+    ],
+)
+def test_cannot_run_raises_implementation_error(target: str, message: str) -> None:
+    """Load failures, code that always raises and unexplained shapes are exit-code-2 errors."""
+    with pytest.raises(ImplementationError, match=message) as caught:
+        check_implementation(spec(target))
+    assert caught.value.exit_code == 2
+
+
+def test_hanging_code_times_out() -> None:
+    """A call that never returns is interrupted after the timeout."""
+    with pytest.raises(ImplementationError, match=r"timed out after 0\.2 s"):
+        check_implementation(spec("hanging.py:softmax_jacobian"), timeout=0.2)
+
+
+def test_module_targets_load() -> None:
+    """``package.module:NAME`` targets import through the normal import system."""
+    with pytest.raises(ImplementationError, match="no module named"):
+        check_implementation("no_such_package.mod:f")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"kind": "hessian"}, {"rtol": -1.0}, {"atol": float("nan")}, {"n": 1}, {"seed": -2}],
+)
+def test_bad_options_are_usage_errors(options: dict) -> None:
+    """Bad options are rejected at the door with a UsageError."""
+    with pytest.raises(UsageError):
+        check_implementation(spec("vectorised.py:softmax_vjp"), **options)
+
+
+def test_bad_target_syntax_is_a_usage_error() -> None:
+    """A target without ``:NAME`` is a UsageError naming the expected form."""
+    with pytest.raises(UsageError, match=r"PATH\.py:NAME"):
+        check_implementation("vectorised.py")
+
+
+def test_ground_truth_routes_agree() -> None:
+    """The lambdified Jacobian, the closed form and the VJP formula agree on extreme logits."""
+    from symsoft import numeric
+
+    rng = np.random.default_rng(3)
+    z = np.stack([1000 + rng.normal(size=5), -1000 + rng.normal(size=5), rng.normal(size=5)])
+    g = rng.normal(size=z.shape)
+    jac = numeric.jacobian_function(5)(z)
+    assert np.allclose(jac, numeric.closed_form_jacobian(numeric.stable_softmax(z)), atol=1e-15)
+    assert np.allclose(np.einsum("mi,mij->mj", g, jac), numeric.softmax_vjp(z, g), atol=1e-15)
+
+
+# ---------------------------------------------------------------- torch and jax (optional)
+
+
+def test_torch_implementations() -> None:
+    """A torch autograd.Function and torch functions are converted and checked."""
+    pytest.importorskip("torch")
+    good = check_implementation(spec("torch_impls.py:SoftmaxFunction"))
+    assert good.passed and good.kind == "vjp"
+    assert check_implementation(spec("torch_impls.py:softmax_backward")).passed
+    for target, names in TORCH_WRONG:
+        report = check_implementation(spec(target))
+        assert {f.name for f in report.diagnosis} == names, report.to_text()
+
+
+def test_jax_implementations() -> None:
+    """Functions on JAX arrays are converted and checked."""
+    pytest.importorskip("jax")
+    assert check_implementation(spec("jax_impls.py:softmax_vjp")).passed
+    assert check_implementation(spec("jax_impls.py:softmax_vjp_autodiff")).passed
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    out, err = capsys.readouterr()
+    return done.value.code, out, err
+
+
+def test_cli_correct_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    """README example: a correct layer passes with exit code 0."""
+    code, out, _ = run_cli(["check-impl", spec("nnfs_softmax.py:Activation_Softmax")], capsys)
+    assert code == 0 and "PASSED" in out and "self.dinputs" in out
+
+
+def test_cli_wrong_exits_1_with_diagnosis(capsys: pytest.CaptureFixture[str]) -> None:
+    """README example: a wrong Jacobian exits 1 and names the mistake."""
+    code, out, _ = run_cli(["check-impl", spec("wrong_jacobians.py:softmax_jacobian_diag")], capsys)
+    assert code == 1 and "FAILED" in out and "diagonal-only" in out and "fix:" in out
+
+
+def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """README example: ``--json`` prints the report as JSON and keeps the exit code."""
+    args = ["check-impl", spec("wrong_vjps.py:backward_fused"), "--kind", "vjp", "--json"]
+    code, out, _ = run_cli(args, capsys)
+    data = json.loads(out)
+    assert code == 1 and data["diagnosis"][0]["name"] == "s-minus-g" and data["kind"] == "vjp"
+
+
+def test_cli_input_option(capsys: pytest.CaptureFixture[str]) -> None:
+    """README example: ``--input softmax`` for a Jacobian that takes s."""
+    args = ["check-impl", spec("wrong_jacobians.py:jacobian"), "--input", "softmax"]
+    code, out, _ = run_cli(args, capsys)
+    assert code == 0 and "PASSED" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [spec("missing.py:f")],
+        [spec("wrong_vjps.py:softmax_backward_raises")],
+        [spec("vectorised.py:softmax_vjp"), "--kind", "nope"],
+        [spec("vectorised.py:softmax_vjp"), "--rtol", "-1"],
+        [spec("vectorised.py:softmax_vjp"), "--n", "abc"],
+        ["vectorised.py"],
+    ],
+)
+def test_cli_cannot_run_exits_2_without_traceback(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Cannot-run and bad-usage cases print one error line and exit 2."""
+    code, _, err = run_cli(["check-impl", *args], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert err.startswith("error:") and len(err.strip().splitlines()) == 1
+
+
+def test_cli_help_warns_that_code_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--help`` says that the command imports and runs the user's code."""
+    code, out, _ = run_cli(["check-impl", "--help"], capsys)
+    assert code == 0 and "IMPORTS AND RUNS" in out
+
+
+def test_cli_json_stays_clean_when_user_code_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """User prints go to stderr, so ``--json`` output stays parseable."""
+    source = tmp_path / "chatty.py"
+    source.write_text(
+        "import numpy as np\nprint('loading')\n"
+        "def softmax(x):\n    print('called')\n"
+        "    e = np.exp(x - x.max(axis=-1, keepdims=True))\n"
+        "    return e / e.sum(axis=-1, keepdims=True)\n"
+    )
+    code, out, err = run_cli(["check-impl", f"{source}:softmax", "--json"], capsys)
+    assert code == 0 and json.loads(out)["passed"] and "called" in err
+
+
+def test_python_m_symsoft_check_impl() -> None:
+    """``python -m symsoft check-impl`` runs end to end in a fresh process."""
+    result = subprocess.run(
+        [sys.executable, "-m", "symsoft", "check-impl", spec("layers.py:SoftmaxWrongAxis")],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+        check=False,
+    )
+    assert result.returncode == 1 and "wrong-axis" in result.stdout
