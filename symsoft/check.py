@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,6 +120,7 @@ def _check_timeout(timeout: float) -> None:
 
 def _check(document: Document, *, timeout: float) -> DocumentReport:
     plan = build_plan(document)
+    targets = _probability_targets(document, plan)
     results: list[StepResult] = []
     extended: set[str] = set()
     used: set[str] = set()
@@ -138,7 +140,7 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
         decision = decide(
             item.lhs,
             item.rhs,
-            _definitions(plan, item),
+            _definitions(plan, item, targets),
             conditions=item.conditions,
             timeout=timeout,
             seed=number,
@@ -177,7 +179,34 @@ def _symbolic(plan: Plan) -> bool:
     )
 
 
-def _definitions(plan: Plan, step: Step) -> Definitions:
+_PROBABILITY = re.compile(
+    r"one[- ]hot|probability (vector|distribution)|sums? to (one|1)\b|add up to (one|1)\b", re.I
+)
+
+
+def _probability_targets(document: Document, plan: Plan) -> list[Any]:
+    """Targets the prose calls one-hot or a probability vector: the undefined indexed name
+    weighting ``log`` in a cross-entropy definition (``L = -Σ_k y_k log S_k``)."""
+    if not _PROBABILITY.search(document.text):
+        return []
+    defined = {d.key[1] for d in plan.definitions if d.key[0] in ("indexed", "function")}
+    targets: dict[str, Any] = {}
+    for definition in plan.definitions:
+        if not isinstance(definition.rhs, sp.Basic):
+            continue
+        for term in sp.preorder_traversal(definition.rhs):
+            if isinstance(term, sp.Mul) and term.has(sp.log):
+                for factor in term.args:
+                    if (
+                        isinstance(factor, sp.Indexed)
+                        and str(factor.base.label) not in defined
+                        and not factor.has(sp.log)
+                    ):
+                        targets[str(factor.base.label)] = factor.base
+    return list(targets.values())
+
+
+def _definitions(plan: Plan, step: Step, targets: list[Any]) -> Definitions:
     context = plan.context
     variable = sp.IndexedBase(getattr(context, "variable", "z"))
     dimension = sp.Symbol(getattr(context, "dimension", "n"), integer=True, positive=True)
@@ -185,6 +214,7 @@ def _definitions(plan: Plan, step: Step) -> Definitions:
     # a stated Σ y_k = 1 makes y a given vector, not the softmax
     implicit = implicit and not any(d.key[0] == "fact" for d in plan.definitions)
     defs = Definitions(variable=variable, dimension=dimension, implicit=implicit)
+    defs.facts.extend((base, sp.S.One) for base in targets)
     for definition in plan.definitions[: step.visible]:
         if definition.key[0] == "fact":
             sum_, total = (

@@ -95,6 +95,8 @@ class Definitions:
     implicit: bool = True
     #: stated constraints ``Σ_k y_k = c`` as ``(IndexedBase y, c)``
     facts: list[tuple[Any, Any]] = field(default_factory=list)
+    #: letters other than n that bound a sum in the step being decided
+    extra: set[Any] = field(default_factory=set)
     used: set[str] = field(default_factory=set)
     extended: set[str] = field(default_factory=set)
 
@@ -341,7 +343,8 @@ def _in_range(index: Any, low: Any, high: Any, n: Any) -> bool:
         if isinstance(high, sp.Integer):
             return bool(low <= index <= high)
         return low <= index and high == n  # z_c is written, so n >= c
-    return low == 1 and high == n
+    # a free index met by a sum over 1..m is one of the m positions that sum runs over
+    return low == 1 and (high == n or (isinstance(high, sp.Symbol) and bool(high.is_integer)))
 
 
 def _canonical_sums(expr: Any, depth: int = 0) -> Any:
@@ -569,6 +572,8 @@ def _instantiate(
     substitution = dict(values)
     if n_value is not None:
         substitution[defs.dimension] = sp.Integer(n_value)
+        for dimension in defs.extra:
+            substitution[dimension] = sp.Integer(n_value)
     expr = defs.expand(expr.xreplace(substitution)).xreplace(substitution)
     expr = _do_sums(expr)
     for function, replacement in functions.items():
@@ -807,10 +812,21 @@ def _decide_scalar(
     expanded = [defs.expand(lhs), defs.expand(rhs)]
     for side in expanded:
         _check_notation(side, defs)
-    symbolic_n = any(n in side.free_symbols for side in expanded)
+    # other letters bounding sums (m rows of a batch) are dimensions too, tried like n
+    defs.extra = {
+        limit[2]
+        for side in expanded
+        for sum_ in side.atoms(sp.Sum)
+        for limit in sum_.limits
+        if isinstance(limit[2], sp.Symbol) and limit[2] != n
+    }
+    symbolic_n = not concrete_n and any(
+        n in side.free_symbols or side.free_symbols & defs.extra for side in expanded
+    )
     free = _free_indices(lhs, n) | _free_indices(rhs, n)
     for side in expanded:
         free |= _free_indices(side, n)
+    free -= defs.extra
     for condition in conditions:
         free |= {s for s in condition.free_symbols if isinstance(s, sp.Symbol) and s != n}
     integers = _integer_indices(expanded[0]) | _integer_indices(expanded[1])

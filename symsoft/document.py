@@ -125,6 +125,8 @@ class Document:
     path: str
     kind: str
     pieces: tuple[MathPiece, ...]
+    #: the whole source, for document-wide statements ("y is a probability vector")
+    text: str = ""
 
 
 def read_document(path: str | Path) -> Document:
@@ -186,7 +188,7 @@ def read_text(text: str, *, kind: str = "auto", path: str = "<string>") -> Docum
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     blanked = _blank_code(text) if kind == "markdown" else _blank_comments(text)
     pieces = _scan(text, blanked, kind, path)
-    return Document(path=path, kind=kind, pieces=pieces)
+    return Document(path=path, kind=kind, pieces=pieces, text=text)
 
 
 def _decode(data: bytes, name: str) -> str:
