@@ -233,7 +233,7 @@ def _quotient(n: int | None) -> RouteSpec:
             "Now the indices differ, so $\\delta_{ij}$ is 0.",
             formula(vec.d(S[i])),
             (
-                Link(formula(_frac(-(e_i * e_j), _sq(total))), "the quotient-rule result"),
+                Link(formula(_neg(_frac(_m(e_i, e_j), _sq(total)))), "the quotient-rule result"),
                 Link(formula(_neg(_m(_frac(e_i, total), _frac(e_j, total)))), "split the fraction"),
                 Link(formula(_neg(_m(S[i], S[j]))), "definition of $S_i$ and $S_j$"),
             ),
