@@ -212,8 +212,8 @@ def resolve_target(
             label, obj, "autograd", "a torch.autograd.Function", framework="torch", timeout=timeout
         )
     if _is_layer(obj):
-        if kind not in (None, "layer"):
-            raise UsageError("kind", kind, "layer for an object with forward and backward")
+        if kind not in (None, "layer", "vjp"):
+            raise UsageError("kind", kind, "layer (or vjp) for an object with forward and backward")
         if inspect.isclass(obj):
             obj = _instantiate(obj, label)
         target = Target(

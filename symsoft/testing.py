@@ -46,8 +46,7 @@ def assert_softmax_vjp(fn: Any, **options: Any) -> ImplReport:
 
     A class or instance with ``forward``/``backward`` is checked as a layer.
     """
-    kind = "layer" if hasattr(fn, "forward") and hasattr(fn, "backward") else "vjp"
-    return _assert(fn, kind, options)
+    return _assert(fn, "vjp", options)
 
 
 def assert_softmax(fn: Any, **options: Any) -> ImplReport:
