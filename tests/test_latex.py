@@ -44,6 +44,8 @@ CONTRACT = [
     (r"z_{i,j}", z[i, j]),
     (r"z_{i, l}", z[i, l]),
     (r"\mathbf{z}_i", z[i]),
+    (r"a^{(L)}_i", sp.IndexedBase("a^(L)")[i]),
+    (r"z^{(2)}", sp.Symbol("z^(2)")),
     # arithmetic
     (r"\frac{a}{b}", a / b),
     (r"\dfrac{a}{b}", a / b),
@@ -84,6 +86,8 @@ CONTRACT = [
     (r"\partial_j S_i", sp.Derivative(S[i], z[j])),
     (r"D_j S_i", sp.Derivative(S[i], z[j])),
     (r"\partial_{z_j} S_i", sp.Derivative(S[i], z[j])),
+    (r"\nabla_{\mathbf z} L", sp.Derivative(sp.Symbol("L"), sp.Symbol("z"))),
+    (r"\nabla_{z_j} L", sp.Derivative(sp.Symbol("L"), z[j])),
     (r"\frac{\partial^2 S_i}{\partial z_j \partial z_k}", sp.Derivative(S[i], z[j], z[k])),
     (r"\frac{\partial^2 y}{\partial x^2}", sp.Derivative(y, x, x)),
     (r"f'(x)", sp.Derivative(f(x), x)),
@@ -127,6 +131,7 @@ CONTRACT = [
     (r"\mathbb{1}\{i=j\}", d(i, j)),
     (r"\mathbb 1_{\{i=j\}}", d(i, j)),
     (r"\mathbb{1}_{i=j}", d(i, j)),
+    (r"1\{i=j\}", d(i, j)),
     (r"[i = j]", d(i, j)),
     (r"[i \neq j]", 1 - d(i, j)),
     (r"(i == j)", d(i, j)),
@@ -294,6 +299,7 @@ def test_aligned_continuation_breaks_are_dropped() -> None:
         (r"S_i = x \quad \forall i \neq j", (sp.Ne(i, j),)),
         (r"S_i = x, \qquad i = 1, \ldots, K.", ()),
         (r"S_i = x \quad \text{for all } i = 1, \dots, n", ()),
+        (r"S_i = x \;\;\; \forall i \in 1,\dots,N", ()),
         (r"S_i = x.", ()),
     ],
 )
@@ -318,6 +324,28 @@ def test_and_joins_two_relations() -> None:
     rel = parse_relation(r"a = b \quad\text{and}\quad c = x.")
     assert rel.parts == (a, b, c, x)
     assert rel.ops == ("=", "and", "=")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"a = b, \quad c = x",
+        r"a = b \qquad c = x",
+        r"a = b, c = x",
+        r"a = b \text{ and } c = x",
+    ],
+)
+def test_two_relations_on_one_line(text: str) -> None:
+    """Two relations separated by a comma, spacing or "and" are joined by the relation "and"."""
+    rel = parse_relation(text)
+    assert rel.parts == (a, b, c, x)
+    assert rel.ops == ("=", "and", "=")
+
+
+def test_spacing_inside_a_chain_is_not_a_join() -> None:
+    """``a \\quad = \\quad b`` is one equation, ``a = b \\quad = c`` one chain."""
+    assert parse_relation(r"a \quad = \quad b").ops == ("=",)
+    assert parse_relation(r"a = b \quad = c").ops == ("=", "=")
 
 
 def test_range_statement() -> None:
@@ -400,7 +428,7 @@ REAL = [
      r"S_{i,k}) \qquad (r = i).", 2),
     (r"\text{softmax}(\mathbf{z})_i = \frac{\exp(z_i)}{\sum_{j} \exp(z_j)}", 2),
     (r"\sigma_i \bigl(1 - \sigma_i\bigr) = \sigma_i - \sigma_i^{2}", 2),
-    (r"\nabla_{\mathbf{z}} L", None),
+    (r"\nabla_{\mathbf{z}} L", 1),
     (r"−S_i S_j", 1),
     (r"\frac{\partial\, \mathrm{softmax}(z_i)}{\partial z_j}", 1),
     (r"\frac{\partial S_i}{\partial z_j} = \frac{\partial}{\partial z_j} \left( "
@@ -414,7 +442,7 @@ REAL = [
     ("∂S_i/∂z_j = S_i(δ_{ij} − S_j)", 2),
     (r"y_1 = \frac{e^{x_1}}{e^{x_1} + e^{x_2} + e^{x_3} + e^{x_4}}", 2),
     (r"\mathbf{J} = \mathrm{diag}(\mathbf{p}) - \mathbf{p}\mathbf{p}^T", 2),
-    (r"\nabla_z L = S \odot (g - \langle g, S \rangle \mathbf{1})", None),
+    (r"\nabla_z L = S \odot (g - \langle g, S \rangle \mathbf{1})", 2),
     (r"\frac{\partial \mathcal{L}}{\partial z_i} = S_i - y_i", 2),
 ]  # fmt: skip
 
@@ -450,7 +478,8 @@ REFUSED = [
     (r"\input{/etc/passwd}", "unknown command"),
     (r"a / b c", "ambiguous"),
     (r"\log x y", "ambiguous"),
-    (r"S_i^{(2)}", "label"),
+    (r"(a+b)^{(2)}", "label"),
+    (r"\nabla L", "nabla"),
     (r"\partial S_i", "partial"),
     (r"d x", "notation"),
     (r"x_{1} + \dots", "dots"),

@@ -167,6 +167,7 @@ SIMPLE: dict[str, tuple[str | None, str]] = {
     "Longleftrightarrow": ("REL", "equiv"),
     **{name: ("REL", "def") for name in ["equiv", "coloneqq", "triangleq", "doteq", "eqqcolon"]},
     "partial": ("PARTIAL", "partial"),
+    "nabla": ("PARTIAL", "nabla"),
     "sum": ("BIGOP", "sum"),
     "prod": ("BIGOP", "prod"),
     "infty": ("INFTY", "oo"),

@@ -2,8 +2,8 @@
 
 ``\\frac{\\partial S_i}{\\partial z_j}``, ``\\frac{\\partial}{\\partial z_j}(...)``,
 ``\\frac{d y}{d x}``, ``\\partial y_i / \\partial x_k``, ``\\partial_j S_i``, ``D_j S_i``,
-``\\partial_{z_j} S_i``, ``f'(x)``, ``f^\\prime(x)`` and ``(e^{z_i})'``. A ``d`` or ``\\partial``
-that is not part of one of these shapes is refused.
+``\\partial_{z_j} S_i``, ``\\nabla_{\\mathbf z} L``, ``f'(x)``, ``f^\\prime(x)`` and
+``(e^{z_i})'``. A ``d`` or ``\\partial`` that is not part of one of these shapes is refused.
 
 Examples
 --------
@@ -38,7 +38,7 @@ def _marker(item: Any) -> tuple[str, int] | None:
     script = split_factor(item)
     if script is None or script.sub is not None or script.primes:
         return None
-    if is_token(script.base, "PARTIAL"):
+    if is_token(script.base, "PARTIAL") and str(script.base) == "partial":
         kind = "partial"
     elif is_token(script.base, "LETTER") and str(script.base) == "d":
         kind = "d"
@@ -125,6 +125,8 @@ def _subscript_variable(cv: Any, sub: Any) -> sp.Basic:
         (index,) = cv.indices(sub)
     else:
         index = cv.arg_value(sub)
+    if isinstance(index, sp.Symbol) and index.name in cv.vectors:
+        return sp.Symbol(index.name)  # ``\\nabla_{\\mathbf z}``: the whole vector
     if isinstance(index, sp.Indexed) or (isinstance(index, sp.Symbol) and not index.is_integer):
         return index
     if index.is_integer:

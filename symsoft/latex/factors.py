@@ -143,6 +143,9 @@ class FactorReader:
         sub_used = False
         if is_token(base, "LETTER", "GREEK", "WORD"):
             name = str(base)
+            label = _label(s.sup)
+            if label is not None:
+                name, s = f"{name}^({label})", Script(base, s.sub)
             if name in BUILTINS:
                 raise self.fail(f"{name} without an argument", base)
             if s.sub is not None:
@@ -173,7 +176,7 @@ class FactorReader:
         elif is_token(base, "DOTS"):
             raise self.fail("dots outside a written-out sum or a matrix", base)
         elif is_token(base, "PARTIAL"):
-            raise self.fail("\\partial not in a derivative", base)
+            raise self.fail(f"\\{base} not in a derivative", base)
         elif is_token(base):
             raise self.fail(f"cannot read {base}", base)
         elif base.data == "group":
@@ -246,7 +249,8 @@ class FactorReader:
             return None
         base, kind = s.base, arg.base.data
         opener = arg.base.children[0].type if kind == "delimited" else None
-        if is_token(base, "ONES") and opener == "LSET" and not (s.sub or s.sup or arg.sub):
+        one = is_token(base, "ONES") or (is_token(base, "NUMBER") and str(base) == "1")
+        if one and opener == "LSET" and not (s.sub or s.sup or arg.sub):
             chains = inner_chains(arg.base)
             if len(chains) != 1:
                 raise self.fail("an indicator without a condition")
@@ -314,6 +318,23 @@ class FactorReader:
                 return sp.log(args[0], self.arg_value(sub))
             return _NUMERIC[name](args[0])
         return sp.Function(name)(*args)
+
+
+def _label(sup: Any) -> str | None:
+    """``^{(L)}``, ``^{(2)}``: a label such as a layer, written as a superscript in parentheses."""
+    if not isinstance(sup, Tree) or sup.data != "group" or not _lone_delimited_expr(sup):
+        return None
+    inner = _lone_delimited(inner_chains(sup)[0])
+    if inner is None or inner.children[0].type != "LPAR":
+        return None
+    chains = inner_chains(inner)
+    if len(chains) != 1 or chain_parts(chains[0])[1]:
+        return None
+    items = _items(chain_parts(chains[0])[0][0])
+    if not items or len(items) != 1 or not isinstance(items[0], Tree):
+        return None
+    token = items[0].children[0] if len(items[0].children) == 1 else None
+    return str(token) if is_token(token, "LETTER", "NUMBER", "GREEK") else None
 
 
 def _number(text: str) -> sp.Rational:

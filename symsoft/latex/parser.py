@@ -71,7 +71,7 @@ def parse_relation(text: str, ctx: ParseContext | None = None) -> Relation:
         raise LatexParseError(repr(text)[:80], "the fragment is not text")
     tokens = _lines(tokenize(text), text)
     tokens, condition = _split_condition(tokens, text)
-    tokens = _trim([t for t in tokens if t.type != "QUAD"])
+    tokens = _trim([t for t in _join_relations(tokens) if t.type != "QUAD"])
     if not tokens:
         raise LatexParseError(text, "no mathematics in the fragment")
     names = _index_names(tokens) | _index_names(condition, everywhere=True)
@@ -211,7 +211,8 @@ def _split_condition(tokens: list[Token], text: str) -> tuple[list[Token], list[
         if tokens[i].type == "COND":
             word = str(tokens[i])
             suffix = tokens[i + 1 :]
-            if word == "and" and not _is_condition(suffix):
+            condition = _is_condition(suffix) and _about_indices(suffix, tokens[:i])
+            if word == "and" and not condition:
                 joined = [*tokens[:i], Token("REL", "and", tokens[i].start_pos), *suffix]
                 return _split_condition(joined, text)
             if word not in ("if", "for", "when"):
@@ -238,6 +239,40 @@ def _about_indices(condition: list[Token], main: list[Token]) -> bool:
         return True  # a range such as ``i = 1, \\dots, K``
     known = _index_names(main) | set(_INDEX_LETTERS)
     return all(str(t) in known for t in condition if t.type in ("LETTER", "GREEK"))
+
+
+def _join_relations(tokens: list[Token]) -> list[Token]:
+    """``A = B, \\quad C = D``: a spacing or comma between two relations is the relation "and"."""
+    top = _top_level(tokens)
+    rels = [i for i in top if tokens[i].type == "REL" and str(tokens[i]) != "and"]
+    out = list(tokens)
+    last = -1
+    for i in top:
+        if tokens[i].type == "REL" and str(tokens[i]) == "and":
+            last = i
+            continue
+        if tokens[i].type not in ("QUAD", "COMMA") or i + 1 >= len(tokens):
+            continue
+        following = next((t for t in tokens[i + 1 :] if t.type not in ("QUAD", "COMMA")), None)
+        before = any(last < r < i for r in rels)
+        after = any(r > i for r in rels)
+        if before and after and following is not None and following.type != "REL":
+            out[i] = Token("REL", "and", tokens[i].start_pos)
+            last = i
+    # A run of spacing and commas around one "and" collapses to it.
+    return [
+        t
+        for k, t in enumerate(out)
+        if not (t.type in ("QUAD", "COMMA") and _next_is_and(out, k) and k in top)
+    ]
+
+
+def _next_is_and(tokens: list[Token], k: int) -> bool:
+    for t in tokens[k + 1 :]:
+        if t.type in ("QUAD", "COMMA"):
+            continue
+        return t.type == "REL" and str(t) == "and"
+    return False
 
 
 def _opening(tokens: list[Token]) -> int:
@@ -268,6 +303,8 @@ def _condition_tokens(tokens: list[Token], text: str) -> list[Token]:
             out.append(Token("COMMA", ",", token.start_pos))
         elif token.type != "QUAD":
             out.append(token)
+    if any(t.type == "DOTS" or str(t) == "in" for t in out):
+        return []  # a range (``\\forall i \\in 1, \\dots, N``) states no condition
     if not _is_condition(_trim(out)):
         raise LatexParseError(text, "a condition that is not about indices")
     return _trim(out)
