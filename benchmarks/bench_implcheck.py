@@ -1,0 +1,60 @@
+"""Time ``check_implementation`` at n in {4, 16, 64}: total, the user's own run time, overhead.
+
+Run: ``python benchmarks/bench_implcheck.py``. The overhead (total minus the time spent inside
+the user's code) is what the target "a full check of one implementation at n <= 64 within 3 s
+beyond the user's own run time" is about. "cold" is the first check at that n in this process
+(it builds the lambdified symbolic Jacobian for the sizes it needs); "warm" repeats it.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from symsoft.implcheck import check_implementation
+
+IMPLS = ROOT / "tests" / "impls"
+TARGETS = [
+    ("vjp, vectorised (correct)", "vectorised.py:softmax_vjp"),
+    ("jacobian, Python loops (correct)", "stackoverflow_grad.py:softmax_grad"),
+    ("layer, nnfs.io loop (correct)", "nnfs_softmax.py:Activation_Softmax"),
+    ("vjp, loops (correct)", "vectorised.py:softmax_backward_loops"),
+    ("jacobian, diagonal only (wrong)", "wrong_jacobians.py:softmax_jacobian_diag"),
+    ("vjp, missing keepdims (wrong)", "wrong_vjps.py:softmax_backward_keepdims"),
+]
+TARGET_SECONDS = 3.0
+
+
+def main() -> None:
+    print(
+        f"{'implementation':34} {'n':>3} {'cold s':>8} {'warm s':>8} {'user s':>8} "
+        f"{'overhead s':>10} {'verdict':>8}"
+    )
+    worst = 0.0
+    for n in (4, 16, 64):
+        for title, name in TARGETS:
+            start = time.perf_counter()
+            report = check_implementation(f"{IMPLS / name}", n=n)
+            cold = time.perf_counter() - start
+            start = time.perf_counter()
+            report = check_implementation(f"{IMPLS / name}", n=n)
+            warm = time.perf_counter() - start
+            overhead = cold - report.user_seconds
+            worst = max(worst, overhead)
+            verdict = "pass" if report.passed else "fail"
+            print(
+                f"{title:34} {n:>3} {cold:8.3f} {warm:8.3f} {report.user_seconds:8.3f} "
+                f"{overhead:10.3f} {verdict:>8}"
+            )
+    print(
+        f"worst overhead {worst:.3f} s; target {TARGET_SECONDS} s; "
+        f"ratio {worst / TARGET_SECONDS:.2f} of the budget"
+    )
+
+
+if __name__ == "__main__":
+    main()
