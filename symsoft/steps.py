@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -282,20 +282,20 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
     previous_text = ""
     chain_conditions: tuple[Any, ...] = ()
     concrete = 0
-    for piece in document.pieces:
+    for piece, shift, text in _fragments(document):
         try:
-            relation = parse(piece.text, context)
+            relation = parse(text, context)
         except LatexParseError as error:
-            if _has_equality(piece.text) and not _LIST_DEFINITION.match(piece.text):
-                items.append(Unread(piece.line, piece.text, error.reason))
+            if _has_equality(text) and not _LIST_DEFINITION.match(text):
+                items.append(Unread(piece.line_at(shift), text, error.reason))
             previous = None
             continue
         except RecursionError:
-            items.append(Unread(piece.line, piece.text, "nested too deeply"))
+            items.append(Unread(piece.line_at(shift), text, "nested too deeply"))
             previous = None
             continue
         concrete = max(concrete, _largest_index(relation.parts))
-        texts = split_text(piece.text)
+        texts = [(shift + offset, part) for offset, part in split_text(text)]
         parts = list(relation.parts)
         ops = list(relation.ops)
         leading = relation.leading
@@ -312,11 +312,13 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
         if leading is not None and texts and not texts[0][1]:
             texts = texts[1:]
         if len(texts) != len(parts):
-            texts = [(0, str(part)) for part in parts]
+            texts = [(shift, str(part)) for part in parts]
 
         continues = leading in _CONTINUATION and (leading != "implies" or not ops)
         if continues and previous is None and leading != "implies":
-            items.append(Unread(piece.line, piece.text, "continues a chain with nothing before it"))
+            items.append(
+                Unread(piece.line_at(shift), text, "continues a chain with nothing before it")
+            )
         elif continues and previous is not None and leading in ("=", "equiv", "implies"):
             items.append(
                 _step(piece, texts, scope, previous, parts[0], previous_text, 0, len(definitions))
@@ -331,7 +333,9 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 continue  # ``g_i = \partial L / \partial s_i`` only names a quantity
             fact = _fact(lhs, rhs, defined, context) if op == "=" and starts_chain else None
             if fact is not None:
-                definitions.append(Definition(fact[0], fact[1], piece.line, lhs, rhs, piece.text))
+                definitions.append(
+                    Definition(fact[0], fact[1], piece.line_at(shift), lhs, rhs, text)
+                )
                 continue
             if op == "def" or (
                 op == "="
@@ -343,12 +347,12 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
             ):
                 if key is None:
                     items.append(
-                        Unread(piece.line, piece.text, "defines something that is not a name")
+                        Unread(piece.line_at(shift), text, "defines something that is not a name")
                     )
                     continue
                 defined.add(key)
                 definitions.append(
-                    Definition(_display_name(lhs), key, piece.line, lhs, rhs, piece.text)
+                    Definition(_display_name(lhs), key, piece.line_at(shift), lhs, rhs, text)
                 )
                 continue
             if op in _EQUALITY:
@@ -363,6 +367,23 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
         context=context,
         concrete_dimension=concrete,
     )
+
+
+_AND = re.compile(r"(?:\\q?quad\s*)?\\(?:text|mbox|textrm)\s*\{\s*and\s*\}(?:\s*\\q?quad)?")
+
+
+def _fragments(document: Document) -> Iterator[tuple[MathPiece, int, str]]:
+    """Each piece, split where two equations share a line (``A = B \\quad\\text{and}\\quad C``)."""
+    for piece in document.pieces:
+        start = 0
+        for match in _AND.finditer(piece.text):
+            before = piece.text[: match.start()]
+            if before.count("{") != before.count("}") or before.count("(") != before.count(")"):
+                continue
+            yield piece, start, piece.text[start : match.start()].strip()
+            start = match.end()
+        rest = piece.text[start:]
+        yield piece, start + len(rest) - len(rest.lstrip()), rest.strip()
 
 
 def _step(
