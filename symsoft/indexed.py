@@ -375,8 +375,19 @@ def decide(
                     f"the sides differ{note}",
                     refutation,
                 )
+    if checked == 0 and not setting.concrete:
+        return Decision(
+            Verdict.NOT_DECIDED,
+            "index patterns",
+            "no pattern of the indices satisfies the conditions; nothing was checked",
+        )
     if setting.concrete:
         dims = ", ".join(f"{name} = {value}" for name, value in setting.dims.items())
+        if checked == 0:
+            return Decision(
+                Verdict.VERIFIED,
+                f"vacuous for {dims}: no index values satisfy the conditions",
+            )
         return Decision(
             Verdict.VERIFIED,
             f"exact for {dims}: all {checked} index assignment(s), "
