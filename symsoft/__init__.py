@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "check_text": "symsoft.check",
     # --- issue 5: check-impl (symsoft/implcheck.py, symsoft/testing.py) ---
     "check_implementation": "symsoft.implcheck",
+    "ImplReport": "symsoft.implcheck",
 }
 
 __all__ = ["__version__", *_EXPORTS]

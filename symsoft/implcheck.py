@@ -517,8 +517,12 @@ def _battery(n: int, seed: int, kind: str) -> list[_Case]:
         g = rng.normal(size=z.shape).astype(dtype).astype(np.float64)
         cases.append(_Case(f"{name} {dtype}", family, z, g, dtype))
 
-    def mixed(size: Any) -> np.ndarray:
-        return rng.choice([-1.0, 1.0], size=size) * 10.0 ** rng.uniform(-3, 3, size=size)
+    def mixed(size: int) -> np.ndarray:
+        z = rng.choice([-1.0, 1.0], size=size) * 10.0 ** rng.uniform(-3, 3, size=size)
+        # A runner-up near the maximum keeps softmax from being one-hot, which would hide
+        # most wrong formulas (every Jacobian entry of a one-hot s is zero).
+        z[int(np.argmin(z))] = np.max(z) - 0.5
+        return z
 
     if kind != "layer":
         for size in sorted({1, 2, 3, n}):
