@@ -257,6 +257,7 @@ def _blank_comments(text: str) -> str:
     )
 
 
+_CLOSER = re.compile(r"\$\$|\$|\\\]|\\\)|\\end\{[^}]*\}")
 _OPENERS = re.compile(r"\\\$|\$\$|\$|\\\[|\\\(|\\begin\{")
 
 
@@ -322,17 +323,19 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
     pieces: list[MathPiece] = []
     scope: tuple[Condition, ...] = ()
     previous_end = 0
+    consumed = False  # the prose before this block was a trailing condition of the last one
     for block, (start, body_start, body_end, inline) in enumerate(found):
         prose = _prose(text, previous_end, start, prose_math)
         if _HEADING.search(prose) or _SCOPE_END.search(prose):
             scope = ()
-        stated = _conditions(prose)
+        stated = () if consumed else _conditions(prose)
         if stated:
             scope = stated
-        after = _prose(
-            text, body_end, found[block + 1][0] if block + 1 < len(found) else len(text), prose_math
-        )
-        trailing = _trailing_conditions(after)
+        closer = _CLOSER.match(text, body_end)
+        after_start = body_end + (closer.end() if closer else 0)
+        after_end = found[block + 1][0] if block + 1 < len(found) else len(text)
+        trailing = _trailing_conditions(_prose(text, after_start, after_end, prose_math))
+        consumed = bool(trailing)
         body = text[body_start:body_end]
         for offset, line_text in _split_lines(body):
             cleaned, breaks, skipped = _clean(line_text)
@@ -411,7 +414,7 @@ def _trailing_conditions(prose: str) -> tuple[Condition, ...]:
     head = prose.lstrip(" \t.,;:")
     # Only a lower-case cue in the same paragraph continues the sentence of the formula;
     # "If $i \neq j$:" after a blank line opens the next case instead.
-    if re.search(r"\n\s*\n", prose[: len(prose) - len(head)] + head[:80]):
+    if re.search(r"\n\s*\n", prose[: len(prose) - len(head)]):
         return ()
     if not re.match(r"(if|for|when|whenever|where)\b", head):
         return ()

@@ -1,0 +1,179 @@
+"""Reading documents: where the math is, on which line, and under which stated conditions."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from symsoft.document import MAX_BYTES, read_document, read_text
+from symsoft.errors import DocumentError
+
+
+def texts(source: str, kind: str = "markdown") -> list[str]:
+    return [piece.text for piece in read_text(source, kind=kind).pieces]
+
+
+def test_display_and_inline_delimiters() -> None:
+    """$$…$$, \\[…\\], \\(…\\) and inline $…$ holding a relation are all found."""
+    source = "A $$a = b$$ B \\[c = d\\] C \\(e = f^2\\) and $g = h^2$ but not $x^2$."
+    assert texts(source) == ["a = b", "c = d", "e = f^2", "g = h^2"]
+
+
+def test_dollar_amounts_are_not_math() -> None:
+    """Pandoc's rule: `$5 and $6` is prose, not a formula."""
+    assert texts("It costs $5 and $6 dollars, and $y = x^2$ holds.") == ["y = x^2"]
+
+
+def test_code_is_not_math() -> None:
+    """Fenced and inline code in Markdown is skipped."""
+    source = "```\n$$a = b$$\n```\nand `$c = d$` but $$e = f$$"
+    assert texts(source) == ["e = f"]
+
+
+def test_latex_comments_are_skipped() -> None:
+    """A `%` comment in LaTeX hides the math on its line."""
+    source = "\\documentclass{article}\n% $$a = b$$\n\\begin{equation} c = d \\end{equation}"
+    assert texts(source, kind="auto") == ["c = d"]
+
+
+@pytest.mark.parametrize(
+    "environment", ["align", "align*", "eqnarray", "gather", "split", "aligned", "multline"]
+)
+def test_environments_split_at_line_breaks(environment: str) -> None:
+    """Every supported environment is split at `\\\\` and loses its alignment `&`."""
+    source = f"\\begin{{{environment}}}\na &= b \\\\\n  &= c\n\\end{{{environment}}}\n"
+    doc = read_text(source, kind="latex")
+    assert [(p.line, p.text) for p in doc.pieces] == [(2, "a = b"), (3, "= c")]
+
+
+def test_alignment_forms_and_equation_labels() -> None:
+    """`=&`, `&=&`, \\label, \\tag and \\nonumber are removed; `aligned` inside $$ splits."""
+    source = "$$\\begin{aligned} x =& y \\label{e1} \\\\ &=& z \\tag{2} \\nonumber\\end{aligned}$$"
+    assert texts(source) == ["x = y", "= z"]
+
+
+def test_cases_and_matrices_keep_their_cells() -> None:
+    """`&` and `\\\\` inside cases and matrices belong to them and are not split."""
+    source = "$$J = \\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix} = \\begin{cases} 1 & i = j \\\\ 0 & i \\neq j \\end{cases}$$"
+    (piece,) = read_text(source).pieces
+    assert "a & b \\\\ c & d" in piece.text and "1 & i = j \\\\ 0" in piece.text
+
+
+def test_kramdown_doubled_breaks() -> None:
+    """kramdown writes `\\\\\\\\` for one line break; it makes one break, not an empty line."""
+    source = "$$\n\\begin{aligned}\na &= b \\\\\\\\\n&= c\n\\end{aligned}\n$$"
+    assert texts(source) == ["a = b", "= c"]
+
+
+def test_escaped_underscores_are_read_as_subscripts() -> None:
+    """Markdown escaping `z\\_i` is the subscript `z_i`."""
+    assert texts("$$S\\_i = e^{z\\_i}$$") == ["S_i = e^{z_i}"]
+
+
+def test_line_of_a_continued_right_hand_side() -> None:
+    """A piece knows the line of any offset, so a step's right side gets its own line."""
+    source = "intro\n\n$$\n\\frac{a}{b}\n= c\n$$"
+    (piece,) = read_text(source).pieces
+    assert piece.line == 4
+    assert piece.line_at(piece.text.rindex("c")) == 5
+
+
+@pytest.mark.parametrize(
+    ("prose", "expected"),
+    [
+        ("If $i = j$:", ("i", "=", "j")),
+        ("For i ≠ j we get", ("i", "!=", "j")),
+        ("When $i = k$,", ("i", "=", "k")),
+        ("In the case of j = k the numerator", ("j", "=", "k")),
+        ("Case 2: $i \\neq j$.", ("i", "!=", "j")),
+        ("for $i \\ne j$", ("i", "!=", "j")),
+    ],
+)
+def test_prose_conditions(prose: str, expected: tuple[str, str, str]) -> None:
+    """Conditions stated in the prose before a formula are in its scope."""
+    (piece,) = read_text(f"{prose}\n\n$$a_i = b_j$$").pieces
+    assert piece.conditions == (expected,)
+
+
+def test_condition_scope_ends_at_heading_and_summary() -> None:
+    """A heading or a 'putting both cases together' paragraph ends the scope of a condition."""
+    source = (
+        "If $i = j$:\n\n$$a_i = b_j$$\n\nstill\n\n$$c_i = d_j$$\n\n## Next\n\n$$e = f_i$$\n\n"
+        "If $i \\neq j$:\n\n$$g_i = h_j$$\n\nCombining both cases,\n\n$$u_i = v_j$$"
+    )
+    scopes = [piece.conditions for piece in read_text(source).pieces]
+    assert scopes == [(("i", "=", "j"),), (("i", "=", "j"),), (), (("i", "!=", "j"),), ()]
+
+
+def test_trailing_condition_after_a_formula() -> None:
+    """'…$$ for $i \\neq j$.' in the same paragraph applies to that formula only."""
+    source = "$$a_i = b_j$$ for $i \\neq j$.\n\n$$c_i = d_j$$"
+    scopes = [piece.conditions for piece in read_text(source).pieces]
+    assert scopes == [(("i", "!=", "j"),), ()]
+
+
+def test_notebook_markdown_cells_and_file_lines(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Only markdown cells are read, and lines are lines of the .ipynb file."""
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["# Title\n", "$$a = b$$"]},
+            {"cell_type": "code", "source": ["x = '$$c = d$$'"]},
+            {"cell_type": "markdown", "source": ["text\n", "\n", "$$e = f$$"]},
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    doc = read_document(path)
+    raw = path.read_text(encoding="utf-8").splitlines()
+    assert [p.text for p in doc.pieces] == ["a = b", "e = f"]
+    for piece in doc.pieces:
+        assert piece.text in raw[piece.line - 1]
+
+
+def test_stdin(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`-` reads the document from standard input."""
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"$$a = b$$")))
+    assert [p.text for p in read_document("-").pieces] == ["a = b"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+        (b"caf\xe9 $$a = b$$", "not UTF-8"),
+        (b"x" * (MAX_BYTES + 1), "larger than"),
+    ],
+)
+def test_unreadable_files(tmp_path, data: bytes, message: str) -> None:  # type: ignore[no-untyped-def]
+    """Binary, non-UTF-8 and oversized files raise DocumentError quickly."""
+    path = tmp_path / "bad.md"
+    path.write_bytes(data)
+    started = time.monotonic()
+    with pytest.raises(DocumentError, match=message):
+        read_document(path)
+    assert time.monotonic() - started < 2
+
+
+def test_huge_text_and_missing_file() -> None:
+    """A 200,000-term sum is refused before any parsing; a missing file is a DocumentError."""
+    started = time.monotonic()
+    with pytest.raises(DocumentError, match="larger than"):
+        read_text("$$" + "+x" * 600_000 + "$$")
+    assert time.monotonic() - started < 2
+    with pytest.raises(DocumentError, match="no such file"):
+        read_document("definitely/not/here.md")
+
+
+def test_deep_nesting_is_scanned_without_recursion() -> None:
+    """3,000-deep braces are scanned iteratively (the parser refuses them later)."""
+    source = "$$a = " + "{" * 3000 + "b" + "}" * 3000 + "$$"
+    (piece,) = read_text(source).pieces
+    assert piece.text.startswith("a = {{{")
