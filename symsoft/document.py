@@ -332,7 +332,7 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
         if stated:
             scope = stated
         closer = _CLOSER.match(text, body_end)
-        after_start = body_end + (closer.end() if closer else 0)
+        after_start = closer.end() if closer else body_end
         after_end = found[block + 1][0] if block + 1 < len(found) else len(text)
         trailing = _trailing_conditions(_prose(text, after_start, after_end, prose_math))
         consumed = bool(trailing)

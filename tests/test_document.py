@@ -56,7 +56,10 @@ def test_alignment_forms_and_equation_labels() -> None:
 
 def test_cases_and_matrices_keep_their_cells() -> None:
     """`&` and `\\\\` inside cases and matrices belong to them and are not split."""
-    source = "$$J = \\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix} = \\begin{cases} 1 & i = j \\\\ 0 & i \\neq j \\end{cases}$$"
+    source = (
+        "$$J = \\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}"
+        " = \\begin{cases} 1 & i = j \\\\ 0 & i \\neq j \\end{cases}$$"
+    )
     (piece,) = read_text(source).pieces
     assert "a & b \\\\ c & d" in piece.text and "1 & i = j \\\\ 0" in piece.text
 
