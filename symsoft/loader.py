@@ -86,15 +86,15 @@ GRADIENT_ATTRIBUTES = (
 DEFAULT_TIMEOUT = 20.0
 
 _GRAD_NAME = re.compile(
-    r"^(g|gy|dy|dz|ds|dx|dout|d_out|dvalues|dvalue|delta|deltas|err|error|upstream\w*|"
-    r"grad\w*|\w*_grad|dl\w*|d_?loss\w*|dh|dp|top_diff|incoming\w*|output_grad\w*|d_?output)$",
-    re.IGNORECASE,
+    r"^(g|gy|d[A-Z]\w*|d[a-z]|d_\w+|dout|dvalues|dvalue|delta|deltas|err|error|upstream\w*|"
+    r"[Gg]rad\w*|\w*_grad|dl\w*|dloss\w*|top_diff|incoming\w*|output_grad\w*|doutput)$"
 )
 _SOFTMAX_NAME = re.compile(
     r"^(s|sm|s_?vec|p|probs?|probabilities|softmax\w*|\w*_softmax|y_?hat|yhat|out|output|"
     r"outputs|activations?|sigma|soft|smax)$",
     re.IGNORECASE,
 )
+_STEP_NAME = re.compile(r"^(lr|learning_rate|learningrate|eta|alpha|step|step_size|rate)$", re.I)
 _DERIVATIVE_NAME = re.compile(r"jac|grad|deriv|backward|backprop|prime|diff|vjp|^d_?softmax")
 _PROBE = np.array([0.3, -1.2, 2.0])
 
@@ -138,6 +138,10 @@ class Target:
             try:
                 with _user_code(self.timeout):
                     raw = self._call(x.copy(), None if g is None else g.copy())
+                if isinstance(raw, tuple) and raw:
+                    # (A, cache) and (out, state) returns: the first element is the output.
+                    _note(self, "returned a tuple; its first element is checked")
+                    raw = raw[0]
                 value = _to_numpy(raw)
             except _Timeout:
                 return Outcome(
@@ -181,6 +185,9 @@ def load_object(spec: str) -> Any:
         module = _import_module(where, spec)
     obj: Any = module
     for part in name.split("."):
+        if inspect.isclass(obj) and inspect.isfunction(inspect.getattr_static(obj, part, None)):
+            # ``Class.method`` with ``self``: call it on an instance, as its author does.
+            obj = _instantiate(obj, spec)
         try:
             obj = getattr(obj, part)
         except AttributeError:
@@ -220,6 +227,8 @@ def resolve_target(
             label, obj, "layer", "has forward(x) and backward(dvalues)", timeout=timeout
         )
         return _with_framework(target)
+    if inspect.isclass(obj) and _defines_call(obj):
+        obj = _instantiate(obj, label)
     if inspect.isclass(obj) or not callable(obj):
         raise ImplementationError(
             label,
@@ -323,7 +332,10 @@ def _call_layer(target: Target, x: Any, g: Any) -> Any:
         if name in getattr(layer, "__dict__", {}):
             delattr(layer, name)
     layer.forward(x)
-    result = layer.backward(g)
+    extra = _extra_backward_arguments(layer)
+    if extra:
+        _note(target, f"backward() called with {', '.join(f'{k}=0.0' for k in extra)}")
+    result = layer.backward(g, *(0.0 for _ in extra))
     if result is not None and not isinstance(result, type(layer)):
         _note(target, "the input gradient is backward()'s return value")
         return result
@@ -334,6 +346,18 @@ def _call_layer(target: Target, x: Any, g: Any) -> Any:
     raise TypeError(
         "backward() returned None and set none of self." + ", self.".join(GRADIENT_ATTRIBUTES)
     )
+
+
+def _extra_backward_arguments(layer: Any) -> list[str]:
+    # backward(grad, learning_rate) updates weights too; softmax has none, so a zero step is inert.
+    try:
+        names = _required_parameters(layer.backward, "backward")[1:]
+    except ImplementationError:
+        return []
+    unknown = [name for name in names if not _STEP_NAME.match(name)]
+    if unknown:
+        raise TypeError(f"backward() needs arguments symsoft cannot supply: {', '.join(unknown)}")
+    return names
 
 
 def _call_torch(target: Target, x: np.ndarray, g: np.ndarray | None) -> Any:
@@ -463,6 +487,10 @@ def _required_parameters(obj: Any, label: str) -> list[str]:
         for p in signature.parameters.values()
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
     ]
+
+
+def _defines_call(cls: type) -> bool:
+    return any("__call__" in vars(base) for base in cls.__mro__[:-1] if base is not type)
 
 
 def _is_layer(obj: Any) -> bool:

@@ -24,8 +24,12 @@ def spec(name: str) -> str:
 
 # (target, kind, layout, diagnosis names) for implementations that must pass
 CORRECT = [
-    ("nnfs_softmax.py:Activation_Softmax", "layer", "batch (m, n)"),
-    ("layers.py:Softmax", "layer", "batch (m, n)"),
+    ("nnfs_softmax.py:Activation_Softmax", "layer", "batch (m, n) only"),
+    ("layers.py:Softmax", "layer", "vector (n,)"),
+    ("independent_code.py:StableSoftmax", "layer", "column (n, 1)"),
+    ("activation_functions.py:Softmax", "softmax", "vector (n,)"),
+    ("deeplearning_ai.py:softmax", "softmax", "batch (m, n) only"),
+    ("deeplearning_ai.py:softmax_backward", "vjp", "batch (m, n) only"),
     ("stackoverflow_grad.py:softmax_grad", "jacobian", "vector (n,)"),
     ("stackoverflow_grad.py:softmax_grad_vectorized", "jacobian", "vector (n,)"),
     ("vectorised.py:softmax_jacobian", "jacobian", "vector (n,)"),
@@ -46,6 +50,8 @@ WRONG = [
     ("nnfs_softmax.py:Activation_Softmax_NoShift", {"unstable-exp"}),
     ("nnfs_softmax.py:Activation_Softmax_Sigmoidish", {"g-one-minus-g"}),
     ("layers.py:SoftmaxDiagOnly", {"missing-sum-term"}),
+    ("independent_code.py:Softmax", {"unstable-exp"}),
+    ("activation_functions.py:Softmax.gradient", {"diagonal-only"}),
     ("layers.py:SoftmaxWrongAxis", {"wrong-axis"}),
     ("stackoverflow_grad.py:softmax_derivative", {"diagonal-only"}),
     ("stackoverflow_grad.py:softmax_jacobian_from_logits", {"jacobian-at-logits"}),
