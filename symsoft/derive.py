@@ -27,7 +27,7 @@ from typing import Any
 
 from symsoft.derivations import ROUTES, Chain, RouteSpec, build_route
 from symsoft.errors import DerivationError, UsageError
-from symsoft.indexed import decide
+from symsoft.indexed import decide, satisfiable
 from symsoft.verdict import Verdict
 
 __all__ = ["ROUTE_NAMES", "Derivation", "Section", "Step", "derive"]
@@ -224,6 +224,9 @@ def check_route(spec: RouteSpec, n: int | str) -> Derivation:
     sections = []
     number = 0
     for chain in spec.chains:
+        if not satisfiable(spec.setting, chain.conditions):
+            # e.g. the case j ≠ i when n = 1: there is nothing to derive
+            continue
         steps = []
         previous = chain.start
         for link in chain.links:

@@ -44,7 +44,15 @@ import sympy as sp
 
 from symsoft.verdict import Verdict
 
-__all__ = ["Decision", "Setting", "batch_setting", "decide", "normal_form", "softmax_setting"]
+__all__ = [
+    "Decision",
+    "Setting",
+    "batch_setting",
+    "decide",
+    "normal_form",
+    "satisfiable",
+    "softmax_setting",
+]
 
 Definition = Callable[[tuple[sp.Expr, ...], int | sp.Expr], sp.Expr]
 
@@ -445,6 +453,24 @@ def _free_symbols(expr: sp.Basic) -> set[sp.Symbol]:
     if isinstance(expr, sp.Indexed):
         return set().union(*(_free_symbols(index) for index in expr.indices))
     return set().union(*(_free_symbols(arg) for arg in expr.args))
+
+
+def satisfiable(setting: Setting, conditions: Sequence[sp.Eq | sp.Ne]) -> bool:
+    """Whether some index values allowed by ``setting`` satisfy ``conditions``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> st = softmax_setting(1)
+    >>> satisfiable(st, [sp.Ne(st.indices["i"], st.indices["j"])])
+    False
+    """
+    free = sorted({s for c in conditions for s in c.free_symbols if s in setting.ranges}, key=str)
+    samples = setting.samples or ({},)
+    return any(
+        next(iter(_assignments(free, setting, sample, conditions)), None) is not None
+        for sample in samples
+    )
 
 
 def _decide_matrix(lhs: Any, rhs: Any, setting: Setting, **options: Any) -> Decision:

@@ -113,18 +113,21 @@ class _Text(StrPrinter):
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         variables = "".join(f"∂{self._print(v)}" for v in expr.variables)
         inner = expr.expr
-        if isinstance(inner, sp.Indexed | sp.Symbol):
+        if isinstance(inner, sp.Indexed | sp.Symbol | sp.exp):
             return f"∂{self._print(inner)}/{variables}"
         if isinstance(inner, sp.log) and isinstance(inner.args[0], sp.Indexed):
             return f"∂ log {self._print(inner.args[0])}/{variables}"
-        return f"∂/{variables} ({self._print(inner)})"
+        body = self._print(inner)
+        return f"∂/{variables} {body if isinstance(inner, sp.Sum) else f'({body})'}"
 
     def _print_Sum(self, expr: sp.Sum) -> str:
         body = self._print(expr.function)
         if isinstance(expr.function, sp.Add):
             body = f"({body})"
-        index, lo, hi = expr.limits[0]
-        return f"Σ_{{{self._print(index)}={self._print(lo)}}}^{{{self._print(hi)}}} {body}"
+        for index, lo, hi in expr.limits:
+            body = f"Σ_{{{self._print(index)}={self._print(lo)}}}^{{{self._print(hi)}}} {body}"
+        # in linear text a sum's extent is ambiguous inside products and powers: bracket it
+        return f"({body})"
 
     def _print_exp(self, expr: sp.exp) -> str:
         return f"e^({self._print(expr.args[0])})"
@@ -159,6 +162,8 @@ def latex(expr: Any) -> str:
 def text(expr: Any) -> str:
     """Unicode text of a SymPy expression for a terminal."""
     printed = _Text().doprint(expr)
+    if isinstance(expr, sp.Sum):
+        printed = printed[1:-1]
     printed = printed.replace("**", "^").replace("*", "·").replace(" - ", " − ")
     return "−" + printed[1:] if printed.startswith("-") else printed
 
