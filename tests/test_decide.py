@@ -1,0 +1,191 @@
+"""Deciding one step, on SymPy objects built directly (no LaTeX involved)."""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy as sp
+
+from symsoft.decide import Definitions, decide
+from symsoft.verdict import Verdict
+
+i, j, k, l, q = sp.symbols("i j k l q", integer=True)
+n = sp.Symbol("n", integer=True, positive=True)
+S, z, y, x, g = (sp.IndexedBase(name) for name in "Szyxg")
+d = sp.KroneckerDelta
+D = sp.Derivative
+
+
+def softmax() -> Definitions:
+    return Definitions.softmax(S, z, n)
+
+
+def sigma(index: sp.Expr, base: sp.IndexedBase = z) -> sp.Expr:
+    return sp.exp(base[index]) / sp.Sum(sp.exp(base[l]), (l, 1, n))
+
+
+def test_jacobian_entry_is_proven_for_symbolic_n() -> None:
+    """∂S_i/∂z_j = S_i(δ_ij − S_j) is proven for symbolic n, with the definition named."""
+    result = decide(D(S[i], z[j]), S[i] * (d(i, j) - S[j]), softmax())
+    assert result.verdict is Verdict.VERIFIED
+    assert result.method == "symbolic (general n)"
+    assert "S_i" in result.expanded and "n = 2, 3, 5" in result.detail
+
+
+def test_sum_with_delta_and_closed_sums() -> None:
+    """Σ_k f(k) δ_kj = f(j) under 1 ≤ j ≤ n, and equal sums written with k or l agree."""
+    left = sp.Sum(g[k] * S[k] * (d(k, j) - S[j]), (k, 1, n))
+    right = g[j] * S[j] - S[j] * sp.Sum(g[l] * S[l], (l, 1, n))
+    assert decide(left, right, softmax()).verdict is Verdict.VERIFIED
+
+
+def test_sum_excluding_one_index() -> None:
+    """1 − S_i = Σ_{k≠i} S_k, written with (1 − δ_ki)."""
+    right = sp.Sum(S[k] * (1 - d(k, i)), (k, 1, n))
+    assert decide(1 - S[i], right, softmax()).verdict is Verdict.VERIFIED
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong"),
+    [
+        ("dropped delta", S[i] * (1 - S[j])),
+        ("swapped index", S[j] * (d(i, j) - S[i]) + S[i] - S[j]),
+        ("flipped sign", S[i] * (d(i, j) + S[j])),
+        ("i = j only", S[i] * (1 - S[i])),
+        ("squared term", S[i] * (d(i, j) - S[j] ** 2)),
+    ],
+)
+def test_planted_mistakes_are_caught(name: str, wrong: sp.Expr) -> None:
+    """Each realistic mistake on the Jacobian entry is refuted or conditional, never verified."""
+    result = decide(D(S[i], z[j]), wrong, softmax())
+    assert result.verdict in (Verdict.REFUTED, Verdict.CONDITIONAL), name
+    assert result.counterexample is not None
+
+
+def test_conditional_names_the_condition_and_stated_condition_verifies() -> None:
+    """An i = j-only expression is conditional; stated in scope, the same step is verified."""
+    step = (D(S[i], z[j]), S[i] * (1 - S[i]))
+    found = decide(*step, softmax())
+    assert found.verdict is Verdict.CONDITIONAL and found.condition == "i = j"
+    assert "fails when i, j distinct" in found.detail
+    stated = decide(*step, softmax(), conditions=(sp.Eq(i, j),))
+    assert stated.verdict is Verdict.VERIFIED and "i = j (stated" in stated.detail
+    contradicted = decide(*step, softmax(), conditions=(sp.Ne(i, j),))
+    assert contradicted.verdict is Verdict.REFUTED
+
+
+def test_wrong_differentiation_variable() -> None:
+    """∂S_i/∂z_i written where ∂S_i/∂z_j is meant is caught."""
+    result = decide(D(S[i], z[i]), S[i] * (d(i, j) - S[j]), softmax())
+    assert result.verdict in (Verdict.REFUTED, Verdict.CONDITIONAL)
+
+
+def test_summation_index_used_outside_its_sum() -> None:
+    """∂/∂z_j Σ_k e^{z_k} = e^{z_k} is refuted and the leaked index is named."""
+    left = D(sp.Sum(sp.exp(z[k]), (k, 1, n)), z[j])
+    result = decide(left, sp.exp(z[k]), softmax())
+    assert result.verdict is Verdict.REFUTED
+    assert "summation index k" in result.detail
+    assert decide(left, sp.exp(z[j]), softmax()).verdict is Verdict.VERIFIED
+
+
+def test_counterexample_values_really_differ() -> None:
+    """The reported logits make the two sides differ when evaluated independently."""
+    result = decide(D(S[i], z[j]), -S[i] * S[j], softmax())
+    example = result.counterexample
+    assert result.verdict is Verdict.CONDITIONAL and example is not None
+    size, (a, b) = example["n"], (example["indices"]["i"], example["indices"]["j"])
+    logits = [mpmath.mpf(example["logits"][f"z_{m}"]) for m in range(1, size + 1)]
+    total = sum(mpmath.exp(v) for v in logits)
+    s = [mpmath.exp(v) / total for v in logits]
+    true_value = s[a - 1] * ((1 if a == b else 0) - s[b - 1])
+    claimed = -s[a - 1] * s[b - 1]
+    assert mpmath.almosteq(true_value, example["lhs"], 1e-9)
+    assert mpmath.almosteq(claimed, example["rhs"], 1e-9)
+    assert not mpmath.almosteq(true_value, claimed, 1e-6)
+
+
+def test_concrete_definition_extends_by_pattern() -> None:
+    """y_1 defined for n = 3 extends to y_2 by relabelling, and the report says so."""
+    defs = Definitions(variable=x, dimension=n, implicit=False)
+    defs.add(("indexed", "y"), y[1], sp.exp(x[1]) / sum(sp.exp(x[m]) for m in (1, 2, 3)), "y_1")
+    result = decide(D(y[1], x[2]), -y[1] * y[2], defs, concrete_n=3)
+    assert result.verdict is Verdict.VERIFIED and result.method == "exact (n = 3)"
+    assert result.extended == ("y_1 → y_2",)
+    wrong = decide(D(y[1], x[2]), y[1] * y[2], defs, concrete_n=3)
+    assert wrong.verdict is Verdict.REFUTED
+
+
+def test_rule_statement_over_undefined_functions() -> None:
+    """The quotient rule holds over undefined functions; a wrong rule is refuted."""
+    t = sp.Symbol("t")
+    f, u, v = sp.Function("f"), sp.Function("u"), sp.Function("v")
+    defs = Definitions(implicit=False)
+    defs.add(("function", "f"), f(t), u(t) / v(t), "f(t)")
+    rule = (D(u(t), t) * v(t) - u(t) * D(v(t), t)) / v(t) ** 2
+    good = decide(D(f(t), t), rule, defs)
+    assert good.verdict is Verdict.VERIFIED and "undefined functions" in good.detail
+    bad = decide(D(f(t), t), (D(u(t), t) * v(t) - u(t) * D(v(t), t)) / v(t), defs)
+    assert bad.verdict is Verdict.REFUTED and "functions" in bad.counterexample
+
+
+def test_written_out_jacobian_matrix_with_dots() -> None:
+    """An n × n Jacobian written with ⋯ ⋮ ⋱ is checked entry by entry; a wrong entry is named."""
+    dots = sp.Symbol("…")
+
+    def entry(r: sp.Expr, c: sp.Expr) -> sp.Expr:
+        return -S[r] * S[c] if r != c else S[r] * (1 - S[r])
+
+    rows = [
+        [entry(1, 1), entry(1, 2), dots, entry(1, n)],
+        [entry(2, 1), entry(2, 2), dots, entry(2, n)],
+        [dots, dots, dots, dots],
+        [entry(n, 1), entry(n, 2), dots, entry(n, n)],
+    ]
+    jacobian = D(sp.Symbol("S"), sp.Symbol("z"))
+    good = decide(jacobian, sp.ImmutableMatrix(rows), softmax())
+    assert good.verdict is Verdict.VERIFIED, good.detail
+    rows[1][0] = S[2] * S[1]
+    bad = decide(jacobian, sp.ImmutableMatrix(rows), softmax())
+    assert bad.verdict is Verdict.REFUTED and bad.detail.startswith("entry (2, 1)")
+
+
+def test_vector_form_is_read_entry_wise() -> None:
+    """∂S/∂z = diag(S) − S Sᵀ is proven entry-wise; diag(S) + S Sᵀ is refuted."""
+    s_vec, z_vec = sp.Symbol("S"), sp.Symbol("z")
+    diag, transpose = sp.Function("diag"), sp.Function("transpose")
+    good = decide(D(s_vec, z_vec), diag(s_vec) - s_vec * transpose(s_vec), softmax())
+    assert good.verdict is Verdict.VERIFIED, good.detail
+    bad = decide(D(s_vec, z_vec), diag(s_vec) + s_vec * transpose(s_vec), softmax())
+    assert bad.verdict in (Verdict.REFUTED, Verdict.CONDITIONAL)
+
+
+def test_stated_fact_is_used() -> None:
+    """With Σ y_k = 1 stated, −y_j + S_j Σ y_k = S_j − y_j is verified; without it, refuted."""
+    left = -y[j] + S[j] * sp.Sum(y[k], (k, 1, n))
+    defs = softmax()
+    assert decide(left, S[j] - y[j], defs).verdict is Verdict.REFUTED
+    defs.facts.append((y, sp.S.One))
+    assert decide(left, S[j] - y[j], defs).verdict is Verdict.VERIFIED
+
+
+def test_numeric_fallback_is_labelled() -> None:
+    """When no symbolic proof is found, agreement is only verified-numerically, and says so."""
+    left = sp.log(sp.exp(z[i]) + 1) - sp.log(1 + sp.exp(-z[i]))
+    result = decide(left, z[i], softmax())
+    assert result.verdict in (Verdict.VERIFIED, Verdict.VERIFIED_NUMERICALLY)
+    if result.verdict is Verdict.VERIFIED_NUMERICALLY:
+        assert "no symbolic proof" in result.detail and result.method.startswith("numeric")
+
+
+def test_unsupported_notation_is_not_understood() -> None:
+    """A derivative of an undefined quantity is not-understood, never verified as 0 = 0."""
+    loss = sp.Symbol("L")
+    result = decide(D(loss, z[j]), sp.Integer(0), softmax())
+    assert result.verdict is Verdict.NOT_UNDERSTOOD and "L" in result.detail
+
+
+def test_contradictory_conditions_are_not_decided() -> None:
+    """Conditions i = j and i ≠ j together leave nothing to check: not decided, not verified."""
+    result = decide(S[i], S[j], softmax(), conditions=(sp.Eq(i, j), sp.Ne(i, j)))
+    assert result.verdict is Verdict.NOT_DECIDED
