@@ -93,6 +93,9 @@ CONTRACT = [
     (r"f'(x)", sp.Derivative(f(x), x)),
     (r"f^\prime(x)", sp.Derivative(f(x), x)),
     (r"f''(x)", sp.Derivative(f(x), (x, 2))),
+    (r"f^{\prime\prime}(x)", sp.Derivative(f(x), (x, 2))),
+    (r"{\partial S_i \over \partial z_j}", sp.Derivative(S[i], z[j])),
+    (r"{a \over b} + 1", a / b + 1),
     # functions
     (r"f(x)", f(x)),
     (r"g(x) h(x)", g(x) * h(x)),
@@ -102,6 +105,9 @@ CONTRACT = [
     (r"\operatorname{softmax}(z_i)", sp.Function("softmax")(z[i])),
     (r"softmax(z_i)", sp.Function("softmax")(z[i])),
     (r"S(z_1)", sp.Function("S")(z[1])),
+    (r"\mathrm{softmax}_i(\mathbf{z})", sp.IndexedBase("softmax")[i]),
+    (r"\sigma_i(\mathbf z)", sig[i]),
+    (r"\ell", sp.Symbol("ell")),
     # sums
     (r"\sum_{k=1}^{n} e^{z_k}", Sz),
     (r"\sum^{n}_{k=1} e^{z_k}", Sz),
@@ -132,6 +138,12 @@ CONTRACT = [
     (r"\mathbb 1_{\{i=j\}}", d(i, j)),
     (r"\mathbb{1}_{i=j}", d(i, j)),
     (r"1\{i=j\}", d(i, j)),
+    (r"\mathbb{I}[i=j]", d(i, j)),
+    (r"\mathbb{1}[i = j]", d(i, j)),
+    (r"\mathbb{1}(i=j)", d(i, j)),
+    (r"\mathbb{I}\{i=j\}", d(i, j)),
+    (r"\delta_{12}", 0),
+    (r"\delta_{11}", 1),
     (r"[i = j]", d(i, j)),
     (r"[i \neq j]", 1 - d(i, j)),
     (r"(i == j)", d(i, j)),
@@ -310,6 +322,24 @@ def test_trailing_conditions(text: str, conditions: tuple[sp.Basic, ...]) -> Non
     assert rel.conditions == conditions
 
 
+def test_evaluation_bar_is_a_condition() -> None:
+    """``\\left.\\frac{∂S_i}{∂z_j}\\right|_{i=j}`` states the condition i = j."""
+    rel = parse_relation(r"\left.\frac{\partial S_i}{\partial z_j}\right|_{i=j} = S_i(1-S_i)")
+    assert rel.parts == (sp.Derivative(S[i], z[j]), S[i] * (1 - S[i]))
+    assert rel.conditions == (sp.Eq(i, j),)
+    rel = parse_relation(r"S_i \Big|_{i = j, k \neq i} = x \quad \text{if } j = m")
+    assert rel.conditions == (sp.Eq(j, m), sp.Eq(i, j), sp.Ne(k, i))
+
+
+def test_array_with_left_brace_is_cases() -> None:
+    """``\\left\\{ \\begin{array}{ll} … \\end{array} \\right.`` reads as cases."""
+    rel = parse_relation(
+        r"D = \left\{ \begin{array}{ll} S_i(1-S_j) & \text{if } i=j \\ -S_iS_j & "
+        r"\text{otherwise} \end{array} \right."
+    )
+    assert rel.parts[1] == sp.Piecewise((S[i] * (1 - S[j]), sp.Eq(i, j)), (-S[i] * S[j], True))
+
+
 def test_condition_inside_derivative_variable() -> None:
     """``\\partial z_{r=q}`` differentiates by z_r and records r = q."""
     rel = parse_relation(r"\frac{\partial \sigma(\mathbf{z})_q}{\partial z_{r=q}} = \sigma_q")
@@ -480,6 +510,8 @@ REFUSED = [
     (r"\log x y", "ambiguous"),
     (r"(a+b)^{(2)}", "label"),
     (r"\nabla L", "nabla"),
+    (r"x \over y", "over"),
+    (r"x |_{a}", "evaluation bar"),
     (r"\partial S_i", "partial"),
     (r"d x", "notation"),
     (r"x_{1} + \dots", "dots"),

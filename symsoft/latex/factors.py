@@ -152,6 +152,8 @@ class FactorReader:
                 sub_used = True
                 indices = self.indices(s.sub)
                 if name == "delta":
+                    if len(indices) == 1 and indices[0].is_Integer and 10 <= indices[0] <= 99:
+                        indices = tuple(sp.Integer(c) for c in str(indices[0]))  # δ_{12}
                     if len(indices) != 2:
                         raise self.fail("\\delta needs two indices", base)
                     value: sp.Basic = sp.KroneckerDelta(*indices)
@@ -249,12 +251,15 @@ class FactorReader:
             return None
         base, kind = s.base, arg.base.data
         opener = arg.base.children[0].type if kind == "delimited" else None
-        one = is_token(base, "ONES") or (is_token(base, "NUMBER") and str(base) == "1")
-        if one and opener == "LSET" and not (s.sub or s.sup or arg.sub):
+        one = is_token(base, "NUMBER") and str(base) == "1" and opener == "LSET"
+        indicator = is_token(base, "ONES") and str(base) in ("ones", "I") and opener is not None
+        if (one or indicator) and not (s.sub or s.sup or arg.sub or arg.sup):
             chains = inner_chains(arg.base)
-            if len(chains) != 1:
+            if len(chains) == 1 and chain_parts(chains[0])[1]:
+                return self.kronecker(chains[0])
+            if opener in ("LSET", "LBRACK"):
                 raise self.fail("an indicator without a condition")
-            return self.kronecker(chains[0])
+            return None
         if not is_token(base, "LETTER", "GREEK", "WORD") or s.sup is not None:
             return None
         name = str(base)
@@ -266,7 +271,7 @@ class FactorReader:
                 if _lone_name(arg.base, vector=False, names=self.vectors):
                     raise self.fail(f"ambiguous {name}_…(…): a product or an argument?", base)
                 return None
-            value = self.factor(Script(base, s.sub))
+            value = sp.IndexedBase(name)[self.indices(s.sub)]
         elif name in BUILTINS:
             value = self.call_builtin(name, self.arguments(arg.base), s.sub)
         elif name in self.ctx.functions or _lone_name(arg.base, vector=False, names=self.vectors):

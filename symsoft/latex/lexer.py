@@ -23,6 +23,7 @@ from lark import Token
 from symsoft.errors import LatexParseError
 from symsoft.latex import commands as _cmd
 from symsoft.latex.context import MAX_DEPTH, MAX_LENGTH, MAX_TERMS
+from symsoft.latex.rewrites import rewrite
 
 __all__ = ["tokenize"]
 
@@ -35,7 +36,7 @@ _SCAN = re.compile(
 _CHARS = {
     "+": "PLUS", "-": "MINUS", "*": "CDOT", "/": "SLASH", "(": "LPAR", ")": "RPAR",
     "[": "LBRACK", "]": "RBRACK", "{": "LBRACE", "}": "RBRACE", ",": "COMMA", "^": "SUP",
-    "_": "SUB", "'": "PRIME", "&": "AMP", "=": "REL", "<": "REL", ">": "REL",
+    "_": "SUB", "'": "PRIME", "&": "AMP", "|": "BAR", "=": "REL", "<": "REL", ">": "REL",
 }  # fmt: skip
 _REL_CHARS = {"=": "=", "<": "<", ">": ">", "==": "==", "!=": "!=", "<=": "<=", ">=": ">="}
 _OPEN = {"LBRACE", "LPAR", "LBRACK", "LSET", "LANGLE", "BEGIN"}
@@ -57,32 +58,9 @@ def tokenize(text: str) -> list[Token]:
     if len(text) > MAX_LENGTH:
         raise LatexParseError(text, f"fragment longer than {MAX_LENGTH} characters")
     normal = _cmd.normalize_unicode(text)
-    tokens = _primes(_Scanner(normal).run(normal, 0))
+    tokens = rewrite(_Scanner(normal).run(normal, 0), normal)
     _check_shape(normal, tokens)
     return tokens
-
-
-def _primes(tokens: list[Token]) -> list[Token]:
-    """``f^\\prime`` and ``f^{\\prime\\prime}`` are the primes ``f'`` and ``f''``."""
-    out: list[Token] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token.type == "SUP" and i + 1 < len(tokens):
-            if tokens[i + 1].type == "PRIME":
-                i += 1
-                continue
-            end = i + 2
-            while end < len(tokens) and tokens[end].type == "PRIME":
-                end += 1
-            braced = tokens[i + 1].type == "LBRACE" and end > i + 2
-            if braced and end < len(tokens) and tokens[end].type == "RBRACE":
-                out.extend(tokens[i + 2 : end])
-                i = end + 1
-                continue
-        out.append(token)
-        i += 1
-    return out
 
 
 class _Scanner:
@@ -119,7 +97,7 @@ class _Scanner:
                 out.append(Token("EQEQ" if op == "==" else "REL", "def" if op == ":=" else op))
             elif value in _CHARS:
                 out.append(Token(_CHARS[value], value, pos - 1))
-            elif value in '|!;:?@#$"`~.':
+            elif value in '!;:?@#$"`~.':
                 rest = text[pos:].lstrip()
                 if value in ".;" and (not rest or rest.startswith(("\\\\", "\\end", "&"))):
                     continue  # sentence punctuation at the end of a formula or a line
@@ -211,6 +189,9 @@ class _Scanner:
         if inner in ("1", "0") and name in _cmd.ONES_WRAPPERS:
             out.append(Token("ONES", "ones" if inner == "1" else "zeros", start))
             return
+        if inner == "I" and name in ("mathbb", "mathds", "mathbbm"):
+            out.append(Token("ONES", "I", start))  # the indicator 𝕀[i = j], or the identity
+            return
         prefix = _cmd.STYLE_WRAPPERS[name]
         if re.fullmatch(r"[A-Za-z]", inner):
             out.append(Token("LETTER", f"{prefix}{inner}" if prefix else inner, start))
@@ -239,7 +220,7 @@ class _Scanner:
             return pos
         if env not in _cmd.MATRIX_ENVS and env not in _cmd.CASES_ENVS:
             raise self.fail(f"unsupported environment {env}", start)
-        label = "cases" if env in _cmd.CASES_ENVS else "matrix"
+        label = "cases" if env in _cmd.CASES_ENVS else "array" if env == "array" else "matrix"
         out.append(Token("BEGIN" if kind == "begin" else "END", label, start))
         if kind == "begin" and env == "array":
             _, pos = self.argument(text, pos, start)  # the column specification

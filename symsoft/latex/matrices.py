@@ -27,7 +27,7 @@ __all__ = ["environment"]
 def environment(cv: Any, tree: Tree) -> sp.Basic:
     """The matrix or Piecewise an environment stands for."""
     begin, *rows, end = tree.children
-    if str(begin) != str(end):
+    if str(begin) != str(end) and {str(begin), str(end)} != {"array", "matrix"}:
         raise cv.fail(f"\\begin{{{begin}}} closed by \\end{{{end}}}")
     table = [
         [cell for cell in row.children if isinstance(cell, Tree)]

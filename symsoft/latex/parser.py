@@ -70,7 +70,11 @@ def parse_relation(text: str, ctx: ParseContext | None = None) -> Relation:
     if not isinstance(text, str):
         raise LatexParseError(repr(text)[:80], "the fragment is not text")
     tokens = _lines(tokenize(text), text)
+    tokens, evaluated = _evaluation_bars(tokens, text)
     tokens, condition = _split_condition(tokens, text)
+    for extra in evaluated:
+        condition = [*condition, Token("COMMA", ",", extra[0].start_pos), *extra]
+    condition = _trim(condition[1:] if condition and condition[0].type == "COMMA" else condition)
     tokens = _trim([t for t in _join_relations(tokens) if t.type != "QUAD"])
     if not tokens:
         raise LatexParseError(text, "no mathematics in the fragment")
@@ -199,6 +203,29 @@ def _top_level(tokens: list[Token]) -> list[int]:
         if token.type in _OPEN:
             depth += 1
     return out
+
+
+def _evaluation_bars(tokens: list[Token], text: str) -> tuple[list[Token], list[list[Token]]]:
+    """``\\frac{\\partial S_i}{\\partial z_j}\\Big|_{i=j}``: the bar's subscript is a condition."""
+    top = set(_top_level(tokens))
+    out: list[Token] = []
+    found: list[list[Token]] = []
+    i = 0
+    while i < len(tokens):
+        if i in top and tokens[i].type == "BAR" and i + 1 < len(tokens):
+            if tokens[i + 1].type == "SUB" and i + 2 < len(tokens):
+                end = _argument_end(tokens, i + 2)
+                inside = tokens[i + 2 : end]
+                if inside and inside[0].type == "LBRACE":
+                    inside = inside[1:-1]
+                if not _is_condition(inside):
+                    raise LatexParseError(text, "an evaluation bar |_{...} that is not a condition")
+                found.append(inside)
+                i = end
+                continue
+        out.append(tokens[i])
+        i += 1
+    return out, found
 
 
 def _split_condition(tokens: list[Token], text: str) -> tuple[list[Token], list[Token]]:

@@ -1,0 +1,116 @@
+"""Token rewrites that turn alternative spellings into the ones the grammar reads.
+
+``f^\\prime`` becomes ``f'``; TeX's ``{a \\over b}`` becomes ``\\frac{a}{b}``; a brace-opened
+array (``\\left\\{ \\begin{array}{ll} … \\end{array} \\right.``) becomes ``cases``.
+
+Examples
+--------
+>>> from symsoft.latex.lexer import tokenize
+>>> [str(t) for t in tokenize(r"{a \\over b}")]
+['frac', '{', 'a', '}', '{', 'b', '}']
+>>> [str(t) for t in tokenize(r"f^{\\prime\\prime}")]
+['f', "'", "'"]
+"""
+
+from __future__ import annotations
+
+from lark import Token
+
+from symsoft.errors import LatexParseError
+
+__all__ = ["rewrite"]
+
+_OPEN = {"LBRACE", "LPAR", "LBRACK", "LSET", "LANGLE", "BEGIN"}
+_CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
+
+
+def rewrite(tokens: list[Token], text: str) -> list[Token]:
+    """Apply every rewrite, in an order where none undoes another."""
+    return _array_cases(_over(_primes(tokens), text))
+
+
+def _primes(tokens: list[Token]) -> list[Token]:
+    """``f^\\prime`` and ``f^{\\prime\\prime}`` are the primes ``f'`` and ``f''``."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == "SUP" and i + 1 < len(tokens):
+            if tokens[i + 1].type == "PRIME":
+                i += 1
+                continue
+            end = i + 2
+            while end < len(tokens) and tokens[end].type == "PRIME":
+                end += 1
+            braced = tokens[i + 1].type == "LBRACE" and end > i + 2
+            if braced and end < len(tokens) and tokens[end].type == "RBRACE":
+                out.extend(tokens[i + 2 : end])
+                i = end + 1
+                continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def _over(tokens: list[Token], text: str) -> list[Token]:
+    """``{a \\over b}`` is ``\\frac{a}{b}`` (the braces around it are required)."""
+    while any(t.type == "OVER" for t in tokens):
+        at = next(i for i, t in enumerate(tokens) if t.type == "OVER")
+        opening = _enclosing(tokens, at)
+        closing = _matching(tokens, opening) if opening is not None else None
+        if opening is None or closing is None or tokens[opening].type != "LBRACE":
+            raise LatexParseError(text, "\\over outside a braced group")
+        pos = tokens[at].start_pos
+        tokens = [
+            *tokens[:opening],
+            Token("FRAC", "frac", pos),
+            Token("LBRACE", "{", pos),
+            *tokens[opening + 1 : at],
+            Token("RBRACE", "}", pos),
+            Token("LBRACE", "{", pos),
+            *tokens[at + 1 : closing],
+            Token("RBRACE", "}", pos),
+            *tokens[closing + 1 :],
+        ]
+    return tokens
+
+
+def _enclosing(tokens: list[Token], at: int) -> int | None:
+    depth = 0
+    for i in range(at - 1, -1, -1):
+        depth += tokens[i].type in _CLOSE
+        depth -= tokens[i].type in _OPEN
+        if depth < 0:
+            return i
+    return None
+
+
+def _matching(tokens: list[Token], opening: int) -> int | None:
+    depth = 0
+    for i in range(opening, len(tokens)):
+        depth += tokens[i].type in _OPEN
+        depth -= tokens[i].type in _CLOSE
+        if depth == 0:
+            return i
+    return None
+
+
+def _array_cases(tokens: list[Token]) -> list[Token]:
+    """``\\left\\{ \\begin{array} … \\end{array} \\right.`` is a ``cases`` environment."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if token.type == "LSET" and following is not None and str(following) == "array":
+            end = _matching(tokens, i + 1)
+            after = tokens[end + 1] if end is not None and end + 1 < len(tokens) else None
+            if end is not None and (after is None or after.type != "RSET"):
+                out.append(Token("BEGIN", "cases", following.start_pos))
+                out.extend(tokens[i + 2 : end])
+                out.append(Token("END", "cases", tokens[end].start_pos))
+                i = end + 1
+                continue
+        out.append(token)
+        i += 1
+    return out
