@@ -212,17 +212,17 @@ def _evaluation_bars(tokens: list[Token], text: str) -> tuple[list[Token], list[
     found: list[list[Token]] = []
     i = 0
     while i < len(tokens):
-        if i in top and tokens[i].type == "BAR" and i + 1 < len(tokens):
-            if tokens[i + 1].type == "SUB" and i + 2 < len(tokens):
-                end = _argument_end(tokens, i + 2)
-                inside = tokens[i + 2 : end]
-                if inside and inside[0].type == "LBRACE":
-                    inside = inside[1:-1]
-                if not _is_condition(inside):
-                    raise LatexParseError(text, "an evaluation bar |_{...} that is not a condition")
-                found.append(inside)
-                i = end
-                continue
+        bar = i in top and tokens[i].type == "BAR" and i + 2 < len(tokens)
+        if bar and tokens[i + 1].type == "SUB":
+            end = _argument_end(tokens, i + 2)
+            inside = tokens[i + 2 : end]
+            if inside and inside[0].type == "LBRACE":
+                inside = inside[1:-1]
+            if not _is_condition(inside):
+                raise LatexParseError(text, "an evaluation bar |_{...} that is not a condition")
+            found.append(inside)
+            i = end
+            continue
         out.append(tokens[i])
         i += 1
     return out, found
