@@ -329,6 +329,8 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 at > 0 and ops[at - 1] in ("implies", "and")
             )
             key = name_of(lhs)
+            if op == "=" and starts_chain and _is_variable(lhs, context) and _is_matrix(rhs):
+                continue  # ``\mathbf z = (z_1, \dots, z_n)`` only names the components
             if op == "=" and starts_chain and key is not None and _opaque(rhs, defined):
                 continue  # ``g_i = \partial L / \partial s_i`` only names a quantity
             fact = _fact(lhs, rhs, defined, context) if op == "=" and starts_chain else None
@@ -406,6 +408,10 @@ def _step(
         conditions=scope,
         visible=visible,
     )
+
+
+def _is_matrix(expr: Any) -> bool:
+    return isinstance(expr, sp.MatrixBase)
 
 
 def _opaque(rhs: Any, defined: set[tuple[str, str]]) -> bool:

@@ -9,7 +9,7 @@ import sympy as sp
 from symsoft.decide import Definitions, decide
 from symsoft.verdict import Verdict
 
-i, j, k, l, q = sp.symbols("i j k l q", integer=True)
+i, j, k, m, q = sp.symbols("i j k m q", integer=True)
 n = sp.Symbol("n", integer=True, positive=True)
 S, z, y, x, g = (sp.IndexedBase(name) for name in "Szyxg")
 d = sp.KroneckerDelta
@@ -21,7 +21,7 @@ def softmax() -> Definitions:
 
 
 def sigma(index: sp.Expr, base: sp.IndexedBase = z) -> sp.Expr:
-    return sp.exp(base[index]) / sp.Sum(sp.exp(base[l]), (l, 1, n))
+    return sp.exp(base[index]) / sp.Sum(sp.exp(base[m]), (m, 1, n))
 
 
 def test_jacobian_entry_is_proven_for_symbolic_n() -> None:
@@ -35,7 +35,7 @@ def test_jacobian_entry_is_proven_for_symbolic_n() -> None:
 def test_sum_with_delta_and_closed_sums() -> None:
     """Σ_k f(k) δ_kj = f(j) under 1 ≤ j ≤ n, and equal sums written with k or l agree."""
     left = sp.Sum(g[k] * S[k] * (d(k, j) - S[j]), (k, 1, n))
-    right = g[j] * S[j] - S[j] * sp.Sum(g[l] * S[l], (l, 1, n))
+    right = g[j] * S[j] - S[j] * sp.Sum(g[m] * S[m], (m, 1, n))
     assert decide(left, right, softmax()).verdict is Verdict.VERIFIED
 
 
@@ -95,7 +95,7 @@ def test_counterexample_values_really_differ() -> None:
     example = result.counterexample
     assert result.verdict is Verdict.CONDITIONAL and example is not None
     size, (a, b) = example["n"], (example["indices"]["i"], example["indices"]["j"])
-    logits = [mpmath.mpf(example["logits"][f"z_{m}"]) for m in range(1, size + 1)]
+    logits = [mpmath.mpf(example["logits"][f"z_{r}"]) for r in range(1, size + 1)]
     total = sum(mpmath.exp(v) for v in logits)
     s = [mpmath.exp(v) / total for v in logits]
     true_value = s[a - 1] * ((1 if a == b else 0) - s[b - 1])
@@ -108,7 +108,7 @@ def test_counterexample_values_really_differ() -> None:
 def test_concrete_definition_extends_by_pattern() -> None:
     """y_1 defined for n = 3 extends to y_2 by relabelling, and the report says so."""
     defs = Definitions(variable=x, dimension=n, implicit=False)
-    defs.add(("indexed", "y"), y[1], sp.exp(x[1]) / sum(sp.exp(x[m]) for m in (1, 2, 3)), "y_1")
+    defs.add(("indexed", "y"), y[1], sp.exp(x[1]) / sum(sp.exp(x[r]) for r in (1, 2, 3)), "y_1")
     result = decide(D(y[1], x[2]), -y[1] * y[2], defs, concrete_n=3)
     assert result.verdict is Verdict.VERIFIED and result.method == "exact (n = 3)"
     assert result.extended == ("y_1 → y_2",)

@@ -1,0 +1,147 @@
+"""Turning relations into steps: chains, continuations, definitions, conditions in scope."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from symsoft.document import read_text
+from symsoft.latex.context import Relation
+from symsoft.steps import Step, Unread, build_plan, guess_context, name_of, split_text
+
+i, j, k = sp.symbols("i j k", integer=True)
+S, z = sp.IndexedBase("S"), sp.IndexedBase("z")
+
+
+def plan_of(source: str):  # type: ignore[no-untyped-def]
+    return build_plan(read_text(source, kind="markdown"))
+
+
+def pairs(source: str) -> list[tuple[str, str]]:
+    return [(s.lhs_text, s.rhs_text) for s in plan_of(source).steps]
+
+
+def test_chain_gives_consecutive_steps() -> None:
+    """`A = B = C` is two steps, A = B and B = C."""
+    assert pairs("$$a + b = b + a = 2 a$$") == [("a + b", "b + a"), ("b + a", "2 a")]
+
+
+def test_continuation_across_lines_and_blocks() -> None:
+    """A line or block starting with `=` continues the previous chain."""
+    source = (
+        "$$\\begin{aligned} x^2 + x &= x(x + 1) \\\\ &= x^2 + x \\end{aligned}$$"
+        "\n\nso\n\n$$= x + x^2$$"
+    )
+    assert pairs(source) == [
+        ("x^2 + x", "x(x + 1)"),
+        ("x(x + 1)", "x^2 + x"),
+        ("x^2 + x", "x + x^2"),
+    ]
+
+
+def test_implies_lines_are_equations_and_bare_implies_continues() -> None:
+    """`\\implies L = R` is checked as an equation; `\\implies R` alone continues the chain."""
+    source = "$$a + 1 = 1 + a$$\n$$\\implies 2 a = a + a$$\n$$\\Rightarrow a + a$$"
+    assert pairs(source) == [("a + 1", "1 + a"), ("2 a", "a + a"), ("a + a", "a + a")]
+
+
+def test_not_an_equality_is_not_a_step() -> None:
+    """Membership, inequalities and vector/range notation give no step and no error."""
+    plan = plan_of(
+        "$$\\mathbf{z} \\in \\mathbb{R}^n$$ $$0 < S_i < 1$$ $$\\mathbf{z} = (z_1, \\dots, z_n)$$ "
+        "$$i = 1, \\dots, n$$"
+    )
+    assert plan.items == ()
+
+
+def test_unreadable_equation_is_reported_not_skipped() -> None:
+    """An equation the reader cannot map becomes an Unread item with the reason."""
+    (item,) = plan_of("$$\\frac{\\partial S_i}{\\partial z_j} = \\mysterymacro{S}$$").items
+    assert isinstance(item, Unread) and "mysterymacro" in item.reason
+
+
+def test_definitions_whatever_the_letter() -> None:
+    """Equations introducing a name define it for later steps instead of being checked."""
+    source = (
+        "$$S_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$ $$y_1 = \\frac{e^{x_1}}{e^{x_1} + e^{x_2}}$$ "
+        "$$\\sigma(\\mathbf{z})_q = \\frac{e^{z_q}}{\\sum_{l} e^{z_l}}$$ "
+        "$$\\mathrm{softmax}(z_i) = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$ $$p_i = e^{a_i}$$ "
+        "$$\\Sigma = \\sum_k e^{z_k}$$ $$S_i = e^{z_i} / \\Sigma$$"
+    )
+    plan = plan_of(source)
+    assert [d.name for d in plan.definitions] == [
+        "S_i",
+        "y_1",
+        "sigma_q",
+        "softmax(z[i])",
+        "p_i",
+        "Sigma",
+    ]
+    # the second S_i = ... is a step checked against the definition, not a redefinition
+    (step,) = plan.steps
+    assert step.rhs_text == "e^{z_i} / \\Sigma"
+
+
+def test_definition_then_chain_continues_as_steps() -> None:
+    """In `S_i = e^{z_i}/Σ = …` the first link defines S_i and the rest are steps."""
+    plan = plan_of("$$S_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}} = e^{z_i - \\log \\sum_k e^{z_k}}$$")
+    assert [d.name for d in plan.definitions] == ["S_i"]
+    assert len(plan.steps) == 1 and plan.steps[0].visible == 1
+
+
+def test_line_condition_stays_with_the_chain_and_wins_over_prose() -> None:
+    """`\\quad i = j` applies to its chain; it replaces prose about the same pair."""
+    source = (
+        "If $i \\neq j$:\n\n$$\\begin{aligned} 2 a_{ij} &= b_i \\quad \\text{if } i = j \\\\ "
+        "&= c_j \\end{aligned}$$"
+    )
+    steps = plan_of(source).steps
+    assert [s.conditions for s in steps] == [(sp.Eq(i, j),), (sp.Eq(i, j),)]
+
+
+def test_prose_condition_becomes_sympy_condition() -> None:
+    """A prose 'for i ≠ j' reaches the step as Ne(i, j)."""
+    (step,) = plan_of("For $i \\neq j$:\n\n$$a_i + b_j = b_j + a_i$$").steps
+    assert step.conditions == (sp.Ne(i, j),)
+
+
+def test_stated_sum_constraint_is_a_fact() -> None:
+    """`\\sum_i y_i = 1` about an undefined name is recorded as a stated fact, not a step."""
+    plan = plan_of("with $\\sum_{i=1}^{n} y_i = 1$ we get $$a = a$$")
+    assert [d.key for d in plan.definitions] == [("fact", "y")]
+
+
+def test_two_equations_joined_by_and() -> None:
+    """`A = B \\quad\\text{and}\\quad C = D` gives two steps, the second on its own line."""
+    source = "$$\na + b = b + a\n\\quad\\text{and}\\quad\nu v = v u\n$$"
+    steps = plan_of(source).steps
+    assert [(s.lhs_text, s.rhs_text, s.line) for s in steps] == [
+        ("a + b", "b + a", 2),
+        ("u v", "v u", 4),
+    ]
+
+
+def test_injected_parser_and_relation_contract() -> None:
+    """The planner follows the Relation contract (leading `=` means one fewer left side)."""
+    relations = {
+        "q = r + 1": Relation((2 * sp.Symbol("q"), sp.Symbol("r") + 1), ("=",), text="q = r + 1"),
+        "= 2": Relation((sp.Integer(2),), (), leading="=", text="= 2"),
+    }
+    plan = build_plan(read_text("$$q = r + 1$$ $$= 2$$"), parse=lambda t, c: relations[t])
+    assert [(s.lhs, s.rhs) for s in plan.steps if isinstance(s, Step)] == [
+        (2 * sp.Symbol("q"), sp.Symbol("r") + 1),
+        (sp.Symbol("r") + 1, 2),
+    ]
+
+
+def test_split_text_and_names() -> None:
+    """Top-level relation symbols split a line; braces, brackets and conditions do not."""
+    parts = [p for _, p in split_text(r"\frac{a}{b=c} = [i = j] \, x_{i=j} = y \quad i \neq j")]
+    assert parts == ["\\frac{a}{b=c}", "[i = j] \\, x_{i=j}", "y"]
+    assert name_of(S[i]) == ("indexed", "S") and name_of(S[i] + 1) is None
+
+
+def test_context_guess_reads_the_differentiation_variable() -> None:
+    """The variable is the letter derivatives are taken by, not the one differentiated."""
+    doc = read_text("$$\\frac{\\partial a_i}{\\partial o_j} = 1$$ $$\\sum_{k=1}^{K} o_k = 0$$")
+    context = guess_context(doc)
+    assert (context.variable, context.dimension) == ("o", "K")
