@@ -105,6 +105,7 @@ def bench_mutations(timeout: float) -> tuple[int, int, int, int]:
         false_alarms += sum(step.verdict.value in ALARMS for step in report.steps)
         lines = Counter(step.line for step in report.steps)
         sites = mutations.find_sites(text)
+        dimension = mutations.dimension_of(text)
         per_line = Counter(site.line for site in sites)
         for site in sites:
             if site.line not in lines:
@@ -113,10 +114,10 @@ def bench_mutations(timeout: float) -> tuple[int, int, int, int]:
             if site.first and lines[site.line] < per_line[site.line] - int(starts_chain):
                 continue
             for mutant in mutations.mutate_side(site.text):
-                if not mutations.confirm(site.text, mutant.text, set(site.conditions)):
+                if not mutations.confirm(site.text, mutant.text, set(site.conditions), n=dimension):
                     continue
-                mutated = mutations.truncate_after_block(
-                    mutations.apply(text, site, mutant), site.line
+                mutated = mutations.isolate(
+                    mutations.apply(text, site, mutant), site.line, set(lines)
                 )
                 result = check_text(mutated, kind="markdown", timeout=timeout)
                 hit = any(step.verdict.value in ALARMS for step in result.steps)

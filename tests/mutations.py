@@ -61,14 +61,22 @@ class Env:
     n: int
     indices: dict[str, int]
     seed: int = 0
+    #: rows of a batch ``Z`` (m × n)
+    m: int = 3
     bound: dict[str, int] = field(default_factory=dict)
     z: list[mpmath.mpf] = field(default_factory=list)
     vectors: dict[str, list[mpmath.mpf]] = field(default_factory=dict)
+    matrices: dict[str, list[list[mpmath.mpf]]] = field(default_factory=dict)
+    scalars: dict[str, mpmath.mpf] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         rng = random.Random(self.seed)
         if not self.z:
             self.z = [mpmath.mpf(rng.uniform(-1.5, 1.5)) for _ in range(self.n)]
+        self.matrices.setdefault(
+            "Z",
+            [[mpmath.mpf(rng.uniform(-1.5, 1.5)) for _ in range(self.n)] for _ in range(self.m)],
+        )
         self._rng = rng
 
     def index(self, name: str) -> int:
@@ -76,14 +84,40 @@ class Env:
             return self.bound[name]
         if name in self.indices:
             return self.indices[name]
+        if name.isdigit():
+            return int(name)
         if name == "n":
             return self.n
+        if name == "m":
+            return self.m
         raise Unsupported(f"unknown index {name!r}")
 
     def vector(self, name: str) -> list[mpmath.mpf]:
         if name not in self.vectors:
-            self.vectors[name] = [mpmath.mpf(self._rng.uniform(-2, 2)) for _ in range(self.n)]
+            values = [mpmath.mpf(self._rng.uniform(-2, 2)) for _ in range(self.n)]
+            if name == "y":  # a target distribution: positive, summing to one
+                values = [
+                    mpmath.exp(v) / mpmath.fsum(mpmath.exp(u) for u in values) for v in values
+                ]
+            self.vectors[name] = values
         return self.vectors[name]
+
+    def matrix(self, name: str) -> list[list[mpmath.mpf]]:
+        if name not in self.matrices:
+            self.matrices[name] = [
+                [mpmath.mpf(self._rng.uniform(-2, 2)) for _ in range(self.n)] for _ in range(self.m)
+            ]
+        return self.matrices[name]
+
+    def scalar(self, name: str) -> mpmath.mpf:
+        if name not in self.scalars:
+            self.scalars[name] = mpmath.mpf(self._rng.uniform(-2, 2))
+        return self.scalars[name]
+
+    def row_softmax(self, row: int) -> list[mpmath.mpf]:
+        exps = [mpmath.exp(v) for v in self.matrices["Z"][row]]
+        total = mpmath.fsum(exps)
+        return [e / total for e in exps]
 
     def softmax(self) -> list[mpmath.mpf]:
         exps = [mpmath.exp(v) for v in self.z]
@@ -101,6 +135,8 @@ _IGNORED = {
 }  # fmt: skip
 _STYLES = {r"\mathbf", r"\boldsymbol", r"\mathrm", r"\operatorname", r"\mathit", r"\bm"}
 _RELATIONS = {"=", "&"}
+#: bare letters read as a constant (the shift ``c`` of the stable softmax)
+_SCALARS = {"c"}
 Value = mpmath.mpf
 Node = Callable[[Env], Value]
 
@@ -256,11 +292,16 @@ class _Parser:
             exponent = self.group_or_atom()
             return lambda env: mpmath.exp(exponent(env))
         if self.peek() != "_":
-            if name == "n":
-                return lambda env: mpmath.mpf(env.n)
+            if name in ("n", "m"):
+                return lambda env: mpmath.mpf(env.index(name))
+            if name in _SCALARS:
+                return lambda env: env.scalar(name)
             raise Unsupported(f"bare symbol {name!r}")
         self.take("_")
         index = self.index_group()
+        pair = re.fullmatch(r"([A-Za-z0-9]),([A-Za-z0-9])", index)
+        if pair:
+            return self.entry(name, pair.group(1), pair.group(2))
         if not re.fullmatch(r"[A-Za-z0-9]", index):
             raise Unsupported(f"subscript {index!r}")
         if name in ("S", "s"):
@@ -270,6 +311,14 @@ class _Parser:
         if name in ("g", "y", "v"):
             return lambda env: env.vector(name)[_position(env, index)]
         raise Unsupported(f"symbol {name}_{index}")
+
+    def entry(self, name: str, row: str, column: str) -> Node:
+        """An entry of a batch: ``S_{a,i}`` (row softmax of ``Z``), ``Z_{a,i}``, ``G_{a,i}``."""
+        if name == "S":
+            return lambda env: env.row_softmax(_position(env, row, env.m))[_position(env, column)]
+        if name == "Z" or name.isupper():
+            return lambda env: env.matrix(name)[_position(env, row, env.m)][_position(env, column)]
+        raise Unsupported(f"batch symbol {name}_{{{row},{column}}}")
 
     def fraction(self) -> Node:
         self.take()
@@ -292,7 +341,8 @@ class _Parser:
         self.take("}")
         self.take("{")
         self.take(r"\partial")
-        if self.take() != "z":
+        name = self.take()
+        if name not in ("z", "Z"):
             raise Unsupported("derivative not with respect to z")
         self.take("_")
         variable = self.index_group()
@@ -300,17 +350,24 @@ class _Parser:
         if inner is None:
             inner = self.term()
         body = inner
+        pair = re.fullmatch(r"([A-Za-z0-9]),([A-Za-z0-9])", variable)
+        if (name == "Z") != bool(pair):
+            raise Unsupported(f"derivative by {name}_{variable}")
 
         def differentiate(env: Env) -> Value:
-            position = _position(env, variable)
-            saved = list(env.z)
+            if pair:
+                vector = env.matrices["Z"][_position(env, pair.group(1), env.m)]
+                position = _position(env, pair.group(2))
+            else:
+                vector, position = env.z, _position(env, variable)
+            saved = vector[position]
             try:
-                env.z[position] = saved[position] + _H
+                vector[position] = saved + _H
                 up = body(env)
-                env.z[position] = saved[position] - _H
+                vector[position] = saved - _H
                 down = body(env)
             finally:
-                env.z[:] = saved
+                vector[position] = saved
             return (up - down) / (2 * _H)
 
         return differentiate
@@ -350,17 +407,18 @@ class _Parser:
 
     def symbol_or_number(self) -> Node:
         token = self.take()
-        if token == "n":
-            return lambda env: mpmath.mpf(env.n)
+        if token in ("n", "m"):
+            return lambda env: mpmath.mpf(env.index(token))
         if token.isdigit():
             return lambda env: mpmath.mpf(int(token))
         raise Unsupported(f"sum bound {token!r}")
 
 
-def _position(env: Env, index: str) -> int:
+def _position(env: Env, index: str, size: int | None = None) -> int:
+    size = env.n if size is None else size
     value = int(index) if index.isdigit() else env.index(index)
-    if not 1 <= value <= env.n:
-        raise Unsupported(f"index {index}={value} outside 1..{env.n}")
+    if not 1 <= value <= size:
+        raise Unsupported(f"index {index}={value} outside 1..{size}")
     return value - 1
 
 
@@ -383,19 +441,29 @@ def evaluate(text: str, env: Env) -> Value:
 
 
 _CONDITION = re.compile(r"(?<![A-Za-z_\\])([a-z])\s*(=|\\neq|\\ne|≠|!=)\s*([a-z])(?![A-Za-z_{])")
-_FREE = re.compile(r"(?:_\{?|\\delta_\{?[a-z]?)([a-z])")
+_WORDS = re.compile(
+    r"\$?\b([a-z])\$?\s+(equal to|equals|is equal to|to|different from|differs from|not equal to)"
+    r"\s+\$?([a-z])\b"
+)
 
 
 def conditions_in(text: str) -> set[tuple[str, bool, str]]:
     """Index relations such as ``i = j`` / ``j \\neq i`` in ``text``: (a, equal?, b).
 
+    Word forms count too ("j equal to i", "setting $j$ to $i$", "j different from i").
+
     >>> sorted(conditions_in(r"Case $j = i$, and for $k \\neq i$"))
     [('j', True, 'i'), ('k', False, 'i')]
+    >>> sorted(conditions_in("## 6. Off-diagonal entries: j different from i"))
+    [('j', False, 'i')]
     """
     found = set()
     for a, op, b in _CONDITION.findall(text):
         if a != b and a not in "ezn" and b not in "ezn":
             found.add((a, op == "=", b))
+    for a, words, b in _WORDS.findall(text):
+        if a != b and a not in "ezn" and b not in "ezn":
+            found.add((a, not ("differ" in words or "not" in words), b))
     return found
 
 
@@ -414,7 +482,7 @@ def _free_indices(*texts: str) -> list[str]:
     for text in texts:
         for match in re.finditer(r"_\{([a-z0-9,]+)\}|_([a-z0-9])", text):
             letters |= {c for c in (match.group(1) or match.group(2)) if c.isalpha()}
-    return sorted(letters - summed - {"n"})
+    return sorted(letters - summed - {"n", "m"})
 
 
 def confirm(
@@ -422,11 +490,13 @@ def confirm(
     mutant: str,
     conditions: set[tuple[str, bool, str]] = frozenset(),  # type: ignore[assignment]
     *,
+    n: int = 4,
     seeds: tuple[int, ...] = (11, 29),
 ) -> bool:
     """True if ``mutant`` has another value than ``original`` at some admissible point.
 
-    Points: n = 4, every assignment of the free indices in 1..3, two random logit vectors.
+    Points: dimension ``n`` (4 for a symbolic n; see :func:`dimension_of`), every assignment of
+    the free indices in 1..3, two random logit vectors.
     When the conditions contradict each other (a section holding both cases), the mutant must
     differ at *every* assignment, so that the change survives whichever case is in scope.
 
@@ -443,7 +513,8 @@ def confirm(
     if len(free) > 4:
         return False
     assignments = [
-        dict(zip(free, values)) for values in itertools.product(range(1, 4), repeat=len(free))
+        dict(zip(free, values))
+        for values in itertools.product(range(1, min(n, 3) + 1), repeat=len(free))
     ]
     admissible = [a for a in assignments if _satisfies(a, set(conditions))]
     require_all = not admissible
@@ -453,15 +524,30 @@ def confirm(
     for assignment in admissible:
         changed = False
         for seed in seeds:
-            env = Env(n=4, indices=assignment, seed=seed)
+            env = Env(n=n, indices=assignment, seed=seed)
             try:
-                a, b = before(env), after(Env(n=4, indices=assignment, seed=seed))
+                a, b = before(env), after(Env(n=n, indices=assignment, seed=seed))
             except (Unsupported, ZeroDivisionError, OverflowError, ValueError):
                 return False
             if abs(a - b) > mpmath.mpf("1e-12") * (1 + abs(a)):
                 changed = True
         differs.append(changed)
     return all(differs) if require_all else any(differs)
+
+
+def dimension_of(document: str) -> int:
+    """The n to evaluate a document's display math at: its concrete n, or 4 if n is symbolic.
+
+    >>> dimension_of(r"$$S_i = \\frac{e^{z_i}}{e^{z_1} + e^{z_2} + e^{z_3}}$$")
+    3
+    >>> dimension_of(r"$$S_i = \\frac{e^{z_i}}{\\sum_{l=1}^{n} e^{z_l}}$$")
+    4
+    """
+    math = " ".join(text for _, _, _, text, _ in _math_lines(document))
+    if re.search(r"\^\{?n\}?|_\{?n\}|_n\b|\\sum_\{?[a-z]\}?\s", math):
+        return 4
+    written = [int(k) for k in re.findall(r"z_\{?([0-9]+)\}?", math)]
+    return max(written) if written else 4
 
 
 # --------------------------------------------------------------------------- sites
@@ -505,24 +591,28 @@ def _split_top(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _math_lines(document: str) -> Iterator[tuple[int, int, str, str]]:
-    """(line number, offset, math text, prose before it in the section) for display math."""
+def _math_lines(document: str) -> Iterator[tuple[int, int, int, str, str]]:
+    """(block, line number, offset, math text, section prose so far) for display math."""
     offset = 0
     in_block = False
+    block = 0
     section: list[str] = []
     for number, line in enumerate(document.splitlines(keepends=True), start=1):
         stripped = line.strip()
         if not in_block and stripped.startswith("#"):
             section = []
         if stripped.startswith("$$") and stripped.endswith("$$") and len(stripped) > 4:
+            block += 1
             inner_start = line.index("$$") + 2
             inner_end = line.rindex("$$")
-            yield number, offset + inner_start, line[inner_start:inner_end], " ".join(section)
+            text = line[inner_start:inner_end]
+            yield block, number, offset + inner_start, text, " ".join(section)
         elif stripped.startswith("$$"):
+            block += 0 if in_block else 1
             in_block = not in_block
         elif in_block:
             if not re.match(r"\s*\\(begin|end)\{", line):
-                yield number, offset, line.rstrip("\n"), " ".join(section)
+                yield block, number, offset, line.rstrip("\n"), " ".join(section)
         else:
             section.append(line)
         offset += len(line)
@@ -530,12 +620,20 @@ def _math_lines(document: str) -> Iterator[tuple[int, int, str, str]]:
 
 def find_sites(document: str) -> list[Site]:
     """Every side of every equality chain in the display math of a Markdown document."""
+    lines = list(_math_lines(document))
+    # A condition written after one line of a block (``\quad \text{for } j \neq i``) is taken to
+    # hold for the whole block: assuming more conditions only makes confirmation stricter.
+    block_conditions: dict[int, set[tuple[str, bool, str]]] = {}
+    for block, _, _, text, prose in lines:
+        tail = _TAIL.search(text)
+        found = conditions_in(prose) | conditions_in(text[tail.start() :] if tail else "")
+        block_conditions.setdefault(block, set()).update(found)
     sites = []
-    for number, offset, text, prose in _math_lines(document):
+    for block, number, offset, text, _ in lines:
         body = text
         tail = _TAIL.search(body)
         cut = tail.start() if tail else len(body)
-        scope = conditions_in(prose) | conditions_in(body[cut:])
+        scope = block_conditions[block]
         body = body[:cut]
         if "=" not in body:
             continue
@@ -592,6 +690,15 @@ def mutate_side(side: str) -> list[Mutant]:
         "exp-index",
         _replace_each(side, r"(?<=e\^\{z_)(\{?)([ijk])(\}?)", lambda m: m[1] + swap[m[2]] + m[3]),
     )
+    batch = {"i": "j", "j": "i", "a": "b", "b": "a"}
+    add(
+        "swap-index",
+        _replace_each(side, r"(?<=[SG]_\{)([abij])(?=,)", lambda m: batch[m[1]]),
+    )
+    add(
+        "swap-index",
+        _replace_each(side, r"(?<=[SG]_\{[a-z],)([ij])(?=\})", lambda m: batch[m[1]]),
+    )
     add("sum-bound", _replace_each(side, r"\^\{?n\}?", lambda m: "^{n-1}"))
     add("sum-bound", _replace_each(side, r"(?<=\\sum_\{[a-z]=)1(?=\})", lambda m: "2"))
     for match in re.finditer(r"\\sum_\{([a-z])=1\}\^\{?n\}?\s*", side):
@@ -634,3 +741,41 @@ def truncate_after_block(document: str, line: int) -> str:
 def mutants(document: str) -> list[tuple[Site, Mutant]]:
     """Every candidate mutant of every side (unconfirmed; see :func:`confirm`)."""
     return [(site, mutant) for site in find_sites(document) for mutant in mutate_side(site.text)]
+
+
+def isolate(document: str, line: int, step_lines: set[int]) -> str:
+    """Keep only what the step on ``line`` needs: blank earlier blocks that hold steps.
+
+    Definitions, prose and the block just before the mutated one (a chain may continue from
+    it) stay; later text is cut. Blanked lines stay as empty lines, so line numbers hold.
+
+    >>> doc = "$$a = b$$\\n$$c = d$$\\n$$e = f$$\\n$$g = h$$\\n"
+    >>> isolate(doc, 4, {1, 2, 3, 4})
+    '\\n\\n$$e = f$$\\n$$g = h$$\\n'
+    """
+    blocks: dict[int, list[int]] = {}
+    defines: set[int] = set()  # blocks with an equation that is not a step: a definition
+    for block, number, _, text, _ in _math_lines(document):
+        blocks.setdefault(block, []).append(number)
+        if "=" in text and number not in step_lines:
+            defines.add(block)
+    target = next((b for b, numbers in blocks.items() if line in numbers), None)
+    if target is None:
+        return truncate_after_block(document, line)
+    lines = document.splitlines(keepends=True)
+    for block, numbers in blocks.items():
+        if block >= target - 1 or block in defines or not step_lines.intersection(numbers):
+            continue
+        first, last = min(numbers), max(numbers)
+        # the block's $$ fences and environment lines go with it
+        while first > 1 and lines[first - 2].strip() and "$$" not in lines[first - 1]:
+            first -= 1
+            if "$$" in lines[first - 1]:
+                break
+        while last < len(lines) and lines[last].strip() and "$$" not in lines[last - 1]:
+            last += 1
+            if "$$" in lines[last - 1]:
+                break
+        for number in range(first, last + 1):
+            lines[number - 1] = "\n"
+    return truncate_after_block("".join(lines), line)

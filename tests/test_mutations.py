@@ -7,10 +7,11 @@ module's own evaluator, which shares no code with symsoft, shows that the side's
 under the index conditions of its section. Each kept mutant must make the checker report a step
 ``refuted`` or ``conditional``; the unmutated documents must give no alarm at all.
 
+To keep this file fast, each line holding a step gets one confirmed mutant here,
+the kinds taken in turn so that every kind is exercised (``select_mutants``);
+``benchmarks/bench_check_corpus.py`` runs every confirmed mutant and prints the full catch rate.
 Tests are parametrized per document and mutation kind; a known miss gets an entry in
-``KNOWN_MISSES`` (strict xfail). ``benchmarks/bench_check_corpus.py`` runs every mutant and
-prints the catch rate; here each (document, kind) is capped at ``PER_CASE`` mutants spread
-over the document so that the file stays fast.
+``KNOWN_MISSES`` (strict xfail).
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DERIVATIONS = sorted((ROOT / "derivations").glob("*.md"))
 ALARMS = {"refuted", "conditional"}
 KINDS = ("flip-sign", "swap-index", "drop-delta", "sum-bound", "sum-index", "exp-index", "square")
-PER_CASE = 4
 
 #: "<document>-<kind>" -> why the checker currently misses mutants of that kind.
 KNOWN_MISSES: dict[str, str] = {}
@@ -58,6 +58,7 @@ def confirmed_mutants(path: Path) -> list[tuple[mutations.Site, mutations.Mutant
     text = path.read_text(encoding="utf-8")
     steps = _step_lines(path)
     sites = mutations.find_sites(text)
+    dimension = mutations.dimension_of(text)
     per_line: dict[int, int] = {}
     for site in sites:
         per_line[site.line] = per_line.get(site.line, 0) + 1
@@ -69,15 +70,20 @@ def confirmed_mutants(path: Path) -> list[tuple[mutations.Site, mutations.Mutant
         if site.first and steps[site.line] < per_line[site.line] - int(starts_chain):
             continue  # the chain's first side is a name being defined
         for mutant in mutations.mutate_side(site.text):
-            if mutations.confirm(site.text, mutant.text, set(site.conditions)):
+            if mutations.confirm(site.text, mutant.text, set(site.conditions), n=dimension):
                 kept.append((site, mutant))
     return kept
 
 
 def run_mutant(path: Path, site: mutations.Site, mutant: mutations.Mutant) -> tuple[bool, str]:
-    """Check the mutated document; (caught?, what the checker said about that line)."""
+    """Check the mutated document; (caught?, what the checker said about that line).
+
+    Earlier blocks of steps are blanked (``mutations.isolate``): the checker's answer on the
+    mutated step does not depend on them, and re-checking them for every mutant is slow.
+    """
     text = path.read_text(encoding="utf-8")
-    mutated = mutations.truncate_after_block(mutations.apply(text, site, mutant), site.line)
+    steps = set(_step_lines(path))
+    mutated = mutations.isolate(mutations.apply(text, site, mutant), site.line, steps)
     report = check.check_text(mutated, kind="markdown", path=f"{path.name}[{mutant.kind}]")
     caught = any(step.verdict.value in ALARMS for step in report.steps)
     said = "; ".join(
@@ -86,11 +92,19 @@ def run_mutant(path: Path, site: mutations.Site, mutant: mutations.Mutant) -> tu
     return caught, said
 
 
-def _spread(items: list[Any], count: int) -> list[Any]:
-    if len(items) <= count:
-        return items
-    step = len(items) / count
-    return [items[int(k * step)] for k in range(count)]
+@functools.cache
+def select_mutants(path: Path) -> tuple[tuple[mutations.Site, mutations.Mutant], ...]:
+    """One confirmed mutant per step line, choosing the kind used least so far."""
+    by_line: dict[int, list[tuple[mutations.Site, mutations.Mutant]]] = {}
+    for site, mutant in confirmed_mutants(path):
+        by_line.setdefault(site.line, []).append((site, mutant))
+    used = dict.fromkeys(KINDS, 0)
+    chosen = []
+    for candidates in by_line.values():
+        site, mutant = min(candidates, key=lambda c: (used[c[1].kind], KINDS.index(c[1].kind)))
+        used[mutant.kind] += 1
+        chosen.append((site, mutant))
+    return tuple(chosen)
 
 
 def _cases() -> list[Any]:
@@ -121,7 +135,7 @@ def test_unmutated_derivation_has_no_false_alarm(path: Path) -> None:
 @pytest.mark.parametrize(("path", "kind"), _cases())
 def test_mutants_are_caught(path: Path, kind: str) -> None:
     """Each confirmed value-changing mutant of this kind is refuted or conditional."""
-    chosen = _spread([(s, m) for s, m in confirmed_mutants(path) if m.kind == kind], PER_CASE)
+    chosen = [(s, m) for s, m in select_mutants(path) if m.kind == kind]
     if not chosen:
         pytest.skip(f"no confirmed {kind} mutant in {path.name}")
     missed = []
