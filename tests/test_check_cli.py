@@ -1,0 +1,145 @@
+"""`symsoft check` on the command line: verdict view, JSON, exit codes, every README example."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from symsoft.cli import app, main
+
+runner = CliRunner()
+
+GOOD = r"""# Softmax derivative
+
+Let $S_i = \frac{e^{z_i}}{\sum_{k=1}^{n} e^{z_k}}$.
+
+$$
+\begin{aligned}
+\frac{\partial S_i}{\partial z_j}
+  &= \frac{\delta_{ij} e^{z_i} \sum_{k=1}^{n} e^{z_k} - e^{z_i} e^{z_j}}
+          {\left(\sum_{k=1}^{n} e^{z_k}\right)^2} \\
+  &= S_i (\delta_{ij} - S_j)
+\end{aligned}
+$$
+"""
+
+WRONG = GOOD.replace(r"S_i (\delta_{ij} - S_j)", r"S_i (\delta_{ij} + S_j)")
+
+
+def write(tmp_path: Path, text: str, name: str = "doc.md") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def exit_code(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    captured = capsys.readouterr()
+    return int(done.value.code or 0), captured.out, captured.err
+
+
+def test_readme_expr_example_is_conditional(capsys: pytest.CaptureFixture[str]) -> None:
+    """README: `symsoft check --expr '…= S_i(1 - S_j)'` is conditional on i = j and exits 1."""
+    code, out, _ = exit_code(
+        ["check", "--expr", r"\frac{\partial S_i}{\partial z_j} = S_i(1 - S_j)"], capsys
+    )
+    assert code == 1
+    assert "conditional" in out and "holds when i = j" in out and "counterexample:" in out
+
+
+def test_correct_document_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """README: a correct derivation checks clean with --strict and says how each step was proven."""
+    code, out, _ = exit_code(["check", "--strict", write(tmp_path, GOOD)], capsys)
+    assert code == 0, out
+    assert out.count("verified") >= 2 and "symbolic (general n)" in out
+    assert "definition: S_i (line 3)" in out and "summary: 2 verified" in out
+
+
+def test_planted_sign_error_is_refuted_with_line_and_counterexample(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A flipped sign is refuted on the line of its right-hand side, counterexample underneath."""
+    code, out, _ = exit_code(["check", write(tmp_path, WRONG)], capsys)
+    assert code == 1
+    refuted = [line for line in out.splitlines() if "refuted" in line]
+    assert refuted and "line 10" in refuted[0], out
+    assert "counterexample: n = " in out
+
+
+def test_json_output_shape(tmp_path: Path) -> None:
+    """README: --json prints {"files": [{"path", "steps": [...], "summary"}]} exactly."""
+    result = runner.invoke(app, ["check", "--json", write(tmp_path, WRONG)])
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    (document,) = payload["files"]
+    assert set(document) == {"path", "steps", "summary"}
+    step = document["steps"][-1]
+    assert set(step) == {"line", "lhs", "rhs", "verdict", "method", "detail", "counterexample"}
+    assert step["verdict"] == "refuted" and step["line"] == 10
+    assert set(step["counterexample"]) >= {"n", "indices", "logits", "lhs", "rhs"}
+    assert document["summary"] == {"verified": 1, "refuted": 1}
+
+
+def test_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """README: `-` reads the document from stdin."""
+    result = runner.invoke(app, ["check", "-"], input=WRONG)
+    assert result.exit_code == 1 and "refuted" in result.stdout
+
+
+def test_strict_fails_on_not_understood(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An unreadable equation is reported as not-understood; only --strict makes it fail."""
+    path = write(tmp_path, GOOD + "\n$$\\frac{\\partial S_i}{\\partial z_j} = \\weird{S}$$\n")
+    code, out, _ = exit_code(["check", path], capsys)
+    assert code == 0 and "not-understood" in out and "weird" in out
+    code, _, _ = exit_code(["check", "--strict", path], capsys)
+    assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"\x00\x01\x02binary", "binary"), (b"\xff\xfe bad", "not UTF-8")],
+)
+def test_unreadable_input_exits_two(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
+) -> None:
+    """Binary or non-UTF-8 input: one clear line on stderr and exit 2, no traceback."""
+    path = tmp_path / "bad.md"
+    path.write_bytes(content)
+    code, _, err = exit_code(["check", str(path)], capsys)
+    assert code == 2 and message in err and "Traceback" not in err
+    code, _, err = exit_code(["check", "missing.md"], capsys)
+    assert code == 2 and "no such file" in err
+
+
+@pytest.mark.parametrize(
+    "args", [["check"], ["check", "--timeout", "0", "--expr", "a = a"], ["check", "--expr", "$a$"]]
+)
+def test_bad_usage_exits_two(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Missing input, a non-positive timeout or $ in --expr: exit 2 with a message."""
+    code, _, err = exit_code(args, capsys)
+    assert code == 2 and err.startswith("error:")
+
+
+def test_several_files_and_timeout_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """README: several files in one run; the worst result decides the exit code."""
+    good, wrong = write(tmp_path, GOOD, "a.md"), write(tmp_path, WRONG, "b.md")
+    code, out, _ = exit_code(["check", "--timeout", "2", good, wrong], capsys)
+    assert code == 1 and good in out and wrong in out
+
+
+def test_latex_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A .tex file with an align* environment is read and checked."""
+    tex = (
+        "\\documentclass{article}\\begin{document}\n"
+        "\\begin{align*}\n"
+        "\\frac{\\partial}{\\partial z_j} \\sum_{k=1}^{n} e^{z_k} &= e^{z_k}\n"
+        "\\end{align*}\n\\end{document}\n"
+    )
+    code, out, _ = exit_code(["check", write(tmp_path, tex, "leak.tex")], capsys)
+    assert code == 1 and "summation index k is used outside its sum" in out
