@@ -171,7 +171,8 @@ CATALOGUE: tuple[Hypothesis, ...] = (
     Hypothesis(
         "wrong-axis",
         "a reduction over the wrong axis of the batch (axis 0, the samples, instead of -1)",
-        "reduce over the class axis: axis=-1 (or axis=1) with keepdims=True",
+        "reduce over the class axis: axis=-1 with keepdims=True (the contract puts samples in"
+        " rows, (m, n); code written for samples in columns, (n, m), shows up here)",
         {
             "softmax": (("normalised over axis 0", lambda z: S(z, axis=0)),),
             "vjp": (

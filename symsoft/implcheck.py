@@ -234,37 +234,8 @@ def check_implementation(
     vector = [c for c in cases if c.family == "vector"]
     batch = [c for c in cases if c.family == "batch"]
     notes: list[str] = []
-    layout = "vector (n,)"
-    vector_results = [run(case, column=False) for case in vector]
-    if vector and not all(r.passed for r, _ in vector_results):
-        column_results = [run(case, column=True) for case in vector]
-        column_ok = all(r.passed for r, _ in column_results)
-        vector_dead = all(r.status == "error" for r, _ in vector_results)
-
-        # n = 1 is trivially right in either layout, so it does not vote.
-        def votes(results: list[tuple[CaseResult, Outcome]]) -> int:
-            return sum(r.passed for r, _ in results if r.shape[-1] > 1)
-
-        sizable = sum(case.z.shape[-1] > 1 for case in vector)
-
-        def acceptable(results: list[tuple[CaseResult, Outcome]]) -> bool:
-            # Right wherever the output is finite: an unstable implementation in that layout.
-            return all(r.passed or "non-finite" in r.detail for r, _ in results)
-
-        if (
-            column_ok
-            or (acceptable(column_results) and not acceptable(vector_results))
-            or (vector_dead and 2 * votes(column_results) >= sizable)
-        ):
-            layout = "column (n, 1)"
-            if column_ok and not vector_dead:
-                notes.append(_vector_note(run, vector, vector_results, contract, target.input))
-            elif column_ok:
-                notes.append(
-                    f"takes column vectors (n, 1); 1-D input {vector_results[0][0].detail}"
-                )
-            vector_results = column_results
-    batch_results = [run(case, column=False) for case in batch]
+    vector_results, vector_layout = _run_family(run, vector, notes, target.input)
+    batch_results, batch_layout = _run_family(run, batch, notes, target.input)
     if contract == "jacobian":
         batch_results = [(_optional(r), o) for r, o in batch_results]
         if batch_results and all(r.status == "unsupported" for r, _ in batch_results):
@@ -280,8 +251,12 @@ def check_implementation(
             label, f"raised on every input; first, on {first.name!r}: {first.detail}"
         )
     results = _mark_unsupported(results, notes)
-    if all(r.status == "unsupported" for r, _ in results if r.family == "vector"):
-        layout = "batch (m, n) only"
+    supported = {r.family for r, _ in results if r.status != "unsupported"}
+    layout = ", ".join(
+        text
+        for family, text in (("vector", vector_layout), ("batch", batch_layout))
+        if family in supported
+    )
 
     findings: tuple[Finding, ...] = ()
     failing = [(c, r, o) for c, (r, o) in zip(cases, results) if r.status in ("fail", "error")]
@@ -346,8 +321,8 @@ class _Runner:
         x = self.input_of(case)
         g = case.g if self.contract == "vjp" else None
         if column:
-            x = x.reshape(-1, 1)
-            g = None if g is None else g.reshape(-1, 1)
+            x = x[..., None]
+            g = None if g is None else g[..., None]
         outcome = self.target.run(x, g)
         shape = tuple(case.z.shape)
         if outcome.error is not None:
@@ -487,11 +462,48 @@ def _unsupported(result: CaseResult) -> CaseResult:
     )
 
 
-def _vector_note(run, cases, results, contract, convention) -> str:
+def _run_family(run: _Runner, cases: list[_Case], notes: list[str], convention: str):
+    """Run one family in its plain layout, and in the column layout when that fails."""
+    if not cases:
+        return [], ""
+    vector = cases[0].family == "vector"
+    plain_name = "vectors (n,)" if vector else "batches (m, n)"
+    column_name = "column vectors (n, 1)" if vector else "batches of columns (m, n, 1)"
+    plain = [run(case, column=False) for case in cases]
+    if all(r.passed for r, _ in plain):
+        return plain, plain_name
+    column = [run(case, column=True) for case in cases]
+    column_ok = all(r.passed for r, _ in column)
+    plain_dead = all(r.status == "error" for r, _ in plain)
+
+    # n = 1 is trivially right in either layout, so it does not vote.
+    def votes(results: list[tuple[CaseResult, Outcome]]) -> int:
+        return sum(r.passed for r, _ in results if r.shape[-1] > 1)
+
+    def acceptable(results: list[tuple[CaseResult, Outcome]]) -> bool:
+        # Right wherever the output is finite: an unstable implementation in that layout.
+        return all(r.passed or "non-finite" in r.detail for r, _ in results)
+
+    sizable = sum(case.z.shape[-1] > 1 for case in cases)
+    if not (
+        column_ok
+        or (acceptable(column) and not acceptable(plain))
+        or (plain_dead and 2 * votes(column) >= sizable)
+    ):
+        return plain, plain_name
+    if column_ok and not plain_dead:
+        contract = run.contract
+        notes.append(_layout_note(run, cases, plain, contract, convention, column_name, plain_name))
+    elif column_ok:
+        notes.append(f"takes {column_name}; {plain_name} {plain[0][0].detail}")
+    return column, column_name
+
+
+def _layout_note(run, cases, results, contract, convention, column_name, plain_name) -> str:
     evidence = [run.evidence(c, o) for c, (_, o) in zip(cases, results)]
     names = [f.name for f in diagnose(contract, evidence, convention=convention)]
     because = f" (diagnosis: {', '.join(names)})" if names else ""
-    return f"passes with column vectors (n, 1); with 1-D input (n,) it is wrong{because}"
+    return f"passes with {column_name}; with {plain_name} it is wrong{because}"
 
 
 def _first_failure(failing, run) -> dict[str, Any] | None:

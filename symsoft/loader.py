@@ -15,8 +15,10 @@ Accepted targets are ``PATH.py:NAME`` and ``package.module:NAME`` (``NAME`` may 
   marks the upstream gradient), ``(z, g)`` otherwise;
 * ``softmax`` -- ``f(z) -> s``, the forward pass;
 * ``layer`` -- a class (constructed without arguments) or an instance with ``forward(x)`` and
-  ``backward(dvalues)``; the input gradient is ``backward``'s return value, or, when it returns
-  ``None``, the first of :data:`GRADIENT_ATTRIBUTES` set on the instance. A subclass of
+  ``backward(dvalues)`` (or the aliases in :data:`FORWARD_NAMES` and :data:`BACKWARD_NAMES`;
+  extra ``backward`` parameters named like a learning rate get 0.0); the input gradient is
+  ``backward``'s return value, or, when it returns ``None``, the first of
+  :data:`GRADIENT_ATTRIBUTES` set on the instance. A subclass of
   ``torch.autograd.Function`` is checked as a ``vjp`` through ``apply`` and autograd.
 
 Examples
@@ -56,7 +58,9 @@ import numpy as np
 from symsoft.errors import ImplementationError, UsageError
 
 __all__ = [
+    "BACKWARD_NAMES",
     "DEFAULT_TIMEOUT",
+    "FORWARD_NAMES",
     "GRADIENT_ATTRIBUTES",
     "INPUTS",
     "KINDS",
@@ -82,6 +86,9 @@ GRADIENT_ATTRIBUTES = (
     "grad",
     "gradient",
 )
+#: Method names of a layer's forward and backward pass, tried in this order.
+FORWARD_NAMES = ("forward", "forward_pass", "fprop", "feedforward", "feed_forward")
+BACKWARD_NAMES = ("backward", "backward_pass", "backprop", "bprop", "backpropagate")
 #: Seconds one call of user code may take before it is interrupted.
 DEFAULT_TIMEOUT = 20.0
 
@@ -314,7 +321,9 @@ def _replace(target: Target, **changes: Any) -> Target:
 
 def _imported_libraries(target: Target) -> set[str]:
     obj = target.obj
-    function = getattr(type(obj), "forward", None) if target.kind == "layer" else obj
+    function = (
+        getattr(type(obj), _method(obj, FORWARD_NAMES), None) if target.kind == "layer" else obj
+    )
     namespace = getattr(inspect.unwrap(function), "__globals__", {}) if function else {}
     found = set()
     for value in namespace.values():
@@ -331,11 +340,12 @@ def _call_layer(target: Target, x: Any, g: Any) -> Any:
     for name in GRADIENT_ATTRIBUTES:
         if name in getattr(layer, "__dict__", {}):
             delattr(layer, name)
-    layer.forward(x)
-    extra = _extra_backward_arguments(layer)
+    getattr(layer, _method(layer, FORWARD_NAMES))(x)
+    backward = getattr(layer, _method(layer, BACKWARD_NAMES))
+    extra = _extra_backward_arguments(backward)
     if extra:
         _note(target, f"backward() called with {', '.join(f'{k}=0.0' for k in extra)}")
-    result = layer.backward(g, *(0.0 for _ in extra))
+    result = backward(g, *(0.0 for _ in extra))
     if result is not None and not isinstance(result, type(layer)):
         _note(target, "the input gradient is backward()'s return value")
         return result
@@ -348,10 +358,10 @@ def _call_layer(target: Target, x: Any, g: Any) -> Any:
     )
 
 
-def _extra_backward_arguments(layer: Any) -> list[str]:
+def _extra_backward_arguments(backward: Any) -> list[str]:
     # backward(grad, learning_rate) updates weights too; softmax has none, so a zero step is inert.
     try:
-        names = _required_parameters(layer.backward, "backward")[1:]
+        names = _required_parameters(backward, "backward")[1:]
     except ImplementationError:
         return []
     unknown = [name for name in names if not _STEP_NAME.match(name)]
@@ -494,7 +504,11 @@ def _defines_call(cls: type) -> bool:
 
 
 def _is_layer(obj: Any) -> bool:
-    return callable(getattr(obj, "forward", None)) and callable(getattr(obj, "backward", None))
+    return bool(_method(obj, FORWARD_NAMES) and _method(obj, BACKWARD_NAMES))
+
+
+def _method(obj: Any, names: tuple[str, ...]) -> str:
+    return next((name for name in names if callable(getattr(obj, name, None))), "")
 
 
 def _is_autograd_function(cls: type) -> bool:

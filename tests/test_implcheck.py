@@ -24,25 +24,27 @@ def spec(name: str) -> str:
 
 # (target, kind, layout, diagnosis names) for implementations that must pass
 CORRECT = [
-    ("nnfs_softmax.py:Activation_Softmax", "layer", "batch (m, n) only"),
-    ("layers.py:Softmax", "layer", "vector (n,)"),
-    ("independent_code.py:StableSoftmax", "layer", "column (n, 1)"),
-    ("activation_functions.py:Softmax", "softmax", "vector (n,)"),
-    ("deeplearning_ai.py:softmax", "softmax", "batch (m, n) only"),
-    ("deeplearning_ai.py:softmax_backward", "vjp", "batch (m, n) only"),
-    ("stackoverflow_grad.py:softmax_grad", "jacobian", "vector (n,)"),
-    ("stackoverflow_grad.py:softmax_grad_vectorized", "jacobian", "vector (n,)"),
-    ("vectorised.py:softmax_jacobian", "jacobian", "vector (n,)"),
-    ("vectorised.py:jacobian_einsum", "jacobian", "vector (n,)"),
-    ("vectorised.py:softmax_vjp", "vjp", "vector (n,)"),
-    ("vectorised.py:softmax_backward", "vjp", "vector (n,)"),
-    ("vectorised.py:softmax_backward_matmul", "vjp", "vector (n,)"),
-    ("vectorised.py:vjp_einsum", "vjp", "vector (n,)"),
-    ("vectorised.py:softmax_backward_loops", "vjp", "vector (n,)"),
-    ("vectorised.py:softmax", "softmax", "vector (n,)"),
-    ("vectorised.py:softmax_loops", "softmax", "vector (n,)"),
-    ("column_vectors.py:softmax_derivative", "jacobian", "column (n, 1)"),
-    ("column_vectors.py:softmax_backward", "vjp", "column (n, 1)"),
+    ("nnfs_softmax.py:Activation_Softmax", "layer", "batches (m, n)"),
+    ("layers.py:Softmax", "layer", "vectors (n,), batches (m, n)"),
+    ("independent_code.py:StableSoftmax", "layer", "column vectors (n, 1)"),
+    ("activation_functions.py:Softmax", "softmax", "vectors (n,), batches (m, n)"),
+    ("deeplearning_ai.py:softmax", "softmax", "batches (m, n)"),
+    ("deeplearning_ai.py:softmax_backward", "vjp", "batches (m, n)"),
+    ("stackoverflow_grad.py:softmax_grad", "jacobian", "vectors (n,)"),
+    ("stackoverflow_grad.py:softmax_grad_vectorized", "jacobian", "vectors (n,)"),
+    ("vectorised.py:softmax_jacobian", "jacobian", "vectors (n,)"),
+    ("vectorised.py:jacobian_einsum", "jacobian", "vectors (n,), batches (m, n)"),
+    ("vectorised.py:softmax_vjp", "vjp", "vectors (n,), batches (m, n)"),
+    ("vectorised.py:softmax_backward", "vjp", "vectors (n,), batches (m, n)"),
+    ("vectorised.py:softmax_backward_matmul", "vjp", "vectors (n,), batches (m, n)"),
+    ("vectorised.py:vjp_einsum", "vjp", "vectors (n,), batches (m, n)"),
+    ("vectorised.py:softmax_backward_loops", "vjp", "vectors (n,), batches (m, n)"),
+    ("vectorised.py:softmax", "softmax", "vectors (n,), batches (m, n)"),
+    ("vectorised.py:softmax_loops", "softmax", "vectors (n,), batches (m, n)"),
+    ("column_vectors.py:softmax_derivative", "jacobian", "column vectors (n, 1)"),
+    ("column_vectors.py:softmax_backward", "vjp", "column vectors (n, 1)"),
+    ("batched_columns.py:softmax_forward", "softmax", "batches (m, n)"),
+    ("batched_columns.py:softmax_jacobian", "jacobian", "batches of columns (m, n, 1)"),
 ]
 
 # (target, the diagnosis names expected, exactly)
@@ -82,6 +84,7 @@ WRONG = [
     ("wrong_softmax.py:softmax_log", {"log-softmax-output"}),
     ("wrong_softmax.py:softmax_naive", {"unstable-exp"}),
     ("column_vectors.py:softmax", {"batch-normalised"}),
+    ("batched_columns.py:softmax_forward_global_max", {"unstable-exp"}),
 ]
 
 TORCH_WRONG = [
