@@ -18,7 +18,20 @@ from lark import Tree
 
 from symsoft.latex import derivatives, matrices
 from symsoft.latex.context import DOTS, ParseContext
-from symsoft.latex.trees import Script, chain_parts, inner_chains, is_token, split_factor
+from symsoft.latex.trees import (
+    Script,
+    chain_parts,
+    inner_chains,
+    is_dots,
+    is_token,
+    is_transpose,
+    letter_run,
+    lone_delimited,
+    lone_delimited_expr,
+    lone_name,
+    split_factor,
+    superscript_label,
+)
 
 __all__ = ["BUILTINS", "FactorReader"]
 
@@ -86,7 +99,7 @@ class FactorReader:
             exprs, ops = chain_parts(chains[0])
             if ops:
                 return (self.index_condition(exprs, ops),)
-            letters = _letter_run(exprs[0])
+            letters = letter_run(exprs[0])
             if letters and len(letters) > 1:
                 return tuple(self.index_symbol(name) for name in letters)
         values = []
@@ -114,7 +127,7 @@ class FactorReader:
         relations = {"=": sp.Eq, "!=": sp.Ne, "<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge}
         for chain in chains:
             exprs, ops = chain_parts(chain)
-            if any(_is_dots(e) for e in exprs):
+            if any(is_dots(e) for e in exprs):
                 return []
             values = [self.expr(e) for e in exprs]
             if not ops:
@@ -143,7 +156,7 @@ class FactorReader:
         sub_used = False
         if is_token(base, "LETTER", "GREEK", "WORD"):
             name = str(base)
-            label = _label(s.sup)
+            label = superscript_label(s.sup)
             if label is not None:
                 name, s = f"{name}^({label})", Script(base, s.sub)
             if name in BUILTINS:
@@ -159,7 +172,7 @@ class FactorReader:
                     value: sp.Basic = sp.KroneckerDelta(*indices)
                 else:
                     value = sp.IndexedBase(name)[indices]
-            elif name == "e" and s.sup is not None and not _is_transpose(s.sup):
+            elif name == "e" and s.sup is not None and not is_transpose(s.sup):
                 return sp.exp(self.arg_value(s.sup))
             else:
                 value = self.name_symbol(name)
@@ -200,7 +213,7 @@ class FactorReader:
         if is_token(sub):
             raise self.fail("an indicator without a condition", sub)
         chains = inner_chains(sub)
-        inner = _lone_delimited(chains[0]) if len(chains) == 1 else None
+        inner = lone_delimited(chains[0]) if len(chains) == 1 else None
         if inner is not None:
             chains = inner_chains(inner)
         if len(chains) != 1:
@@ -208,9 +221,9 @@ class FactorReader:
         return self.kronecker(chains[0])
 
     def power(self, value: sp.Basic, sup: Any) -> sp.Basic:
-        if _is_transpose(sup):
+        if is_transpose(sup):
             return sp.Function("transpose")(value)
-        if isinstance(sup, Tree) and _lone_delimited_expr(sup):
+        if isinstance(sup, Tree) and lone_delimited_expr(sup):
             raise self.fail("a superscript in parentheses is a label, not a power")
         return value ** self.arg_value(sup)
 
@@ -238,7 +251,7 @@ class FactorReader:
             exprs, ops = chain_parts(chain)
             if ops:
                 raise self.fail("a relation inside a tuple")
-            entries.append(DOTS if _is_dots(exprs[0]) else self.expr(exprs[0]))
+            entries.append(DOTS if is_dots(exprs[0]) else self.expr(exprs[0]))
         return sp.ImmutableMatrix([entries])
 
     # --- applications --------------------------------------------------------------------
@@ -267,14 +280,14 @@ class FactorReader:
         if not call:
             return None
         if s.sub is not None and name not in ("log", "ln"):
-            if not _lone_name(arg.base, vector=True, names=self.vectors):
-                if _lone_name(arg.base, vector=False, names=self.vectors):
+            if not lone_name(arg.base, vector=True, names=self.vectors):
+                if lone_name(arg.base, vector=False, names=self.vectors):
                     raise self.fail(f"ambiguous {name}_…(…): a product or an argument?", base)
                 return None
             value = sp.IndexedBase(name)[self.indices(s.sub)]
         elif name in BUILTINS:
             value = self.call_builtin(name, self.arguments(arg.base), s.sub)
-        elif name in self.ctx.functions or _lone_name(arg.base, vector=False, names=self.vectors):
+        elif name in self.ctx.functions or lone_name(arg.base, vector=False, names=self.vectors):
             args = self.arguments(arg.base)
             if s.primes:
                 value = derivatives.prime_applied(self, name, args, s.primes)
@@ -283,7 +296,7 @@ class FactorReader:
         else:
             return None
         if arg.sub is not None:
-            if not _lone_name(arg.base, vector=True, names=self.vectors) or s.sub is not None:
+            if not lone_name(arg.base, vector=True, names=self.vectors) or s.sub is not None:
                 raise self.fail(f"a subscript after {name}(...)")
             value = sp.IndexedBase(name)[self.indices(arg.sub)]
         if arg.primes:
@@ -325,23 +338,6 @@ class FactorReader:
         return sp.Function(name)(*args)
 
 
-def _label(sup: Any) -> str | None:
-    """``^{(L)}``, ``^{(2)}``: a label such as a layer, written as a superscript in parentheses."""
-    if not isinstance(sup, Tree) or sup.data != "group" or not _lone_delimited_expr(sup):
-        return None
-    inner = _lone_delimited(inner_chains(sup)[0])
-    if inner is None or inner.children[0].type != "LPAR":
-        return None
-    chains = inner_chains(inner)
-    if len(chains) != 1 or chain_parts(chains[0])[1]:
-        return None
-    items = _items(chain_parts(chains[0])[0][0])
-    if not items or len(items) != 1 or not isinstance(items[0], Tree):
-        return None
-    token = items[0].children[0] if len(items[0].children) == 1 else None
-    return str(token) if is_token(token, "LETTER", "NUMBER", "GREEK") else None
-
-
 def _number(text: str) -> sp.Rational:
     whole, _, frac = text.partition(".")
     return sp.Rational(int(whole + frac), 10 ** len(frac))
@@ -349,69 +345,3 @@ def _number(text: str) -> sp.Rational:
 
 def _is_index(value: sp.Basic) -> bool:
     return bool(value.is_integer)
-
-
-def _is_transpose(sup: Any) -> bool:
-    if is_token(sup, "TOP") or (is_token(sup, "LETTER") and str(sup) == "T"):
-        return True
-    if isinstance(sup, Tree) and sup.data == "group":
-        chains = inner_chains(sup)
-        if len(chains) == 1 and len(chain_parts(chains[0])[0]) == 1:
-            items = _items(chain_parts(chains[0])[0][0])
-            if items and len(items) == 1 and isinstance(items[0], Tree):
-                return len(items[0].children) == 1 and _is_transpose(items[0].children[0])
-    return False
-
-
-def _items(expr: Tree) -> list[Any] | None:
-    if len(expr.children) != 1 or len(expr.children[0].children) != 1:
-        return None
-    return list(expr.children[0].children[0].children)
-
-
-def _letter_run(expr: Tree) -> list[str] | None:
-    items = _items(expr)
-    if not items or not all(isinstance(t, Tree) and len(t.children) == 1 for t in items):
-        return None
-    bases = [i.children[0] for i in items]
-    if not all(is_token(b, "LETTER", "GREEK") for b in bases):
-        return None
-    return [str(b) for b in bases]
-
-
-def _lone_delimited(chain: Tree) -> Tree | None:
-    exprs, ops = chain_parts(chain)
-    items = _items(exprs[0]) if not ops else None
-    if items and len(items) == 1 and isinstance(items[0], Tree) and len(items[0].children) == 1:
-        base = items[0].children[0]
-        if isinstance(base, Tree) and base.data == "delimited":
-            return base
-    return None
-
-
-def _lone_delimited_expr(sup: Tree) -> bool:
-    chains = inner_chains(sup) if sup.data == "group" else []
-    return len(chains) == 1 and _lone_delimited(chains[0]) is not None
-
-
-def _lone_name(tree: Tree, *, vector: bool, names: frozenset[str]) -> bool:
-    """Whether ``(...)`` holds only ``z``/``x`` (``vector``) or ``z``/``z_j`` (otherwise)."""
-    chains = inner_chains(tree)
-    if len(chains) != 1 or chain_parts(chains[0])[1]:
-        return False
-    items = _items(chain_parts(chains[0])[0][0])
-    if not items or len(items) != 1 or not isinstance(items[0], Tree):
-        return False
-    script = split_factor(items[0])
-    if script is None or script.sup is not None or script.primes:
-        return False
-    if not is_token(script.base, "LETTER") or str(script.base) not in names:
-        return False
-    return script.sub is None if vector else True
-
-
-def _is_dots(expr: Tree) -> bool:
-    items = _items(expr)
-    if not items or len(items) != 1 or not isinstance(items[0], Tree):
-        return False
-    return is_token(items[0].children[0], "DOTS")

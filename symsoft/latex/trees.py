@@ -14,7 +14,22 @@ from typing import Any
 
 from lark import Token, Tree
 
-__all__ = ["Script", "chain_parts", "inner_chains", "is_token", "single_expr", "split_factor"]
+__all__ = [
+    "Script",
+    "chain_parts",
+    "inner_chains",
+    "is_dots",
+    "is_token",
+    "is_transpose",
+    "letter_run",
+    "lone_delimited",
+    "lone_delimited_expr",
+    "lone_items",
+    "lone_name",
+    "single_expr",
+    "split_factor",
+    "superscript_label",
+]
 
 
 def is_token(node: Any, *types: str) -> bool:
@@ -85,3 +100,86 @@ def product_items(node: Any) -> list[Any] | None:
     if len(term.children) != 1:
         return None
     return list(term.children[0].children)
+
+
+def is_transpose(sup: Any) -> bool:
+    if is_token(sup, "TOP") or (is_token(sup, "LETTER") and str(sup) == "T"):
+        return True
+    if isinstance(sup, Tree) and sup.data == "group":
+        chains = inner_chains(sup)
+        if len(chains) == 1 and len(chain_parts(chains[0])[0]) == 1:
+            items = lone_items(chain_parts(chains[0])[0][0])
+            if items and len(items) == 1 and isinstance(items[0], Tree):
+                return len(items[0].children) == 1 and is_transpose(items[0].children[0])
+    return False
+
+
+def lone_items(expr: Tree) -> list[Any] | None:
+    if len(expr.children) != 1 or len(expr.children[0].children) != 1:
+        return None
+    return list(expr.children[0].children[0].children)
+
+
+def letter_run(expr: Tree) -> list[str] | None:
+    items = lone_items(expr)
+    if not items or not all(isinstance(t, Tree) and len(t.children) == 1 for t in items):
+        return None
+    bases = [i.children[0] for i in items]
+    if not all(is_token(b, "LETTER", "GREEK") for b in bases):
+        return None
+    return [str(b) for b in bases]
+
+
+def lone_delimited(chain: Tree) -> Tree | None:
+    exprs, ops = chain_parts(chain)
+    items = lone_items(exprs[0]) if not ops else None
+    if items and len(items) == 1 and isinstance(items[0], Tree) and len(items[0].children) == 1:
+        base = items[0].children[0]
+        if isinstance(base, Tree) and base.data == "delimited":
+            return base
+    return None
+
+
+def lone_delimited_expr(sup: Tree) -> bool:
+    chains = inner_chains(sup) if sup.data == "group" else []
+    return len(chains) == 1 and lone_delimited(chains[0]) is not None
+
+
+def lone_name(tree: Tree, *, vector: bool, names: frozenset[str]) -> bool:
+    """Whether ``(...)`` holds only ``z``/``x`` (``vector``) or ``z``/``z_j`` (otherwise)."""
+    chains = inner_chains(tree)
+    if len(chains) != 1 or chain_parts(chains[0])[1]:
+        return False
+    items = lone_items(chain_parts(chains[0])[0][0])
+    if not items or len(items) != 1 or not isinstance(items[0], Tree):
+        return False
+    script = split_factor(items[0])
+    if script is None or script.sup is not None or script.primes:
+        return False
+    if not is_token(script.base, "LETTER") or str(script.base) not in names:
+        return False
+    return script.sub is None if vector else True
+
+
+def is_dots(expr: Tree) -> bool:
+    items = lone_items(expr)
+    if not items or len(items) != 1 or not isinstance(items[0], Tree):
+        return False
+    return is_token(items[0].children[0], "DOTS")
+
+
+def superscript_label(sup: Any) -> str | None:
+    """``^{(L)}``, ``^{(2)}``: a label such as a layer, written as a superscript in parentheses."""
+    if not isinstance(sup, Tree) or sup.data != "group" or not lone_delimited_expr(sup):
+        return None
+    inner = lone_delimited(inner_chains(sup)[0])
+    if inner is None or inner.children[0].type != "LPAR":
+        return None
+    chains = inner_chains(inner)
+    if len(chains) != 1 or chain_parts(chains[0])[1]:
+        return None
+    items = lone_items(chain_parts(chains[0])[0][0])
+    if not items or len(items) != 1 or not isinstance(items[0], Tree):
+        return None
+    token = items[0].children[0] if len(items[0].children) == 1 else None
+    return str(token) if is_token(token, "LETTER", "NUMBER", "GREEK") else None
