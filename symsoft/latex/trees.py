@@ -26,6 +26,7 @@ __all__ = [
     "lone_delimited_expr",
     "lone_items",
     "lone_name",
+    "product_items",
     "single_expr",
     "split_factor",
     "superscript_label",
