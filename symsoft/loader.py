@@ -241,7 +241,14 @@ def resolve_target(
             label,
             f"is a {type(obj).__name__}, not a function or a class with forward and backward",
         )
-    params = _required_parameters(obj, label)
+    # torch.nn.Module instances take (*args, **kwargs) in __call__; forward has the signature.
+    signed = getattr(obj, "forward", obj) if not inspect.isroutine(obj) else obj
+    try:
+        params = _required_parameters(signed, label)
+    except ImplementationError:
+        if kind is None:
+            raise
+        params = ["z", "grad"] if kind == "vjp" else ["z"]
     if kind is None:
         kind, reason = _kind_from_signature(obj, params, label, timeout)
     else:
@@ -321,18 +328,18 @@ def _replace(target: Target, **changes: Any) -> Target:
 
 def _imported_libraries(target: Target) -> set[str]:
     obj = target.obj
-    function = (
-        getattr(type(obj), _method(obj, FORWARD_NAMES), None) if target.kind == "layer" else obj
-    )
-    namespace = getattr(inspect.unwrap(function), "__globals__", {}) if function else {}
-    found = set()
-    for value in namespace.values():
-        root = (getattr(value, "__module__", None) or getattr(value, "__name__", "") or "").split(
-            "."
-        )[0]
-        if root in ("torch", "jax", "jaxlib"):
-            found.add("jax" if root == "jaxlib" else root)
-    return found
+    places = [obj, type(obj)]
+    places += [getattr(type(obj), name, None) for name in (*FORWARD_NAMES, "__call__")]
+    roots = set()
+    for place in places:
+        if place is None:
+            continue
+        roots.add((getattr(place, "__module__", None) or "").split(".")[0])
+        namespace = getattr(inspect.unwrap(place), "__globals__", None) or {}
+        for value in namespace.values():
+            module = getattr(value, "__module__", None) or getattr(value, "__name__", "")
+            roots.add(str(module).split(".")[0])
+    return {"jax" if root == "jaxlib" else root for root in roots} & {"torch", "jax"}
 
 
 def _call_layer(target: Target, x: Any, g: Any) -> Any:

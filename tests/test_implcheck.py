@@ -273,6 +273,10 @@ def test_torch_implementations() -> None:
     good = check_implementation(spec("torch_impls.py:SoftmaxFunction"))
     assert good.passed and good.kind == "vjp"
     assert check_implementation(spec("torch_impls.py:softmax_backward")).passed
+    module = check_implementation(spec("torch_impls.py:Softmax"))
+    assert module.passed and module.kind == "softmax"
+    jacobian = check_implementation(spec("torch_impls.py:softmax_jacobian"))
+    assert jacobian.passed and jacobian.kind == "jacobian"
     for target, names in TORCH_WRONG:
         report = check_implementation(spec(target))
         assert {f.name for f in report.diagnosis} == names, report.to_text()

@@ -37,3 +37,15 @@ def softmax_backward_f32(x, grad_output):
     x = x.float()
     y = torch.softmax(x, dim=-1)
     return y * (grad_output.float() - (grad_output.float() * y).sum(-1, keepdim=True))
+
+
+class Softmax(torch.nn.Module):
+    def forward(self, logits):
+        logits = logits - logits.max(dim=-1, keepdim=True).values
+        e = torch.exp(logits)
+        return e / e.sum(dim=-1, keepdim=True)
+
+
+def softmax_jacobian(x):
+    s = torch.softmax(torch.as_tensor(x), dim=-1)
+    return torch.diag(s) - torch.outer(s, s)
