@@ -363,6 +363,7 @@ def test_and_joins_two_relations() -> None:
         r"a = b \qquad c = x",
         r"a = b, c = x",
         r"a = b \text{ and } c = x",
+        r"a = b \quad \text{where } c = x",
     ],
 )
 def test_two_relations_on_one_line(text: str) -> None:
@@ -522,7 +523,7 @@ REFUSED = [
     (r"|x|", "cannot read"),
     (r"x!", "cannot read"),
     (r"a = b \\ c = x", "line break"),
-    (r"a = b \text{ where } b = c", "where"),
+    (r"a = b \text{ where } b", "where"),
     (r"\{a\}", "set braces"),
     (r"\frac{a}{b", "incomplete"),
     (r"(a + b", "incomplete"),

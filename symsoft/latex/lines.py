@@ -105,7 +105,8 @@ def split_condition(tokens: list[Token], text: str) -> tuple[list[Token], list[T
             word = str(tokens[i])
             suffix = tokens[i + 1 :]
             condition = is_condition(suffix) and _about_indices(suffix, tokens[:i])
-            if word == "and" and not condition:
+            relation = any(t.type == "REL" for t in suffix)
+            if (word == "and" and not condition) or (word == "where" and relation):
                 joined = [*tokens[:i], Token("REL", "and", tokens[i].start_pos), *suffix]
                 return split_condition(joined, text)
             if word not in ("if", "for", "when"):
