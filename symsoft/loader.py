@@ -335,7 +335,8 @@ def _imported_libraries(target: Target) -> set[str]:
         if place is None:
             continue
         roots.add((getattr(place, "__module__", None) or "").split(".")[0])
-        namespace = getattr(inspect.unwrap(place), "__globals__", None) or {}
+        namespace = getattr(inspect.unwrap(place), "__globals__", None)
+        namespace = namespace if isinstance(namespace, dict) else {}
         for value in namespace.values():
             module = getattr(value, "__module__", None) or getattr(value, "__name__", "")
             roots.add(str(module).split(".")[0])
