@@ -217,6 +217,8 @@ PRECEDENCE = [
     (r"-\log S_i \cdot 2", -2 * sp.log(S[i])),
     (r"h(x)^2", h(x) ** 2),
     (r"\sqrt{a}", sp.sqrt(a)),
+    (r"a \cdot -b c", -a * b * c),
+    (r"a \cdot +b", a * b),
 ]
 
 

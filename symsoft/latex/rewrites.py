@@ -1,7 +1,8 @@
 """Token rewrites that turn alternative spellings into the ones the grammar reads.
 
 ``f^\\prime`` becomes ``f'``; TeX's ``{a \\over b}`` becomes ``\\frac{a}{b}``; a brace-opened
-array (``\\left\\{ \\begin{array}{ll} … \\end{array} \\right.``) becomes ``cases``.
+array (``\\left\\{ \\begin{array}{ll} … \\end{array} \\right.``) becomes ``cases``; a sign
+after ``\\cdot`` (``a \\cdot -b``) becomes the factor ``(-1)``.
 
 Examples
 --------
@@ -26,7 +27,7 @@ _CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
 
 def rewrite(tokens: list[Token], text: str) -> list[Token]:
     """Apply every rewrite, in an order where none undoes another."""
-    return _array_cases(_over(_primes(tokens), text))
+    return _signed_operands(_array_cases(_over(_primes(tokens), text)))
 
 
 def _primes(tokens: list[Token]) -> list[Token]:
@@ -113,4 +114,19 @@ def _array_cases(tokens: list[Token]) -> list[Token]:
                 continue
         out.append(token)
         i += 1
+    return out
+
+
+def _signed_operands(tokens: list[Token]) -> list[Token]:
+    """``a \\cdot -b`` is ``a \\cdot (-1) b``: the sign belongs to the rest of the product."""
+    out: list[Token] = []
+    for i, token in enumerate(tokens):
+        previous = tokens[i - 1].type if i else None
+        if previous == "CDOT" and token.type in ("PLUS", "MINUS"):
+            if token.type == "MINUS":
+                pos = token.start_pos
+                out += [Token("LPAR", "(", pos), token, Token("NUMBER", "1", pos)]
+                out.append(Token("RPAR", ")", pos))
+            continue
+        out.append(token)
     return out
