@@ -251,7 +251,7 @@ def test_relation_chain_and_ops() -> None:
         (r"a \ne b", "!="),
         (r"a \leq b", "<="),
         (r"a \ge b", ">="),
-        (r"x \in \mathbb{R}", "in"),
+        (r"x \in \mathbb{R}^{n}", "in"),
         (r"a \implies b", "implies"),
         (r"a \iff b", "equiv"),
         ("a ≠ b", "!="),
@@ -260,6 +260,14 @@ def test_relation_chain_and_ops() -> None:
 def test_relation_names(text: str, op: str) -> None:
     """Each relation symbol has its documented name."""
     assert parse_relation(text).ops == (op,)
+
+
+def test_number_sets_and_dimension_d() -> None:
+    """``\\mathbb{R}^d`` is ℝ to an integer power d; a bound d is an integer, not notation."""
+    rel = parse_relation(r"\mathbf{z} \in \mathbb{R}^d")
+    assert rel.parts == (sp.Symbol("z"), sp.Symbol("ℝ") ** sp.Symbol("d", integer=True))
+    value = parse_expression(r"\sum_{k=1}^{d} z_k")
+    assert value == sp.Sum(z[k], (k, 1, sp.Symbol("d", integer=True)))
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ __all__ = [
     "DELIMITER_SIZERS",
     "DROP_WITH_ARG",
     "MATRIX_ENVS",
+    "NUMBER_SETS",
     "ONES_WRAPPERS",
     "PLAIN_WORDS",
     "SIMPLE",
@@ -245,6 +246,8 @@ STYLE_WRAPPERS = {
     "tilde": "tilde_",
     "widetilde": "tilde_",
 }
+#: ``\\mathbb{R}`` and friends: the number sets, named by their Unicode letters.
+NUMBER_SETS = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "C": "ℂ", "Q": "ℚ"}
 UPRIGHT = frozenset(["mathrm", "operatorname", "operatorname*", "mathsf", "mathit"])
 ONES_WRAPPERS = frozenset(["mathbf", "mathbb", "mathds", "mathbbm", "boldsymbol", "bm", "pmb"])
 ANNOTATED = frozenset(["overset", "underset", "stackrel", "underbrace", "overbrace", "boxed"])

@@ -193,6 +193,9 @@ class _Scanner:
             out.append(Token("ONES", "I", start))  # the indicator 𝕀[i = j], or the identity
             return
         prefix = _cmd.STYLE_WRAPPERS[name]
+        if name in ("mathbb", "mathds") and inner in _cmd.NUMBER_SETS:
+            out.append(Token("LETTER", _cmd.NUMBER_SETS[inner], start))
+            return
         if re.fullmatch(r"[A-Za-z]", inner):
             out.append(Token("LETTER", f"{prefix}{inner}" if prefix else inner, start))
             return

@@ -249,6 +249,8 @@ def index_names(tokens: list[Token], *, everywhere: bool = False) -> set[str]:
     for i, token in enumerate(tokens):
         if token.type == "SUB":
             names |= _argument_letters(tokens, i + 1)
+        if token.type == "SUP" and i and str(tokens[i - 1]) in "ℝℕℤℂℚ":
+            names |= _argument_letters(tokens, i + 1)  # the dimension in ``\\mathbb{R}^d``
         if token.type == "BIGOP":
             at = i + 1
             while at < len(tokens) and tokens[at].type in ("SUB", "SUP"):

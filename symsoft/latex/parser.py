@@ -169,7 +169,7 @@ def _lint(expr: sp.Basic, text: str) -> None:
             continue
         if node is DOTS:
             raise LatexParseError(text, "dots outside a written-out sum or matrix")
-        if isinstance(node, sp.Symbol) and node.name in _FORBIDDEN:
+        if isinstance(node, sp.Symbol) and node.name in _FORBIDDEN and not node.is_integer:
             raise LatexParseError(text, f"the symbol {node.name!r} is notation, not a variable")
         if isinstance(node, sp.Basic):
             pending.extend(node.args)
