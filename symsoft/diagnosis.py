@@ -7,7 +7,8 @@ without ``keepdims`` raise on a non-square batch. A hypothesis *matches* only wh
 reproduces the user's output on every case considered (every case whose output is finite,
 within the case's tolerance, and a raise wherever the prediction raises), and at least one of
 those cases tells it apart from the correct answer. Two mistakes are found differently:
-``unstable-exp`` (NaN or inf only at large logits, finite and correct elsewhere) and
+``unstable-exp`` (NaN or inf only at large logits, finite elsewhere; reported next to a
+wrong formula when the code has both mistakes) and
 ``single-precision`` (right to float32 accuracy, wrong at float64).
 
 The Jacobian is symmetric, so a transposed Jacobian is *correct* and has no hypothesis here.
@@ -381,9 +382,11 @@ def _special(evidence: Sequence[Evidence], finite: Sequence[Evidence]) -> list[F
     broken = [e for e in evidence if e.output is not None and not np.all(np.isfinite(e.output))]
     if broken and all(e.large for e in broken):
         rest = [e for e in finite if e.output is not None]
-        if rest and all(_close(e.output, e.expected, e) for e in rest):
+        if rest:
             entry = hypothesis("unstable-exp")
-            label = f"NaN/inf in {len(broken)} large-logit case(s), correct elsewhere"
+            right = all(_close(e.output, e.expected, e) for e in rest)
+            elsewhere = "correct elsewhere" if right else "finite (but wrong) elsewhere"
+            label = f"NaN/inf in {len(broken)} large-logit case(s), {elsewhere}"
             found.append(
                 Finding(entry.name, entry.summary, entry.advice, label, len(evidence), len(broken))
             )

@@ -93,12 +93,13 @@ BACKWARD_NAMES = ("backward", "backward_pass", "backprop", "bprop", "backpropaga
 DEFAULT_TIMEOUT = 20.0
 
 _GRAD_NAME = re.compile(
-    r"^(g|gy|d[A-Z]\w*|d[a-z]|d_\w+|dout|dvalues|dvalue|delta|deltas|err|error|upstream\w*|"
+    r"^(g|g[a-z]|gout|g_\w+|d[A-Z]\w*|d[a-z]|d_\w+|dout|dvalues|dvalue|delta|deltas|err|error|upstream\w*|"
     r"[Gg]rad\w*|\w*_grad|dl\w*|dloss\w*|top_diff|incoming\w*|output_grad\w*|doutput)$"
 )
 _SOFTMAX_NAME = re.compile(
-    r"^(s|sm|s_?vec|p|probs?|probabilities|softmax\w*|\w*_softmax|y_?hat|yhat|out|output|"
-    r"outputs|activations?|sigma|soft|smax)$",
+    r"^(s|sm|s_?vec|p|probs?|probas?|probabilities|softmax\w*|\w*_softmax|y_?hat|yhat|y_pred|"
+    r"preds?|predictions?|dist|distribution|out|output|outputs|a|act|activations?|sigma|soft|"
+    r"smax|sm_out)$",
     re.IGNORECASE,
 )
 _STEP_NAME = re.compile(r"^(lr|learning_rate|learningrate|eta|alpha|step|step_size|rate)$", re.I)

@@ -45,6 +45,7 @@ CORRECT = [
     ("column_vectors.py:softmax_backward", "vjp", "column vectors (n, 1)"),
     ("batched_columns.py:softmax_forward", "softmax", "batches (m, n)"),
     ("batched_columns.py:softmax_jacobian", "jacobian", "batches of columns (m, n, 1)"),
+    ("course_code.py:softmax_grad_dist", "vjp", "vectors (n,)"),
 ]
 
 # (target, the diagnosis names expected, exactly)
@@ -85,6 +86,9 @@ WRONG = [
     ("wrong_softmax.py:softmax_naive", {"unstable-exp"}),
     ("column_vectors.py:softmax", {"batch-normalised"}),
     ("batched_columns.py:softmax_forward_global_max", {"unstable-exp"}),
+    ("course_code.py:softmax_backward", {"jacobian-at-logits"}),
+    ("course_code.py:softmax_prime", {"diagonal-only", "unstable-exp"}),
+    ("course_code.py:softmax_forward", {"batch-normalised", "unstable-exp"}),
 ]
 
 TORCH_WRONG = [
@@ -177,6 +181,11 @@ def test_input_convention_can_be_given() -> None:
     report = check_implementation(jac, input="logits")
     assert [f.name for f in report.diagnosis] == ["jacobian-at-logits"]
     assert any("--input softmax" in note for note in report.notes)
+
+
+def test_softmax_output_input_passes_once_declared() -> None:
+    """A backward taking the softmax output under an unhinted name passes with input='softmax'."""
+    assert check_implementation(spec("course_code.py:softmax_backward"), input="softmax").passed
 
 
 def test_gradient_first_argument_order_is_read_from_names() -> None:
