@@ -134,12 +134,36 @@ def bench_mutations(timeout: float) -> tuple[int, int, int, int]:
     return total, caught, steps_total, false_alarms
 
 
+def bench_thirty_steps(timeout: float) -> None:
+    """Time one realistic 30-step document (the issue's target: within 10 s)."""
+    pairs = [("i", "j"), ("k", "l"), ("p", "q"), ("r", "t"), ("a", "b")]
+    lines = [r"$$S_m = \frac{e^{z_m}}{\sum_{u=1}^{n} e^{z_u}}$$", ""]
+    for i, j in pairs * 2:
+        sigma = r"\sum_{u=1}^{n} e^{z_u}"
+        lines.append(
+            rf"$$\frac{{\partial S_{i}}}{{\partial z_{j}}} = "
+            rf"\frac{{\delta_{{{i}{j}}} e^{{z_{i}}} {sigma} - e^{{z_{i}}} e^{{z_{j}}}}}"
+            rf"{{\left({sigma}\right)^2}} = \delta_{{{i}{j}}} S_{i} - S_{i} S_{j}"
+            rf" = S_{i} (\delta_{{{i}{j}}} - S_{j})$$"
+        )
+        lines.append("")
+    start = time.perf_counter()
+    report = check_text("\n".join(lines), kind="markdown", timeout=timeout)
+    elapsed = time.perf_counter() - start
+    print(
+        f"30-step document: {len(report.steps)} steps in {elapsed:.2f} s"
+        f" ({1000 * elapsed / max(len(report.steps), 1):.0f} ms per step; target 10 s);"
+        f" verdicts {dict(report.summary)}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=5.0)
     parser.add_argument("--no-mutations", action="store_true")
     options = parser.parse_args()
     correct, alarms, planted, passed = bench_corpus(options.timeout)
+    bench_thirty_steps(options.timeout)
     total = caught = steps = false_alarms = 0
     if not options.no_mutations:
         total, caught, steps, false_alarms = bench_mutations(options.timeout)
