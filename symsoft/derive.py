@@ -1,7 +1,7 @@
 """Step-by-step derivations of the softmax derivative, each step machine-checked as generated.
 
 :func:`derive` builds a route from :mod:`symsoft.derivations` and proves every consecutive pair
-of expressions equal with :func:`symsoft.indexed.decide` (for symbolic n where the route is
+of expressions equal with :func:`symsoft.identity.decide` (for symbolic n where the route is
 general, exactly for every index value where n is concrete). A step that does not verify
 raises :class:`~symsoft.errors.DerivationError`: it is never returned, so never printed.
 
@@ -27,7 +27,7 @@ from typing import Any
 
 from symsoft.derivations import ROUTES, Chain, RouteSpec, build_route
 from symsoft.errors import DerivationError, UsageError
-from symsoft.indexed import decide, satisfiable
+from symsoft.identity import decide, satisfiable
 from symsoft.verdict import Verdict
 
 __all__ = ["ROUTE_NAMES", "Derivation", "Section", "Step", "derive"]

@@ -4,7 +4,7 @@
 pair of indices 1 ≤ i, j ≤ n with indexed sums and the Kronecker delta, by the quotient rule and
 by the log-derivative, checks that the two routes agree, and proves the vector–Jacobian product
 and two matrix identities (zero column sums, symmetry). Each identity is decided by
-:func:`symsoft.indexed.decide`: a sound normal form for symbolic n, cross-checked exactly at
+:func:`symsoft.identity.decide`: a sound normal form for symbolic n, cross-checked exactly at
 n ∈ {1, 2, 3, 5} with every pattern of equal and distinct indices.
 
 The SymPy traps are avoided by construction, not worked around: no ``simplify`` of a raw indexed
@@ -30,7 +30,8 @@ from typing import Any
 import sympy as sp
 
 from symsoft.errors import UsageError
-from symsoft.indexed import Decision, decide, softmax_setting
+from symsoft.identity import Decision, decide
+from symsoft.indexed import softmax_setting
 from symsoft.report import CheckResult, VerifyReport
 from symsoft.verdict import Verdict
 

@@ -63,6 +63,30 @@ class _Latex(LatexPrinter):
             body = f"\\sum_{{{self._print(index)}={self._print(lo)}}}^{{{self._print(hi)}}} {body}"
         return body
 
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        # an unevaluated −1·x would print as (−1) x
+        if expr.args and expr.args[0] is sp.S.NegativeOne and len(expr.args) > 1:
+            rest = sp.Mul(*expr.args[1:], evaluate=False) if len(expr.args) > 2 else expr.args[1]
+            body = self._print(rest)
+            return f"- \\left({body}\\right)" if isinstance(rest, sp.Add) else f"- {body}"
+        inverses = [a for a in expr.args if isinstance(a, sp.Pow) and a.exp == -1]
+        if len(inverses) == 1 and len(expr.args) > 1:
+            # an unevaluated a·b⁻¹ built by the routes: print it as the fraction it stands for
+            others = [a for a in expr.args if a is not inverses[0]]
+            top = others[0] if len(others) == 1 else sp.Mul(*others, evaluate=False)
+            return f"\\frac{{{self._print(top)}}}{{{self._print(inverses[0].base)}}}"
+        if any(isinstance(a, sp.Pow) and a.exp.is_negative for a in expr.args):
+            return super()._print_Mul(expr)
+        # juxtapose factors in the order built; bracket sums and a Σ that is not last
+        parts = []
+        for position, factor in enumerate(expr.args):
+            text = self._print(factor)
+            last = position == len(expr.args) - 1
+            if isinstance(factor, sp.Add) or (isinstance(factor, sp.Sum) and not last):
+                text = f"\\left({text}\\right)"
+            parts.append(text)
+        return " ".join(parts)
+
     def _print_KroneckerDelta(self, expr: sp.KroneckerDelta, exp: Any = None) -> str:
         body = f"\\delta_{_subscript(expr.args, self._print)}"
         return f"{body}^{{{exp}}}" if exp else body

@@ -22,7 +22,7 @@ from symsoft.cli import app, main
 from symsoft.derivations import Link, build_route
 from symsoft.derive import ROUTE_NAMES, Derivation, check_route, derive
 from symsoft.errors import DerivationError, UsageError
-from symsoft.indexed import decide
+from symsoft.identity import decide
 from symsoft.typeset import formula
 from symsoft.verdict import Verdict
 

@@ -9,11 +9,12 @@ import pytest
 import sympy as sp
 from typer.testing import CliRunner
 
-import symsoft.indexed as indexed
+import symsoft.identity as identity
 from symsoft.cli import app
 from symsoft.errors import UsageError
 from symsoft.general import prove_general
-from symsoft.indexed import batch_setting, decide, normal_form, softmax_setting
+from symsoft.identity import decide
+from symsoft.indexed import batch_setting, normal_form, softmax_setting
 from symsoft.report import VerifyReport
 from symsoft.verdict import Verdict
 
@@ -167,7 +168,7 @@ def test_raw_indexed_derivative_is_decided_without_simplify(vec, monkeypatch):
 def test_instances_overrule_a_wrong_normal_form(vec, monkeypatch):
     """If the normal form wrongly claimed equality, the exact instances still refute."""
     st, S, z, i, j, n, l = vec
-    monkeypatch.setattr(indexed, "normal_form", lambda expr, setting: sp.Integer(0))
+    monkeypatch.setattr(identity, "normal_form", lambda expr, setting: sp.Integer(0))
     decision = decide(sp.Derivative(S[i], z[j]), S[i] * (1 - S[j]), st)
     assert decision.verdict is Verdict.REFUTED
     assert "had claimed it" in decision.detail
