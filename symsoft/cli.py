@@ -397,7 +397,8 @@ def _check_impl(
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; user errors become one line on stderr and a documented exit code."""
     try:
-        app(args=argv, standalone_mode=False, prog_name="symsoft")
+        # Without standalone mode Typer returns the code of a raised Exit (130 for Ctrl-C).
+        code = app(args=argv, standalone_mode=False, prog_name="symsoft")
     except SymsoftError as error:
         typer.echo(f"error: {error}", err=True)
         sys.exit(error.exit_code)
@@ -416,4 +417,6 @@ def main(argv: list[str] | None = None) -> None:
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    sys.exit(0)
+    if code == EXIT_INTERRUPTED:
+        typer.echo("interrupted", err=True)
+    sys.exit(code if isinstance(code, int) else 0)

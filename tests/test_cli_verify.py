@@ -89,3 +89,36 @@ def test_python_m_symsoft_and_cli_shim():
         done = subprocess.run(argv, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         assert "PASSED" in done.stdout
+
+
+def test_ctrl_c_exits_130_without_traceback():
+    """SIGINT during a long verify prints one line and exits with 130."""
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "symsoft", "verify", "--n", "400", "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3.0)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "interrupted" in err and "Traceback" not in err
+
+
+def test_failing_verify_exits_1(capsys, monkeypatch):
+    """When a check fails the command prints FAILED and exits 1."""
+    import symsoft.verifier
+
+    real = symsoft.verifier.verify
+
+    def wrong(n, **kwargs):
+        return real(n, claim=lambda S, i, j: S[i] * (1 - S[j]), **kwargs)
+
+    monkeypatch.setattr(symsoft.verifier, "verify", wrong)
+    code, out, _ = run(capsys, "verify", "--n", "3")
+    assert code == 1
+    assert "FAILED" in out and "counterexample (direct)" in out
