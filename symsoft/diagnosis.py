@@ -36,6 +36,7 @@ import numpy as np
 __all__ = ["CATALOGUE", "Evidence", "Finding", "Hypothesis", "diagnose", "hypothesis"]
 
 _RAISES = "raises"
+_OVERFLOW_ERRORS = ("OverflowError", "FloatingPointError", "ZeroDivisionError")
 Formula = Callable[..., Any]
 
 
@@ -64,6 +65,15 @@ class Evidence:
     atol: float
     large: bool = False
     float32: bool = False
+    #: the exception the user's code raised on this case, if it raised
+    error: str | None = None
+
+    @property
+    def broken(self) -> bool:
+        """NaN/inf in the output, or an overflow error: what an unguarded exp does."""
+        if self.output is None:
+            return bool(self.error) and any(k in self.error for k in _OVERFLOW_ERRORS)
+        return not bool(np.all(np.isfinite(self.output)))
 
 
 @dataclass(frozen=True)
@@ -294,7 +304,7 @@ CATALOGUE: tuple[Hypothesis, ...] = (
     ),
     Hypothesis(
         "unstable-exp",
-        "NaN or inf only at large logits: exp without the max shift overflows",
+        "NaN, inf or an OverflowError only at large logits: exp without the max shift",
         "subtract the row maximum before exp: exp(z − max(z, axis=-1, keepdims=True))",
         {},
     ),
@@ -330,7 +340,7 @@ def diagnose(
 ) -> tuple[Finding, ...]:
     """Every catalogue hypothesis that reproduces the user's outputs on ``evidence``."""
     findings: list[Finding] = []
-    finite = [e for e in evidence if e.output is None or np.all(np.isfinite(e.output))]
+    finite = [e for e in evidence if not e.broken]
     for entry in CATALOGUE:
         if convention not in entry.conventions:
             continue
@@ -379,14 +389,14 @@ def _close(a: np.ndarray, b: np.ndarray, case: Evidence) -> bool:
 
 def _special(evidence: Sequence[Evidence], finite: Sequence[Evidence]) -> list[Finding]:
     found = []
-    broken = [e for e in evidence if e.output is not None and not np.all(np.isfinite(e.output))]
+    broken = [e for e in evidence if e.broken]
     if broken and all(e.large for e in broken):
         rest = [e for e in finite if e.output is not None]
         if rest:
             entry = hypothesis("unstable-exp")
             right = all(_close(e.output, e.expected, e) for e in rest)
             elsewhere = "correct elsewhere" if right else "finite (but wrong) elsewhere"
-            label = f"NaN/inf in {len(broken)} large-logit case(s), {elsewhere}"
+            label = f"NaN/inf/overflow in {len(broken)} large-logit case(s), {elsewhere}"
             found.append(
                 Finding(entry.name, entry.summary, entry.advice, label, len(evidence), len(broken))
             )

@@ -367,6 +367,7 @@ class _Runner:
             atol,
             case.large,
             case.dtype == "float32",
+            outcome.error,
         )
 
 

@@ -23,3 +23,11 @@ def softmax_grad_dist(dist, dL_ddist):
     """dL/dlogit_k = dist_k * (dL/ddist_k - sum_c dL/ddist_c * dist_c)."""
     s = float(np.dot(dL_ddist, dist))
     return dist * (dL_ddist - s)
+
+
+def softmax_pure_python(xs):
+    import math
+
+    exps = [math.exp(x) for x in xs]
+    total = sum(exps)
+    return [e / total for e in exps]
