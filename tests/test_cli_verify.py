@@ -104,7 +104,7 @@ def test_ctrl_c_exits_130_without_traceback():
     )
     time.sleep(3.0)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert "interrupted" in err and "Traceback" not in err
 
