@@ -128,6 +128,11 @@ def _flat_max_softmax(z: np.ndarray) -> np.ndarray:
     return _softmax(z - np.max(z, axis=-1))
 
 
+def _dot_vjp(z: np.ndarray, g: np.ndarray) -> np.ndarray:
+    s = _softmax(z)
+    return s * g - np.sum(s * s, axis=-1, keepdims=True) * np.sum(g, axis=-1, keepdims=True)
+
+
 def _log_softmax(z: np.ndarray) -> np.ndarray:
     shifted = z - np.max(z, axis=-1, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
@@ -276,7 +281,10 @@ CATALOGUE: tuple[Hypothesis, ...] = (
         "dot-instead-of-outer",
         "np.dot(s, s.T) on a 1-D s is the scalar ⟨s, s⟩, not the outer product s sᵀ",
         "use np.outer(s, s), or reshape s to a column (n, 1) first",
-        {"jacobian": (("diag(s) − ⟨s, s⟩", _dot_jacobian),)},
+        {
+            "jacobian": (("diag(s) − ⟨s, s⟩", _dot_jacobian),),
+            "vjp": (("(diag(s) − ⟨s, s⟩) g", _dot_vjp),),
+        },
     ),
     Hypothesis(
         "sign-flipped",

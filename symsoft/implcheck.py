@@ -486,11 +486,19 @@ def _run_family(run: _Runner, cases: list[_Case], notes: list[str], convention: 
         return all(r.passed or "non-finite" in r.detail for r, _ in results)
 
     sizable = sum(case.z.shape[-1] > 1 for case in cases)
-    if not (
-        column_ok
-        or (acceptable(column) and not acceptable(plain))
-        or (plain_dead and 2 * votes(column) >= sizable)
-    ):
+    if vector:
+        chosen = (
+            column_ok
+            or (acceptable(column) and not acceptable(plain))
+            or (plain_dead and 2 * votes(column) >= sizable)
+        )
+    else:
+        # (m, n, 1) is only a fallback for code that cannot take (m, n) at all: a layer that
+        # runs on (m, n) but is right only on (m, n, 1) (a forgotten reshape) is wrong.
+        chosen = plain_dead and (acceptable(column) or 2 * votes(column) >= sizable)
+    if not chosen:
+        if column_ok:
+            notes.append(f"would pass with {column_name}, but {plain_name} run and are wrong")
         return plain, plain_name
     if column_ok and not plain_dead:
         contract = run.contract

@@ -52,6 +52,8 @@ CORRECT = [
 WRONG = [
     ("nnfs_softmax.py:Activation_Softmax_NoShift", {"unstable-exp"}),
     ("nnfs_softmax.py:Activation_Softmax_Sigmoidish", {"g-one-minus-g"}),
+    ("nnfs_softmax.py:Activation_Softmax_NoReshape", {"dot-instead-of-outer"}),
+    ("nnfs_softmax.py:Activation_Softmax_Inputs", {"jacobian-at-logits"}),
     ("layers.py:SoftmaxDiagOnly", {"missing-sum-term"}),
     ("independent_code.py:Softmax", {"unstable-exp"}),
     ("activation_functions.py:Softmax.gradient", {"diagonal-only"}),
