@@ -27,7 +27,25 @@ _CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
 
 def rewrite(tokens: list[Token], text: str) -> list[Token]:
     """Apply every rewrite, in an order where none undoes another."""
-    return _signed_operands(_array_cases(_over(_primes(tokens), text)))
+    return _signed_operands(_array_cases(_over(_primes(_primed_indices(tokens)), text)))
+
+
+def _primed_indices(tokens: list[Token]) -> list[Token]:
+    """In a braced subscript, ``c'`` is an index of its own (``s_{c'}``, ``\\sum_{c'=1}^{C}``)."""
+    out: list[Token] = []
+    depth = 0  # > 0 inside a braced subscript
+    for i, token in enumerate(tokens):
+        if i and tokens[i - 1].type == "SUB" and token.type == "LBRACE":
+            depth = 1
+        elif depth and token.type in _OPEN:
+            depth += 1
+        elif depth and token.type in _CLOSE:
+            depth -= 1
+        if depth and token.type == "PRIME" and out and out[-1].type == "LETTER":
+            out[-1] = Token("LETTER", f"{out[-1]}'", out[-1].start_pos)
+            continue
+        out.append(token)
+    return out
 
 
 def _primes(tokens: list[Token]) -> list[Token]:
