@@ -302,6 +302,11 @@ def test_implies_line_with_equation() -> None:
     assert rel.ops == ("implies", "=")
 
 
+def test_markdown_escapes() -> None:
+    """Markdown-escaped LaTeX (``\\\\{``, ``\\_``) reads as the LaTeX it stands for."""
+    assert parse_expression(r"\mathbb{1}\\{i=j\\} + S\_i") == d(i, j) + S[i]
+
+
 def test_aligned_continuation_breaks_are_dropped() -> None:
     """``a &= b \\\\ &= c`` (and the kramdown ``\\\\\\\\``) read as one chain a = b = c."""
     assert parse_relation(r"a &= b \\ &= c \\").parts == (a, b, c)

@@ -28,7 +28,7 @@ from symsoft.latex.rewrites import rewrite
 __all__ = ["tokenize"]
 
 _SCAN = re.compile(
-    r"(?P<space>\s+)|(?P<comment>%[^\n]*)|(?P<cmd>\\(?:[A-Za-z]+\*?|.))"
+    r"(?P<space>\s+)|(?P<comment>%[^\n]*)|(?P<escaped>\\\\[{},;!_])|(?P<cmd>\\(?:[A-Za-z]+\*?|.))"
     r"|(?P<number>\d+(?:\.\d+)?)|(?P<letters>[A-Za-z]+)|(?P<dots>\.\.\.)"
     r"|(?P<rel>==|!=|<=|>=|:=)|(?P<char>.)",
     re.DOTALL,
@@ -84,7 +84,10 @@ class _Scanner:
             pos = match.end()
             if kind in ("space", "comment"):
                 continue
-            if kind == "cmd":
+            if kind == "escaped":
+                # Markdown engines that eat one backslash make authors write ``\\{`` for ``\{``.
+                pos = self.command(value[1:], text, pos, out, level)
+            elif kind == "cmd":
                 pos = self.command(value, text, pos, out, level)
             elif kind == "number":
                 self.number(value, pos - len(value), out)
