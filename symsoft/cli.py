@@ -112,7 +112,8 @@ def _render_report(report: Any, *, quiet: bool) -> None:
             )
         console.print(table)
         for check in report.checks:
-            console.print(f"  [bold]{check.name}[/]: {escape(check.detail)}")
+            if check.detail:
+                console.print(f"  [bold]{check.name}[/]: {escape(check.detail)}")
         for check in failed:
             if check.counterexample:
                 console.print(
