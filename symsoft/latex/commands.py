@@ -238,6 +238,7 @@ STYLE_WRAPPERS = {
         for name in ["operatorname", "operatorname*", "mathbb", "mathds", "mathbbm", "vec", "bar"]
     },
     **{name: "" for name in ["overline", "underline", "widebar"]},
+    "mathop": "",
     "mathcal": "cal_",
     "mathscr": "scr_",
     "mathfrak": "frak_",
@@ -248,7 +249,7 @@ STYLE_WRAPPERS = {
 }
 #: ``\\mathbb{R}`` and friends: the number sets, named by their Unicode letters.
 NUMBER_SETS = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "C": "ℂ", "Q": "ℚ"}
-UPRIGHT = frozenset(["mathrm", "operatorname", "operatorname*", "mathsf", "mathit"])
+UPRIGHT = frozenset(["mathrm", "operatorname", "operatorname*", "mathsf", "mathit", "mathop"])
 ONES_WRAPPERS = frozenset(["mathbf", "mathbb", "mathds", "mathbbm", "boldsymbol", "bm", "pmb"])
 ANNOTATED = frozenset(["overset", "underset", "stackrel", "underbrace", "overbrace", "boxed"])
 MATRIX_ENVS = frozenset(["matrix", "pmatrix", "bmatrix", "Bmatrix", "smallmatrix", "array"])

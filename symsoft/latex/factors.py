@@ -216,6 +216,10 @@ class FactorReader:
         inner = lone_delimited(chains[0]) if len(chains) == 1 else None
         if inner is not None:
             chains = inner_chains(inner)
+        if len(chains) == 1 and not chain_parts(chains[0])[1]:
+            indices = self.indices(sub)  # ``\\mathbb{1}_{ij}`` is δ_ij
+            if len(indices) == 2:
+                return sp.KroneckerDelta(*indices)
         if len(chains) != 1:
             raise self.fail("an indicator without a condition")
         return self.kronecker(chains[0])
@@ -276,7 +280,8 @@ class FactorReader:
         if not is_token(base, "LETTER", "GREEK", "WORD") or s.sup is not None:
             return None
         name = str(base)
-        call = opener in ("LPAR", "LBRACK") or (kind == "group" and name in _PREFIX)
+        braced = kind == "group" or opener == "LSET"
+        call = opener in ("LPAR", "LBRACK") or (braced and name in _PREFIX)
         if not call:
             return None
         if s.sub is not None and name not in ("log", "ln"):
