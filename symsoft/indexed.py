@@ -223,7 +223,7 @@ class Normalizer:
         return self.setting.ranges.get(symbol)
 
     def _sum(self, body: sp.Expr, index: sp.Symbol, lo: Any, hi: Any, bound: Any) -> sp.Expr:
-        if getattr(hi - lo, "is_Integer", False):
+        if getattr(lo, "is_Integer", False) and getattr(hi, "is_Integer", False):
             return sp.Add(*(body.subs(index, value) for value in range(int(lo), int(hi) + 1)))
         total = sp.Integer(0)
         for term in sp.Add.make_args(sp.expand(body)):

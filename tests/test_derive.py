@@ -54,7 +54,7 @@ def test_route_verifies_for_symbolic_n(route):
 
 
 @pytest.mark.parametrize("route", ROUTES)
-@pytest.mark.parametrize("n", [2, 4])
+@pytest.mark.parametrize("n", [1, 2, 3])
 def test_route_verifies_for_concrete_n(route, n):
     """With a concrete n the sums are written out and every index value is checked exactly."""
     derivation = derive(route, n)
@@ -231,7 +231,6 @@ MUTATIONS = {
     "drop-delta": lambda e, i, j: e.replace(
         lambda x: isinstance(x, sp.KroneckerDelta), lambda x: sp.Integer(0)
     ),
-    "square": lambda e, i, j: e**2,
 }
 
 

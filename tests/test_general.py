@@ -219,3 +219,11 @@ def test_contradictory_conditions_are_not_verified(vec):
     st, S, z, i, j, n, l = vec
     decision = decide(S[i], -S[i], st, conditions=[sp.Eq(i, j), sp.Ne(i, j)])
     assert decision.verdict is Verdict.NOT_DECIDED
+
+
+def test_sum_with_symbolic_but_shifted_bounds(vec):
+    """Σ_{l=n}^{n+1} has symbolic bounds a constant apart: handled, not crashed on."""
+    st, S, z, i, j, n, l = vec
+    window = sp.Sum(sp.exp(z[l]), (l, n, n + 1))
+    assert decide(window, window, st).verdict is Verdict.VERIFIED
+    assert decide(window, 2 * window, st).verdict is not Verdict.VERIFIED
