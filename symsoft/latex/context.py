@@ -40,9 +40,11 @@ MAX_TERMS = 5_000
 DOTS = sp.Symbol("…")
 
 #: Letters that are functions when followed by a parenthesised argument. Any other letter
-#: followed by parentheses is a product: ``S_i(1 - S_j)`` means ``S_i·(1 − S_j)``.
+#: followed by parentheses is a product: ``S_i(1 - S_j)`` means ``S_i·(1 − S_j)``, and
+#: ``\sigma(1 - \sigma)`` too; a letter applied to the bare vector (``\sigma(\mathbf z)``,
+#: ``S(z_1)``) is an application whatever the letter.
 DEFAULT_FUNCTIONS = frozenset(
-    {"f", "g", "h", "u", "v", "q", "t", "sigma", "softmax", "exp", "log", "ln", "diag"}
+    {"f", "g", "h", "u", "v", "q", "t", "softmax", "exp", "log", "ln", "diag"}
 )
 
 
