@@ -72,7 +72,7 @@ class Evidence:
     def broken(self) -> bool:
         """NaN/inf in the output, or an overflow error: what an unguarded exp does."""
         if self.output is None:
-            return bool(self.error) and any(k in self.error for k in _OVERFLOW_ERRORS)
+            return any(kind in (self.error or "") for kind in _OVERFLOW_ERRORS)
         return not bool(np.all(np.isfinite(self.output)))
 
 
@@ -387,7 +387,9 @@ def _predict(formula: Formula, contract: str, case: Evidence) -> np.ndarray | st
         return _RAISES
 
 
-def _close(a: np.ndarray, b: np.ndarray, case: Evidence) -> bool:
+def _close(a: np.ndarray | None, b: np.ndarray, case: Evidence) -> bool:
+    if a is None:
+        return False
     a, b = np.squeeze(a), np.squeeze(b)
     if a.shape != b.shape or not np.all(np.isfinite(b)):
         return False

@@ -386,7 +386,8 @@ def _compare(
     case: _Case, outcome: Outcome, expected: np.ndarray, rtol: float, atol: float
 ) -> CaseResult:
     got = outcome.value
-    base = {
+    assert got is not None  # the caller handles outcomes that raised
+    base: dict[str, Any] = {
         "name": case.name,
         "family": case.family,
         "shape": tuple(case.z.shape),

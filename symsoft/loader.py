@@ -296,12 +296,9 @@ def _kind_from_signature(obj: Any, params: list[str], label: str, timeout: float
         return "softmax", "one parameter and a probe call returned a vector"
     if "softmax" in name:
         return "softmax", f"one parameter and the name {name!r}"
-    raise ImplementationError(
-        label,
-        "cannot tell the contract: a probe call on a 3-vector "
-        + (f"raised {outcome.error}" if outcome.error else f"returned shape {outcome.value.shape}")
-        + "; pass --kind",
-    )
+    shape = getattr(outcome.value, "shape", None)
+    what = f"raised {outcome.error}" if outcome.error else f"returned shape {shape}"
+    raise ImplementationError(label, f"cannot tell the contract: a probe call {what}; pass --kind")
 
 
 def _with_framework(target: Target) -> Target:
@@ -434,7 +431,7 @@ def _user_code(timeout: float | None) -> Iterator[None]:
     )
     if armed:
         previous = signal.signal(signal.SIGALRM, _raise_timeout)
-        signal.setitimer(signal.ITIMER_REAL, timeout)
+        signal.setitimer(signal.ITIMER_REAL, float(timeout or 0.0))
     try:
         with contextlib.redirect_stdout(sys.stderr):
             yield
