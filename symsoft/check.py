@@ -216,6 +216,15 @@ def _definitions(plan: Plan, step: Step, targets: list[Any]) -> Definitions:
     defs = Definitions(variable=variable, dimension=dimension, implicit=implicit)
     defs.facts.extend((base, sp.S.One) for base in targets)
     for definition in plan.definitions[: step.visible]:
+        if definition.key[0] == "chain":
+            defs.chain[definition.key[1]] = definition.rhs.variables[0].base
+            defs.add(
+                ("indexed", str(definition.lhs.base.label)),
+                definition.lhs,
+                definition.rhs,
+                definition.name,
+            )
+            continue
         if definition.key[0] == "fact":
             sum_, total = (
                 (definition.lhs, definition.rhs)

@@ -95,6 +95,8 @@ class Definitions:
     implicit: bool = True
     #: stated constraints ``Σ_k y_k = c`` as ``(IndexedBase y, c)``
     facts: list[tuple[Any, Any]] = field(default_factory=list)
+    #: abstract scalars differentiated through a vector: ``{"L": IndexedBase S}``
+    chain: dict[str, Any] = field(default_factory=dict)
     #: letters other than n that bound a sum in the step being decided
     extra: set[Any] = field(default_factory=set)
     used: set[str] = field(default_factory=set)
@@ -151,15 +153,34 @@ class Definitions:
             return expr.func(body, *expr.limits)
         args = [self.expand(arg, depth) for arg in expr.args]
         if isinstance(expr, sp.Derivative):
-            return sp.Derivative(args[0], *expr.variable_count)
+            inner = args[0]
+            if isinstance(inner, sp.Symbol) and inner.name in self.chain:
+                return self._chain_rule(inner, expr.variable_count, depth)
+            return sp.Derivative(inner, *expr.variable_count)
         return expr.func(*args) if args != list(expr.args) else expr
+
+    def _chain_rule(self, loss: sp.Symbol, variables: Any, depth: int) -> Any:
+        """∂L/∂S_k is the opaque gradient G_k; ∂L/∂z_l = Σ_k G_k ∂S_k/∂z_l (chain rule)."""
+        through = self.chain[loss.name]
+        gradient = sp.IndexedBase(f"∂{loss.name}/∂{through.label}")
+        if len(variables) != 1 or variables[0][1] != 1:
+            raise _Unsupported(f"higher derivatives of {loss.name}")
+        variable = variables[0][0]
+        if not isinstance(variable, sp.Indexed):
+            raise _Unsupported(f"a derivative of {loss.name} by {variable}")
+        self.used.add(f"{loss.name} as a function of {through.label} (chain rule)")
+        if variable.base == through:
+            return gradient[variable.indices]
+        k = sp.Dummy("k", integer=True)
+        body = gradient[k] * sp.Derivative(through[k], variable)
+        return self.expand(sp.Sum(body, (k, 1, self.dimension)), depth + 1)
 
     def _indexed(self, expr: sp.Indexed, depth: int) -> Any:
         name = str(expr.base.label)
         entry = self.table.get(("indexed", name))
         indices = [self.expand(index, depth) for index in expr.indices]
         if entry is None:
-            if self.implicit and name in SOFTMAX_NAMES and len(indices) == 1:
+            if self.implicit and _softmax_name(name, self.variable) and len(indices) == 1:
                 self.used.add(f"{name} read as softmax of {self.variable.label}")
                 return self._softmax_of(indices[0])
             return expr.base[tuple(indices)] if indices else expr
@@ -196,13 +217,17 @@ class Definitions:
         if entry is None:
             if (
                 self.implicit
-                and name in SOFTMAX_NAMES
+                and _softmax_name(name, self.variable)
                 and len(args) == 1
                 and isinstance(args[0], sp.Indexed)
                 and args[0].base == self.variable
             ):
                 self.used.add(f"{name} read as softmax of {self.variable.label}")
                 return self._softmax_of(args[0].indices[0])
+            if name in ("sigma", "σ") and len(args) == 1 and not args[0].atoms(sp.Indexed):
+                # σ of a scalar is the logistic sigmoid in every write-up that uses it
+                self.used.add("σ(x) read as the logistic sigmoid 1/(1 + e^{-x})")
+                return 1 / (1 + sp.exp(-args[0]))
             return expr.func(*args) if args != list(expr.args) else None
         lhs, rhs, label = entry
         if len(lhs.args) != len(args):
@@ -222,6 +247,12 @@ class Definitions:
                 return None
         self.used.add(label)
         return self.expand(_relabel(rhs, mapping), depth + 1)
+
+
+def _softmax_name(name: str, variable: Any) -> bool:
+    """Whether an undefined name reads as the softmax (``S``, ``\\hat y``, never the variable)."""
+    bare = name.removeprefix("hat_").removeprefix("hat{").rstrip("}")
+    return bare in SOFTMAX_NAMES and name != str(variable.label)
 
 
 def _fresh_bound(expr: Any) -> Any:
@@ -923,6 +954,10 @@ def _decide_scalar(
     except _Timeout:
         notes.append("numeric comparison stopped at the time budget")
     elapsed = time.monotonic() - started
+    # a `cases` expression states its own conditions: a wrong branch is wrong, not conditional
+    cases = any(
+        piecewise.has(sp.Eq, sp.Ne) for side in (lhs, rhs) for piecewise in side.atoms(sp.Piecewise)
+    )
     return _verdict(
         patterns,
         proven,
@@ -936,6 +971,8 @@ def _decide_scalar(
         notes,
         conditions,
         elapsed,
+        cases,
+        any(side.atoms(AppliedUndef) for side in expanded),
     )
 
 
@@ -1008,6 +1045,8 @@ def _verdict(
     notes: list[str],
     conditions: tuple[Any, ...],
     elapsed: float,
+    cases: bool = False,
+    abstract: bool = False,
 ) -> Decision:
     stated = ", ".join(_show_condition(c) for c in conditions)
     under = f" under {stated} (stated in the document)" if stated else ""
@@ -1026,7 +1065,7 @@ def _verdict(
                 f"{where}: {values}",
                 example,
             )
-        if len(bad) < len(patterns):
+        if len(bad) < len(patterns) and not cases:
             condition = _describe(patterns, bad)
             if condition:
                 return Decision(
@@ -1064,8 +1103,7 @@ def _verdict(
         return Decision(
             Verdict.VERIFIED,
             "symbolic",
-            f"exact identity{under}"
-            + (" over undefined functions" if not patterns[0].mapping else ""),
+            f"exact identity{under}" + (" over undefined functions" if abstract else ""),
         )
     return Decision(
         Verdict.VERIFIED_NUMERICALLY,

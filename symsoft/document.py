@@ -72,7 +72,8 @@ _REL = (
 _CONDITION = re.compile(r"(?<![\w\\])" + _INDEX + r"\s*" + _REL + r"\s*" + _INDEX + r"(?![\w(])")
 _CONDITION_CUE = re.compile(
     r"\b(if|iff|for|when|whenever|where|case|cases|assume|assuming|suppose|given|with|"
-    r"diagonal|otherwise)\b",
+    r"diagonal|otherwise|wenn|falls|für|si|pour|lorsque|quand|cuando|para|se|quando)\b"
+    r"|当|若|如果|时|情况|場合|とき",
     re.I,
 )
 #: Prose that closes the scope of earlier conditions ("putting both cases together").

@@ -36,6 +36,7 @@ from symsoft.errors import LatexParseError
 
 __all__ = ["Definition", "Plan", "Step", "Unread", "build_plan", "guess_context", "name_of"]
 
+_SOFTMAX_LETTERS = frozenset({"S", "s", "sigma", "softmax", "p", "y", "a", "P", "Y", "smax"})
 #: Relation operators that make a checkable step.
 _EQUALITY = {"=", "equiv"}
 _CONTINUATION = {"=", "equiv", "implies", "def"}
@@ -117,7 +118,7 @@ def guess_context(document: Document) -> Any:
     )
     variable = variables.most_common(1)[0][0] if variables else "z"
     bounds = Counter(
-        re.findall(r"\\sum\s*_\{?\s*[a-z]\s*=\s*1\s*\}?\s*\^\s*\{?\s*([A-Za-z])\b", text)
+        re.findall(r"\\sum\s*_\{?\s*[a-z]'?\s*=\s*1\s*\}?\s*\^\s*\{?\s*([A-Za-z])\b", text)
         + re.findall(r"\\sum\s*\^\s*\{?\s*([A-Za-z])\s*\}?\s*_", text)
     )
     dimension = bounds.most_common(1)[0][0] if bounds else "n"
@@ -332,7 +333,15 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
             if op == "=" and starts_chain and _is_variable(lhs, context) and _is_matrix(rhs):
                 continue  # ``\mathbf z = (z_1, \dots, z_n)`` only names the components
             if op == "=" and starts_chain and key is not None and _opaque(rhs, defined):
-                continue  # ``g_i = \partial L / \partial s_i`` only names a quantity
+                # ``g_i = \partial L / \partial s_i``: L is some function of s, g its gradient
+                if _gradient_name(lhs, rhs):
+                    name = f"{_display_name(lhs)} = ∂{rhs.expr}/∂{_display_name(rhs.variables[0])}"
+                    definitions.append(
+                        Definition(
+                            name, ("chain", rhs.expr.name), piece.line_at(shift), lhs, rhs, text
+                        )
+                    )
+                continue
             fact = _fact(lhs, rhs, defined, context) if op == "=" and starts_chain else None
             if fact is not None:
                 definitions.append(
@@ -347,6 +356,14 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 and not _mentions(rhs, key)
                 and not _is_variable(lhs, context)
             ):
+                target = name_of(rhs)
+                if key is None and target is not None and target not in defined:
+                    # ``\frac{e^{z_n}}{\sum e^{z_k}} \equiv y_n`` names the right side
+                    defined.add(target)
+                    definitions.append(
+                        Definition(_display_name(rhs), target, piece.line_at(shift), rhs, lhs, text)
+                    )
+                    continue
                 if key is None:
                     items.append(
                         Unread(piece.line_at(shift), text, "defines something that is not a name")
@@ -410,6 +427,17 @@ def _step(
     )
 
 
+def _gradient_name(lhs: Any, rhs: Any) -> bool:
+    return (
+        isinstance(lhs, sp.Indexed)
+        and isinstance(rhs, sp.Derivative)
+        and isinstance(rhs.expr, sp.Symbol)
+        and len(rhs.variables) == 1
+        and isinstance(rhs.variables[0], sp.Indexed)
+        and rhs.variables[0].indices == lhs.indices
+    )
+
+
 def _is_matrix(expr: Any) -> bool:
     return isinstance(expr, sp.MatrixBase)
 
@@ -441,6 +469,8 @@ def _fact(
     name = str(body.base.label)
     if ("indexed", name) in defined or name == getattr(context, "variable", "z"):
         return None
+    if name in _SOFTMAX_LETTERS and not any(kind != "symbol" for kind, _ in defined):
+        return None  # with nothing defined yet, Σ S_k = 1 is a claim about the softmax
     return f"Σ {name} = {rhs} (stated)", ("fact", name)
 
 

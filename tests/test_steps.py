@@ -106,8 +106,9 @@ def test_prose_condition_becomes_sympy_condition() -> None:
 
 def test_stated_sum_constraint_is_a_fact() -> None:
     """`\\sum_i y_i = 1` about an undefined name is recorded as a stated fact, not a step."""
-    plan = plan_of("with $\\sum_{i=1}^{n} y_i = 1$ we get $$a = a$$")
-    assert [d.key for d in plan.definitions] == [("fact", "y")]
+    plan = plan_of("$$s_i = e^{z_i}$$ with $\\sum_{i=1}^{n} y_i = 1$ we get $$a = a$$")
+    assert [d.key for d in plan.definitions] == [("indexed", "s"), ("fact", "y")]
+    assert plan_of("$$\\sum_{i=1}^{n} S_i = 1$$").steps  # a claim about the softmax
 
 
 def test_two_equations_joined_by_and() -> None:
