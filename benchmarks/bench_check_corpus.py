@@ -162,6 +162,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=5.0)
     parser.add_argument("--no-mutations", action="store_true")
     options = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]  # progress
     correct, alarms, planted, passed = bench_corpus(options.timeout)
     bench_thirty_steps(options.timeout)
     total = caught = steps = false_alarms = 0
