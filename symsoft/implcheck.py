@@ -1,12 +1,9 @@
 """Check a user's softmax Jacobian, backward pass, forward pass or layer, and name the mistake.
 
-The implementation runs on a seeded battery: random logits for n = 1, 2, 3 and a main size
-``n``; ties; logits near +1000 and −1000; mixed scales 1e-3..1e3; a non-square batch and a
-square batch m = n (a sum over the wrong axis is silent when m = n); float64 and float32.
-The ground truth is the symbolic Jacobian lambdified in its stable S-form
-(:func:`symsoft.numeric.jacobian_function`), the backward pass S ⊙ (g − ⟨g, S⟩)
-(:func:`symsoft.numeric.softmax_vjp`) and the max-shifted softmax
-(:func:`symsoft.numeric.stable_softmax`). An element passes when
+The implementation runs on the seeded battery of :mod:`symsoft.battery` (n = 1, 2, 3 and a
+main size ``n``; ties; logits near ±1000; mixed scales; a non-square and a square batch;
+float64 and float32) against the symbolic ground truth, then its outputs are matched against
+the catalogue of :mod:`symsoft.diagnosis`. An element passes when
 ``|got − expected| <= atol + rtol·|expected|`` and ``got`` is finite. Defaults: rtol = atol =
 1e-10 for float64 cases and 1e-5 for float32 cases; ``rtol``/``atol`` set the float64 values,
 and float32 cases use the larger of the given value and 1e-5.
@@ -34,168 +31,18 @@ Examples
 
 from __future__ import annotations
 
-import math
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from symsoft.battery import Case, build_battery, expected_output, tolerances
 from symsoft.diagnosis import Evidence, Finding, diagnose
-from symsoft.errors import EXIT_FAILED, EXIT_OK, ImplementationError, UsageError
+from symsoft.errors import ImplementationError, UsageError
+from symsoft.implreport import CaseResult, ImplReport, json_float
 from symsoft.loader import DEFAULT_TIMEOUT, Outcome, Target, load_object, resolve_target
-from symsoft.verdict import Verdict
 
-__all__ = ["DEFAULT_TOLERANCES", "CaseResult", "ImplReport", "check_implementation"]
-
-#: dtype -> (rtol, atol) used when none is given.
-DEFAULT_TOLERANCES = {"float64": (1e-10, 1e-10), "float32": (1e-5, 1e-5)}
-_LARGE = 50.0
-
-
-@dataclass(frozen=True)
-class _Case:
-    name: str
-    family: str
-    z: np.ndarray
-    g: np.ndarray
-    dtype: str
-
-    @property
-    def large(self) -> bool:
-        return bool(np.max(np.abs(self.z)) > _LARGE)
-
-
-@dataclass(frozen=True)
-class CaseResult:
-    """The outcome of one battery case: pass, fail, error (the code raised) or unsupported."""
-
-    name: str
-    family: str
-    shape: tuple[int, ...]
-    dtype: str
-    status: str
-    max_abs_error: float | None = None
-    max_rel_error: float | None = None
-    worst_index: tuple[int, ...] | None = None
-    detail: str = ""
-    seconds: float = 0.0
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "pass"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "family": self.family,
-            "shape": list(self.shape),
-            "dtype": self.dtype,
-            "status": self.status,
-            "max_abs_error": _json_float(self.max_abs_error),
-            "max_rel_error": _json_float(self.max_rel_error),
-            "worst_index": list(self.worst_index) if self.worst_index is not None else None,
-            "detail": self.detail,
-            "seconds": round(self.seconds, 6),
-        }
-
-
-@dataclass(frozen=True)
-class ImplReport:
-    """Everything one ``check_implementation`` run found; the CLI and tests read this object."""
-
-    target: str
-    kind: str
-    kind_reason: str
-    input: str
-    input_reason: str
-    layout: str
-    cases: tuple[CaseResult, ...]
-    diagnosis: tuple[Finding, ...]
-    notes: tuple[str, ...]
-    tolerances: dict[str, tuple[float, float]]
-    seed: int
-    n: int
-    first_failure: dict[str, Any] | None
-    seconds: float
-    user_seconds: float
-
-    @property
-    def passed(self) -> bool:
-        checked = [case for case in self.cases if case.status != "unsupported"]
-        return bool(checked) and all(case.passed for case in checked)
-
-    @property
-    def verdict(self) -> Verdict:
-        return Verdict.VERIFIED_NUMERICALLY if self.passed else Verdict.REFUTED
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_OK if self.passed else EXIT_FAILED
-
-    def failures(self) -> tuple[CaseResult, ...]:
-        return tuple(case for case in self.cases if case.status in ("fail", "error"))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "target": self.target,
-            "passed": self.passed,
-            "verdict": self.verdict.value,
-            "kind": self.kind,
-            "kind_reason": self.kind_reason,
-            "input": self.input,
-            "input_reason": self.input_reason,
-            "layout": self.layout,
-            "n": self.n,
-            "seed": self.seed,
-            "tolerances": {k: {"rtol": r, "atol": a} for k, (r, a) in self.tolerances.items()},
-            "cases": [case.to_dict() for case in self.cases],
-            "first_failure": self.first_failure,
-            "diagnosis": [finding.to_dict() for finding in self.diagnosis],
-            "notes": list(self.notes),
-            "seconds": round(self.seconds, 6),
-            "user_seconds": round(self.user_seconds, 6),
-        }
-
-    def to_text(self) -> str:
-        """The report as plain text: the CLI prints it, ``symsoft.testing`` raises it."""
-        failed = self.failures()
-        head = "PASSED" if self.passed else f"FAILED ({len(failed)} of {len(self.cases)} cases)"
-        tol = "; ".join(f"{k} rtol={r:g} atol={a:g}" for k, (r, a) in self.tolerances.items())
-        lines = [
-            f"check-impl {self.target}: {head}",
-            f"kind: {self.kind} ({self.kind_reason})",
-            f"input: {self.input} ({self.input_reason}); layout: {self.layout}",
-            f"tolerance: {tol}; seed {self.seed}; n {self.n}",
-            "cases:",
-        ]
-        for case in self.cases:
-            shape = "×".join(map(str, case.shape))
-            error = ""
-            if case.max_abs_error is not None:
-                at = f" at {case.worst_index}" if case.worst_index is not None else ""
-                error = f"max abs {case.max_abs_error:.1e}{at}, rel {case.max_rel_error:.1e}"
-            tail = "; ".join(part for part in (error, case.detail) if part)
-            lines.append(f"  {case.status.upper():<11} {case.name:<28} {shape:<8} {tail}")
-        if self.first_failure:
-            f = self.first_failure
-            lines.append(f"first failing input: case {f['case']!r}: z = {f['z']}")
-            if f.get("grad") is not None:
-                lines.append(f"  grad = {f['grad']}")
-            if f.get("index") is not None:
-                lines.append(f"  at {f['index']}: expected {f['expected']!r}, got {f['got']!r}")
-        if not self.passed:
-            lines.append("diagnosis:")
-            if not self.diagnosis:
-                lines.append("  no known pattern matches the outputs")
-            for finding in self.diagnosis:
-                lines.append(
-                    f"  {finding.name}: {finding.summary} [{finding.variant}; matches "
-                    f"{finding.cases} cases, {finding.decisive} of them unlike the right answer]"
-                )
-                lines.append(f"    fix: {finding.advice}")
-        lines.extend(f"note: {note}" for note in self.notes)
-        return "\n".join(lines)
+__all__ = ["CaseResult", "ImplReport", "check_implementation"]
 
 
 def check_implementation(
@@ -216,7 +63,7 @@ def check_implementation(
     no known mistake explains; :class:`~symsoft.errors.UsageError` for bad options.
     """
     start = time.perf_counter()
-    tolerances = _tolerances(rtol, atol)
+    limits = tolerances(rtol, atol)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise UsageError("seed", seed, "a non-negative integer")
     if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= 1024:
@@ -228,8 +75,8 @@ def check_implementation(
         label = getattr(obj, "__qualname__", None) or type(obj).__name__
     target = resolve_target(obj, kind=kind, input=input, label=label, timeout=timeout)
     contract = {"layer": "vjp", "autograd": "vjp"}.get(target.kind, target.kind)
-    cases = _battery(n, seed)
-    run = _Runner(target, contract, tolerances)
+    cases = build_battery(n, seed)
+    run = _Runner(target, contract, limits)
 
     vector = [c for c in cases if c.family == "vector"]
     batch = [c for c in cases if c.family == "batch"]
@@ -299,7 +146,7 @@ def check_implementation(
         cases=tuple(r for r, _ in results),
         diagnosis=findings,
         notes=tuple(notes),
-        tolerances=tolerances,
+        tolerances=limits,
         seed=seed,
         n=n,
         first_failure=_first_failure(failing, run),
@@ -317,7 +164,7 @@ class _Runner:
         self.tolerances = tolerances
         self.extra_user_seconds = 0.0
 
-    def __call__(self, case: _Case, *, column: bool) -> tuple[CaseResult, Outcome]:
+    def __call__(self, case: Case, *, column: bool) -> tuple[CaseResult, Outcome]:
         x = self.input_of(case)
         g = case.g if self.contract == "vjp" else None
         if column:
@@ -339,23 +186,17 @@ class _Runner:
         expected = self.expected(case)
         return _compare(case, outcome, expected, rtol, atol), outcome
 
-    def input_of(self, case: _Case) -> np.ndarray:
+    def input_of(self, case: Case) -> np.ndarray:
         from symsoft.numeric import stable_softmax
 
         if self.target.input == "softmax" and self.contract != "softmax":
             return stable_softmax(case.z).astype(case.dtype)
         return case.z.astype(case.dtype)
 
-    def expected(self, case: _Case) -> np.ndarray:
-        from symsoft.numeric import softmax_vjp, stable_softmax
+    def expected(self, case: Case) -> np.ndarray:
+        return expected_output(self.contract, case)
 
-        if self.contract == "jacobian":
-            return _jacobian_truth(case.z)
-        if self.contract == "vjp":
-            return softmax_vjp(case.z, case.g)
-        return stable_softmax(case.z)
-
-    def evidence(self, case: _Case, outcome: Outcome) -> Evidence:
+    def evidence(self, case: Case, outcome: Outcome) -> Evidence:
         rtol, atol = self.tolerances[case.dtype]
         g = case.g if self.contract == "vjp" else None
         return Evidence(
@@ -371,19 +212,8 @@ class _Runner:
         )
 
 
-def _jacobian_truth(z: np.ndarray) -> np.ndarray:
-    from symsoft.numeric import closed_form_jacobian, jacobian_function, stable_softmax
-
-    try:
-        return np.asarray(jacobian_function(z.shape[-1])(z), dtype=np.float64)
-    except TypeError:
-        # The lambdified route leaves an unreduced entry at n = 1 (a core bug reported to the
-        # lead); diag(s) − s sᵀ from the same module is the documented closed form.
-        return closed_form_jacobian(stable_softmax(z))
-
-
 def _compare(
-    case: _Case, outcome: Outcome, expected: np.ndarray, rtol: float, atol: float
+    case: Case, outcome: Outcome, expected: np.ndarray, rtol: float, atol: float
 ) -> CaseResult:
     got = outcome.value
     assert got is not None  # the caller handles outcomes that raised
@@ -464,7 +294,7 @@ def _unsupported(result: CaseResult) -> CaseResult:
     )
 
 
-def _run_family(run: _Runner, cases: list[_Case], notes: list[str], convention: str):
+def _run_family(run: _Runner, cases: list[Case], notes: list[str], convention: str):
     """Run one family in its plain layout, and in the column layout when that fails."""
     if not cases:
         return [], ""
@@ -535,68 +365,7 @@ def _first_failure(failing, run) -> dict[str, Any] | None:
         got = outcome.value.reshape(expected.shape)
         record.update(
             index=list(result.worst_index),
-            expected=_json_float(float(expected[result.worst_index])),
-            got=_json_float(float(got[result.worst_index])),
+            expected=json_float(float(expected[result.worst_index])),
+            got=json_float(float(got[result.worst_index])),
         )
     return record
-
-
-def _battery(n: int, seed: int) -> list[_Case]:
-    rng = np.random.default_rng(seed)
-    cases: list[_Case] = []
-
-    def add(name: str, family: str, z: Any, dtype: str = "float64") -> None:
-        z = np.asarray(z, dtype=np.float64).astype(dtype).astype(np.float64)
-        g = rng.normal(size=z.shape).astype(dtype).astype(np.float64)
-        cases.append(_Case(f"{name} {dtype}", family, z, g, dtype))
-
-    def mixed(size: int) -> np.ndarray:
-        z = rng.choice([-1.0, 1.0], size=size) * 10.0 ** rng.uniform(-3, 3, size=size)
-        # A runner-up near the maximum keeps softmax from being one-hot, which would hide
-        # most wrong formulas (every Jacobian entry of a one-hot s is zero).
-        z[int(np.argmin(z))] = np.max(z) - 0.5
-        return z
-
-    for size in sorted({1, 2, 3, n}):
-        add(f"random n={size}", "vector", rng.normal(scale=2.0, size=size))
-    add(f"ties n={n}", "vector", np.full(n, 0.7))
-    tied = rng.normal(size=n)
-    tied[1] = tied[0]
-    add(f"tied pair n={n}", "vector", tied)
-    add(f"logits ≈ +1000 n={n}", "vector", 1000.0 + rng.normal(scale=3.0, size=n))
-    add(f"logits ≈ −1000 n={n}", "vector", -1000.0 + rng.normal(scale=3.0, size=n))
-    add(f"mixed scales n={n}", "vector", mixed(n))
-    add(f"random n={n}", "vector", rng.normal(scale=2.0, size=n), "float32")
-    add(f"logits ≈ +1000 n={n}", "vector", 1000.0 + rng.normal(scale=3.0, size=n), "float32")
-    m = 3 if n != 3 else 5
-    add(f"batch {m}×{n}", "batch", rng.normal(scale=2.0, size=(m, n)))
-    add(f"square batch {n}×{n}", "batch", rng.normal(scale=2.0, size=(n, n)))
-    add("batch 4×2", "batch", rng.normal(scale=2.0, size=(4, 2)))
-    extreme = np.stack(
-        [1000.0 + rng.normal(scale=3.0, size=n), -1000.0 + rng.normal(scale=3.0, size=n), mixed(n)]
-    )
-    add(f"extreme batch 3×{n}", "batch", extreme)
-    add(f"square batch {n}×{n}", "batch", rng.normal(scale=2.0, size=(n, n)), "float32")
-    return cases
-
-
-def _tolerances(rtol: float | None, atol: float | None) -> dict[str, tuple[float, float]]:
-    for name, value in (("rtol", rtol), ("atol", atol)):
-        if value is not None and (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not math.isfinite(value)
-            or value < 0
-        ):
-            raise UsageError(name, value, "a finite number >= 0", "e.g. --rtol 1e-8")
-    r64, a64 = DEFAULT_TOLERANCES["float64"]
-    r32, a32 = DEFAULT_TOLERANCES["float32"]
-    r64 = r64 if rtol is None else float(rtol)
-    a64 = a64 if atol is None else float(atol)
-    return {"float64": (r64, a64), "float32": (max(r32, r64), max(a32, a64))}
-
-
-def _json_float(value: float | None) -> float | str | None:
-    if value is None or math.isfinite(value):
-        return value
-    return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
