@@ -90,16 +90,21 @@ def _partial_if(expr: sp.Expr, free: frozenset[sp.Basic], variable: sp.Symbol) -
 def direct_route(n: int, *, progress: Progress | None = None) -> Route:
     """Differentiate S_i = e^{z_i}/Σ by every z_j (total derivative through Σ)."""
     start = time.perf_counter()
-    z, to_s = z_symbols(check_n(n)), _to_s(n)
+    z, s, to_s = z_symbols(check_n(n)), s_symbols(n), _to_s(n)
     d_sigma = [d.xreplace(to_s) for d in sum_derivatives(n)]
     quotients = [e / SIGMA for e in exp_symbols(n)]
     free = _free(quotients)
+    products = _Products(d_sigma)
     rows = []
-    for s_i, free_i in zip(quotients, free):
+    for i, (s_i, free_i) in enumerate(zip(quotients, free)):
         through_sigma = sp.diff(s_i, SIGMA).xreplace(to_s)
+        # ∂S_i/∂Σ = S_i · r with r free of S_i; r · ∂Σ/∂z_j is then formed once per (r, j).
+        r = through_sigma / s[i]
         row = []
         for j, z_j in enumerate(z):
-            chain = through_sigma * d_sigma[j]
+            chain = (
+                s[i] * products(r, j) if s[i] not in r.free_symbols else through_sigma * d_sigma[j]
+            )
             explicit = _partial_if(s_i, free_i, z_j)
             row.append(chain if explicit is None else explicit.xreplace(to_s) + chain)
         rows.append(tuple(row))
@@ -107,27 +112,41 @@ def direct_route(n: int, *, progress: Progress | None = None) -> Route:
     return Route("direct", "sympy.diff (total derivative, Σ as atom)", tuple(rows), _since(start))
 
 
+class _Products:
+    """Memoised products factor · column[j]: the same factor recurs for every row i."""
+
+    def __init__(self, column: Sequence[sp.Expr]) -> None:
+        self.column = column
+        self.cache: dict[tuple[sp.Expr, int], sp.Expr] = {}
+
+    def __call__(self, factor: sp.Expr, j: int) -> sp.Expr:
+        key = (factor, j)
+        if key not in self.cache:
+            self.cache[key] = factor * self.column[j]
+        return self.cache[key]
+
+
 def quotient_route(n: int, *, progress: Progress | None = None) -> Route:
     """Assemble (u′v − uv′)/v² from u = e^{z_i}, v = Σ and their derivatives."""
     start = time.perf_counter()
-    z, to_s = z_symbols(check_n(n)), _to_s(n)
+    z, s, to_s = z_symbols(check_n(n)), s_symbols(n), _to_s(n)
     v = SIGMA
     v_squared = v**2
     # e^{z_k} read as S_k Σ before the products are formed, so that no e^{2 z_k} appears.
-    dv = [d.xreplace(to_s) for d in sum_derivatives(n)]
-    dv_over_v2 = [d / v_squared for d in dv]  # v′/v², formed once per j
+    dv_over_v2 = _Products([d.xreplace(to_s) / v_squared for d in sum_derivatives(n)])
     numerators = exp_symbols(n)
     free = _free(numerators)
     rows = []
-    for u, free_u in zip(numerators, free):
+    for i, (u, free_u) in enumerate(zip(numerators, free)):
         u_s = u.xreplace(to_s)
+        # u = S_i · w with w free of S_i: −u v′/v² = −S_i · (w v′/v²), the bracket once per (w, j)
+        w = u_s / s[i]
+        minus_s_i = -s[i]
         row = []
         for j, z_j in enumerate(z):
             du = _partial_if(u, free_u, z_j)
-            terms = [-u_s * dv_over_v2[j]]
-            if du is not None:
-                terms.insert(0, du.xreplace(to_s) * v / v_squared)
-            row.append(sp.Add(*terms))
+            term = minus_s_i * dv_over_v2(w, j)
+            row.append(term if du is None else sp.Add(du.xreplace(to_s) * v / v_squared, term))
         rows.append(tuple(row))
         _tick(progress)
     return Route("quotient", "quotient rule (u′v − uv′)/v²", tuple(rows), _since(start))
