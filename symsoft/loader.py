@@ -155,7 +155,7 @@ class Target:
                 return Outcome(
                     None, f"timed out after {self.timeout:g} s", (), self.timeout or 0.0, True
                 )
-            except Exception as error:  # user code may raise anything
+            except (Exception, SystemExit) as error:  # user code may raise anything, even exit
                 return Outcome(None, _describe_error(error), _messages(caught), _since(start))
         return Outcome(value, None, _messages(caught), _since(start))
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from symsoft.cli import main
 from symsoft.diagnosis import CATALOGUE
@@ -210,6 +212,15 @@ def test_other_sizes_and_seeds() -> None:
         assert good.passed and not bad.passed and good.n == n
 
 
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), n=st.integers(2, 12))
+def test_any_seed_and_size_separates_right_from_wrong(seed: int, n: int) -> None:
+    """For any seed and size, a correct backward passes and the keepdims bug is named."""
+    assert check_implementation(spec("vectorised.py:softmax_vjp"), seed=seed, n=n).passed
+    wrong = check_implementation(spec("wrong_vjps.py:softmax_backward_keepdims"), seed=seed, n=n)
+    assert [f.name for f in wrong.diagnosis] == ["missing-keepdims"]
+
+
 def test_json_report_is_serialisable() -> None:
     """The report's dict form is valid JSON, with NaN written as a string."""
     report = check_implementation(spec("wrong_vjps.py:softmax_backward_naive"))
@@ -227,6 +238,7 @@ def test_json_report_is_serialisable() -> None:
         ("wrong_vjps.py:softmax_backward_raises", "NotImplementedError: TODO: backward pass"),
         ("wrong_jacobians.py:softmax_jacobian_scalar", "no known mistake explains"),
         ("layers.py:NeedsArguments", "without arguments"),
+        ("exiting.py:softmax", "SystemExit: 3"),
     ],
 )
 def test_cannot_run_raises_implementation_error(target: str, message: str) -> None:
