@@ -235,6 +235,10 @@ def resolve_target(
             label, obj, "layer", "has forward(x) and backward(dvalues)", timeout=timeout
         )
         return _with_framework(target)
+    if kind == "layer":
+        raise UsageError(
+            "kind", kind, "jacobian, vjp or softmax for an object without forward/backward"
+        )
     if inspect.isclass(obj) and _defines_call(obj):
         obj = _instantiate(obj, label)
     if inspect.isclass(obj) or not callable(obj):

@@ -262,7 +262,16 @@ def test_module_targets_load() -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{"kind": "hessian"}, {"rtol": -1.0}, {"atol": float("nan")}, {"n": 1}, {"seed": -2}],
+    [
+        {"kind": "hessian"},
+        {"kind": "layer"},
+        {"rtol": -1.0},
+        {"atol": float("nan")},
+        {"n": 1},
+        {"seed": -2},
+        {"input": "probabilities"},
+        {"timeout": 0},
+    ],
 )
 def test_bad_options_are_usage_errors(options: dict) -> None:
     """Bad options are rejected at the door with a UsageError."""
