@@ -81,7 +81,7 @@ def fraction(cv: Any, tree: Tree) -> Any:
     _, top, bottom = tree.children
     numerator, denominator = product_items(top), product_items(bottom)
     found = _marker(numerator[0]) if numerator else None
-    if found is not None and denominator:
+    if found is not None and numerator is not None and denominator:
         kind, order = found
         variables = _variables(cv, denominator, kind)
         if variables is not None:

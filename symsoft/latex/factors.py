@@ -31,6 +31,7 @@ from symsoft.latex.trees import (
     lone_name,
     split_factor,
     superscript_label,
+    token_type,
 )
 
 __all__ = ["BUILTINS", "FactorReader"]
@@ -232,7 +233,7 @@ class FactorReader:
         return value ** self.arg_value(sup)
 
     def delimited(self, tree: Tree) -> sp.Basic:
-        opener = tree.children[0].type
+        opener = token_type(tree.children[0])
         chains = inner_chains(tree)
         if opener == "LANGLE":
             if len(chains) != 2:
@@ -267,7 +268,7 @@ class FactorReader:
         if arg is None or not isinstance(arg.base, Tree):
             return None
         base, kind = s.base, arg.base.data
-        opener = arg.base.children[0].type if kind == "delimited" else None
+        opener = token_type(arg.base.children[0]) if kind == "delimited" else None
         one = is_token(base, "NUMBER") and str(base) == "1" and opener == "LSET"
         indicator = is_token(base, "ONES") and str(base) in ("ones", "I") and opener is not None
         if (one or indicator) and not (s.sub or s.sup or arg.sub or arg.sup):

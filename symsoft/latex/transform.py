@@ -25,7 +25,7 @@ from symsoft.errors import LatexParseError
 from symsoft.latex import derivatives, sums
 from symsoft.latex.context import DOTS, ParseContext
 from symsoft.latex.factors import FactorReader
-from symsoft.latex.trees import chain_parts, is_token, single_expr, split_factor
+from symsoft.latex.trees import chain_parts, is_token, single_expr, split_factor, token_type
 
 __all__ = ["Converter"]
 
@@ -77,7 +77,7 @@ class Converter(FactorReader):
         sign = 1
         for child in tree.children:
             if child.data == "addop":
-                sign = 1 if child.children[0].type == "PLUS" else -1
+                sign = 1 if token_type(child.children[0]) == "PLUS" else -1
                 continue
             terms.append(self.term(child, sign))
             sign = 1
@@ -89,7 +89,7 @@ class Converter(FactorReader):
     def term(self, tree: Tree, sign: int) -> Any:
         *signs, product = tree.children
         for s in signs:
-            sign *= -1 if s.children[0].type == "MINUS" else 1
+            sign *= -1 if token_type(s.children[0]) == "MINUS" else 1
         items = product.children
         if (
             len(items) == 1
@@ -184,8 +184,10 @@ class Converter(FactorReader):
             raise self.fail("derivative operator without an operand")
         nxt = items[i]
         head = nxt.children[0] if nxt.children else None
-        if isinstance(head, Tree) and head.data == "delimited" and len(nxt.children) == 1:
-            return operator(self.factor(split_factor(nxt))), i + 1, _juxtaposed(items, i + 1)
+        script = split_factor(nxt)
+        bracketed = isinstance(head, Tree) and head.data == "delimited"
+        if bracketed and script is not None and len(nxt.children) == 1:
+            return operator(self.factor(script)), i + 1, _juxtaposed(items, i + 1)
         return operator(self.product(items[i:])), len(items), False
 
 

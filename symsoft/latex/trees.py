@@ -30,7 +30,13 @@ __all__ = [
     "single_expr",
     "split_factor",
     "superscript_label",
+    "token_type",
 ]
+
+
+def token_type(node: Any) -> str | None:
+    """The token type of ``node``, or None for a subtree."""
+    return node.type if isinstance(node, Token) else None
 
 
 def is_token(node: Any, *types: str) -> bool:
@@ -54,10 +60,10 @@ def split_factor(tree: Tree) -> Script | None:
     sub = sup = None
     primes = 0
     for script in scripts:
-        head = script.children[0]
-        if head.type == "PRIME":
+        head = token_type(script.children[0])
+        if head == "PRIME":
             primes += 1
-        elif head.type == "SUB":
+        elif head == "SUB":
             if sub is not None:
                 return None
             sub = script.children[1]
@@ -174,7 +180,7 @@ def superscript_label(sup: Any) -> str | None:
     if not isinstance(sup, Tree) or sup.data != "group" or not lone_delimited_expr(sup):
         return None
     inner = lone_delimited(inner_chains(sup)[0])
-    if inner is None or inner.children[0].type != "LPAR":
+    if inner is None or token_type(inner.children[0]) != "LPAR":
         return None
     chains = inner_chains(inner)
     if len(chains) != 1 or chain_parts(chains[0])[1]:
