@@ -158,6 +158,7 @@ def verify(
 
         report = prove_general()
     else:
+        assert isinstance(size, int)
         report = _verify_with_progress(size, seed=seed, tol=tol, show=not (quiet or as_json))
     if as_json:
         _emit_json(report.to_dict())

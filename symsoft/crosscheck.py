@@ -133,13 +133,13 @@ def extreme_logits(jacobian: JacobianFunction, *, seed: int, tol: float) -> Chec
         "±1000": rng.choice([-1000.0, 1000.0], size=n) + rng.normal(size=n),
         "mixed scales": rng.choice([-1.0, 1.0], size=n) * 10.0 ** rng.uniform(-3, 3, size=n),
     }
-    parts = []
+    parts: list[tuple[str, float, float, tuple[int, ...]]] = []
     overflow = []
     for label, z in cases.items():
         symbolic = jacobian(z)
         reference = closed_form_jacobian(_mp_softmax(z))
         if not np.all(np.isfinite(symbolic)):
-            parts.append((label, float("inf"), float("inf"), (0, 0)))
+            parts.append((label, float("inf"), float("inf"), (0,)))
             continue
         parts.append((label, *_errors(symbolic, reference)))
         with np.errstate(over="ignore", invalid="ignore"):

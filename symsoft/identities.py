@@ -116,7 +116,7 @@ def row_sums(entries: Entries) -> CheckResult:
         remainder: sp.Expr | None
         if all(p is not None for p in polys):
             for p in polys:
-                add_into(total, p)
+                add_into(total, p or {})
             # Eliminate a variable other than S_i: in a correct row it occurs only linearly.
             m = n - 1 if i != n - 1 else 0
             try:

@@ -190,14 +190,13 @@ def verify(
         if progress is not None:
             progress(label, done, total)
 
-    routes = [
-        build(n, progress=lambda units, label=name: tick(f"{label} route", units))
-        for name, build in (
-            ("direct", direct_route),
-            ("quotient", quotient_route),
-            ("log", log_route),
-        )
-    ]
+    routes: list[Route] = []
+    for name, build in (("direct", direct_route), ("quotient", quotient_route), ("log", log_route)):
+
+        def advance(units: int, label: str = f"{name} route") -> None:
+            tick(label, units)
+
+        routes.append(build(n, progress=advance))
     checks = [check_route(route, claimed) for route in routes]
     checks.append(check_agreement(routes))
     tick("agreement")
