@@ -11,6 +11,7 @@ Examples
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 import sympy as sp
@@ -44,7 +45,7 @@ _PREFIX = frozenset(_NUMERIC)
 _VECTOR_NAMES = frozenset({"x", "z"})
 
 
-class FactorReader:
+class FactorReader(ABC):
     """The factor-level half of :class:`symsoft.latex.transform.Converter`."""
 
     def __init__(self, ctx: ParseContext, source: str, index_names: frozenset[str]) -> None:
@@ -54,15 +55,23 @@ class FactorReader:
         self.conditions: list[sp.Basic] = []
         self.vectors = _VECTOR_NAMES | {ctx.variable}
 
-    # The Converter provides these.
-    def fail(self, reason: str, node: Any = None) -> Exception:  # pragma: no cover
-        raise NotImplementedError
+    # Reading a factor needs whole expressions (inside braces, brackets, subscripts), which
+    # the Converter reads; declared here so that the two halves type-check separately.
+    @abstractmethod
+    def fail(self, reason: str, node: Any = None) -> Exception:
+        """The error for ``reason`` at ``node``."""
 
-    def expr(self, tree: Tree) -> sp.Basic:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def expr(self, tree: Tree) -> sp.Basic:
+        """The value of an ``expr`` tree."""
 
-    def value(self, node: Any) -> sp.Basic:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def value(self, node: Any) -> sp.Basic:
+        """The value of the one expression inside a group or delimiter."""
+
+    @abstractmethod
+    def product(self, items: list[Any]) -> sp.Basic:
+        """The value of a list of product items."""
 
     # --- names ---------------------------------------------------------------------------
     def name_symbol(self, name: str) -> sp.Basic:
