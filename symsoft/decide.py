@@ -1236,6 +1236,8 @@ def _entries(
     """The shape of a vector expression and its (row, col) entry as a scalar expression."""
     if depth > 40:
         raise _Unsupported("vector expression nested too deeply")
+    if isinstance(expr, sp.MatrixBase):
+        raise _Unsupported("a written-out matrix inside vector notation")
     if isinstance(expr, sp.Symbol) and not expr.is_integer:
         if expr.name == "ones":
             return "col", sp.S.One
@@ -1419,10 +1421,9 @@ def _decide_vector(
     if left_shape == "zero":
         left_shape, left = _entries(lhs, defs, hint=right_shape)
     if "zero" not in (left_shape, right_shape) and left_shape != right_shape:
-        return Decision(
-            Verdict.REFUTED,
-            "shapes",
-            f"a {_SHAPE_NAMES[left_shape]} cannot equal a {_SHAPE_NAMES[right_shape]}",
+        # read as not-understood: the reader does not keep the order of a product
+        raise _Unsupported(
+            f"a {_SHAPE_NAMES[left_shape]} compared with a {_SHAPE_NAMES[right_shape]}"
         )
     decision = _decide_scalar(left, right, defs, conditions, timeout, seed, concrete_n)
     shape = left_shape if left_shape != "zero" else right_shape

@@ -439,6 +439,8 @@ def _gradient_name(lhs: Any, rhs: Any) -> bool:
 
 
 def _is_matrix(expr: Any) -> bool:
+    if isinstance(expr, sp.core.function.AppliedUndef) and expr.func.__name__ == "transpose":
+        return len(expr.args) == 1 and _is_matrix(expr.args[0])
     return isinstance(expr, sp.MatrixBase)
 
 
