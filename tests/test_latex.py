@@ -123,6 +123,9 @@ CONTRACT = [
     (r"\sum_{k'=1}^{n} S_{k'}", sp.Sum(S[sp.Symbol("k'", integer=True)],
                                        (sp.Symbol("k'", integer=True), 1, n))),
     (r"\prod_{k=1}^n S_k", sp.Product(S[k], (k, 1, n))),
+    (r"\Sigma_{k=1}^{n} e^{z_k}", Sz),
+    ("Σ_{k=1}^n e^{z_k}", Sz),
+    (r"\Sigma_{ij}", sp.IndexedBase("Sigma")[i, j]),
     (r"e^{z_i}\sum_k e^{z_k}", sp.exp(z[i]) * Sz),
     (r"\sum_k S_k \cdot S_i + 1", sp.Sum(S[k] * S[i], (k, 1, n)) + 1),
     # written-out sums
@@ -190,6 +193,7 @@ CONTRACT = [
     (r"x \nonumber", x),
     (r"x \notag", x),
     (r"\boxed{x}", x),
+    (r"\frac{\cancel{a} b}{\cancel{a}}", b),
     (r"\underbrace{a + b}_{\text{numerator}}", a + b),
 ]  # fmt: skip
 
@@ -338,6 +342,7 @@ def test_aligned_continuation_breaks_are_dropped() -> None:
         (r"S_i = x \quad \text{for all } i = 1, \dots, n", ()),
         (r"S_i = x \;\;\; \forall i \in 1,\dots,N", ()),
         (r"S_i = x.", ()),
+        (r"S_i = x \text{ for } i \neq j:", (sp.Ne(i, j),)),
     ],
 )
 def test_trailing_conditions(text: str, conditions: tuple[sp.Basic, ...]) -> None:
@@ -537,6 +542,7 @@ REFUSED = [
     (r"(a+b)^{(2)}", "label"),
     (r"\nabla L", "nabla"),
     (r"x \over y", "over"),
+    (r"\Sigma_k e^{z_k}", "ambiguous"),
     (r"x |_{a}", "evaluation bar"),
     (r"\partial S_i", "partial"),
     (r"d x", "notation"),

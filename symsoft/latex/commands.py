@@ -238,6 +238,8 @@ STYLE_WRAPPERS = {
         for name in ["operatorname", "operatorname*", "mathbb", "mathds", "mathbbm", "vec", "bar"]
     },
     **{name: "" for name in ["overline", "underline", "widebar"]},
+    # A struck-out term still denotes itself: ``\\frac{\\cancel{a} b}{\\cancel{a}}`` is ab/a.
+    **{name: "" for name in ["cancel", "bcancel", "xcancel"]},
     "mathop": "",
     "mathcal": "cal_",
     "mathscr": "scr_",

@@ -102,7 +102,7 @@ class _Scanner:
                 out.append(Token(_CHARS[value], value, pos - 1))
             elif value in '!;:?@#$"`~.':
                 rest = text[pos:].lstrip()
-                if value in ".;" and (not rest or rest.startswith(("\\\\", "\\end", "&"))):
+                if value in ".;:" and (not rest or rest.startswith(("\\\\", "\\end", "&"))):
                     continue  # sentence punctuation at the end of a formula or a line
                 if value == "~":
                     continue  # a non-breaking space

@@ -25,7 +25,7 @@ import sympy as sp
 from symsoft.latex.context import DOTS
 from symsoft.latex.trees import Script, chain_parts, inner_chains, is_token
 
-__all__ = ["big_operator", "collapse_written"]
+__all__ = ["big_operator", "collapse_written", "is_sigma_sum"]
 
 _DUMMIES = ("k", "l", "m", "r", "s", "p")
 
@@ -48,6 +48,24 @@ def big_operator(cv: Any, script: Script, body: sp.Basic) -> sp.Basic:
     limits = [(index, lower, upper) for index in indices]
     kind = sp.Sum if str(script.base) == "sum" else sp.Product
     return kind(body, *limits)
+
+
+def is_sigma_sum(cv: Any, script: Script, items: list[Any], i: int) -> bool:
+    """``\\Sigma_{k=1}^{n} t`` (or ``Σ_{k=1}``) written for ``\\sum``: a capital sigma with bounds.
+
+    ``\\Sigma_k t`` could be the entry Σ_k of a matrix times t, so it is refused, not guessed.
+    """
+    if not (is_token(script.base, "GREEK") and str(script.base) == "Sigma") or script.primes:
+        return False
+    if script.sub is None or i + 1 >= len(items) or is_token(items[i + 1]):
+        return False
+    bounded = script.sup is not None or (
+        not is_token(script.sub)
+        and any(chain_parts(chain)[1] for chain in inner_chains(script.sub))
+    )
+    if not bounded:
+        raise cv.fail("ambiguous \\Sigma_k followed by a term: write \\sum_k", script.base)
+    return True
 
 
 def _bounds(cv: Any, sub: Any) -> tuple[list[sp.Symbol], Any, Any, list[tuple[Any, Any]]]:

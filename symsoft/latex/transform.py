@@ -25,7 +25,7 @@ from symsoft.errors import LatexParseError
 from symsoft.latex import derivatives, sums
 from symsoft.latex.context import DOTS, ParseContext
 from symsoft.latex.factors import FactorReader
-from symsoft.latex.trees import chain_parts, is_token, single_expr, split_factor, token_type
+from symsoft.latex.trees import Script, chain_parts, is_token, single_expr, split_factor, token_type
 
 __all__ = ["Converter"]
 
@@ -154,6 +154,9 @@ class Converter(FactorReader):
         if script is None:
             raise self.fail("a subscript or superscript given twice")
         base = script.base
+        if sums.is_sigma_sum(self, script, items, i):
+            script = Script(Token("BIGOP", "sum", base.start_pos), script.sub, script.sup)
+            base = script.base
         if is_token(base, "BIGOP"):
             body = items[i + 1 :]
             if not body:
