@@ -108,6 +108,8 @@ class Derivation:
     closing: str = ""
     assumptions: tuple[str, ...] = ()
     parts: tuple[Derivation, ...] = field(default=())
+    #: "general n", "general m and n", "n = 3", "m = 2, n = 3"
+    dimensions: str = ""
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -274,7 +276,15 @@ def check_route(spec: RouteSpec, n: int | str) -> Derivation:
         sections=tuple(sections),
         closing=spec.closing,
         assumptions=spec.setting.assumptions,
+        dimensions=_dimensions(spec),
     )
+
+
+def _dimensions(spec: RouteSpec) -> str:
+    dims = spec.setting.dims
+    if spec.setting.concrete:
+        return ", ".join(f"{name} = {value}" for name, value in dims.items())
+    return "general " + " and ".join(dims)
 
 
 def _failure(chain: Chain, previous: Any, link: Any, decision: Any) -> str:

@@ -257,7 +257,7 @@ def _respects(classes: Mapping[sp.Symbol, Any], conditions: Sequence[Any]) -> bo
 
 def _patterns(free: Sequence[sp.Symbol], setting: Setting, conditions: Any) -> Iterator[dict]:
     for combination in itertools.product(*(_partitions(g) for g in _groups(free, setting))):
-        mapping = {}
+        mapping: dict[sp.Symbol, sp.Symbol] = {}
         for partition in combination:
             for block in partition:
                 mapping |= {symbol: block[0] for symbol in block}
@@ -270,9 +270,9 @@ def _assignments(free: Any, setting: Setting, sample: Mapping[str, int], conditi
     if setting.concrete:
         ranges = [range(int(lo), int(hi) + 1) for lo, hi in (setting.ranges[s] for s in free)]
         for combo in itertools.product(*ranges):
-            mapping = dict(zip(free, combo, strict=True))
-            if _respects(mapping, conditions):
-                yield mapping
+            values_of = dict(zip(free, combo, strict=True))
+            if _respects(values_of, conditions):
+                yield values_of
         return
     for pattern in _patterns(free, setting, conditions):
         mapping: dict[sp.Symbol, int] = {}

@@ -312,7 +312,7 @@ def reduce_case(expr: sp.Expr, setting: Setting, enumerated: Sequence[sp.Symbol]
             return sp.Integer(int(left == right))
         return node
 
-    outer_sums = {}
+    outer_sums: dict[sp.Sum, sp.Symbol] = {}
     for node in sp.preorder_traversal(expr):
         if isinstance(node, sp.Sum) and node not in outer_sums:
             outer_sums[node] = sp.Symbol(f"_sum{len(outer_sums)}", positive=positive(node))

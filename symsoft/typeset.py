@@ -360,6 +360,7 @@ _SYMBOLS = {
     r"\delta": "δ",
     r"\sum": "Σ",
     r"\odot": "⊙",
+    r"^\top": "ᵀ",
     r"\top": "ᵀ",
     r"\langle": "⟨",
     r"\rangle": "⟩",

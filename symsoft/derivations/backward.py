@@ -19,6 +19,7 @@ from symsoft.derivations.spec import (
     mul,
     neg,
     sentence,
+    square,
 )
 from symsoft.indexed import batch_setting
 from symsoft.typeset import Tensor, formula, inner
@@ -90,7 +91,8 @@ def vjp(n: int | None) -> RouteSpec:
         chains,
         "Multiplying $\\mathbf{g}$ by the Jacobian costs $O(n^2)$ time and memory for the "
         "$n \\times n$ matrix. The formula needs one inner product, one subtraction and one "
-        "elementwise product: $O(n)$. This is the backward pass frameworks implement.",
+        "elementwise product: $O(n)$. This is the backward pass frameworks implement; in "
+        "NumPy, `s * (g - g @ s)`.",
     )
 
 
@@ -166,6 +168,7 @@ def batch(n: int | None) -> RouteSpec:
         return sp.Derivative(expr, Z[b, j])
 
     row_total = sum_over(lambda c: sp.exp(Z[a, c]), k, cols)
+    e_ai = sp.exp(Z[a, i])
     entry = mul(sp.KroneckerDelta(a, b), S[a, i], add(sp.KroneckerDelta(i, j), neg(S[a, j])))
     loss = sum_over(lambda r: sum_over(lambda c: mul(G[r, c], S[r, c]), i, cols), q, m)
     row_b = sum_over(lambda c: mul(G[b, c], S[b, c]), i, cols)
@@ -182,10 +185,28 @@ def batch(n: int | None) -> RouteSpec:
             "Differentiate output $(a, i)$ by input $(b, j)$.",
             formula(d(S[a, i])),
             (
+                Link(formula(d(frac(e_ai, row_total))), "definition of $S_{a,i}$"),
+                Link(
+                    formula(
+                        frac(
+                            add(
+                                mul(
+                                    sp.KroneckerDelta(a, b),
+                                    sp.KroneckerDelta(i, j),
+                                    e_ai,
+                                    row_total,
+                                ),
+                                neg(mul(sp.KroneckerDelta(a, b), e_ai, sp.exp(Z[a, j]))),
+                            ),
+                            square(row_total),
+                        )
+                    ),
+                    "quotient rule; $Z_{b,j}$ appears in row $a$ only when $b$ equals $a$, and "
+                    "then only in the term with column $j$",
+                ),
                 Link(
                     formula(entry),
-                    "row $a$ of the output depends only on row $a$ of the input; within a row "
-                    "this is the vector result",
+                    "factor out $\\delta_{ab}$ and use the definition of $S_{a,i}$ and $S_{a,j}$",
                 ),
             ),
         ),

@@ -196,7 +196,7 @@ def matrix(n: int | None) -> RouteSpec:
             ]
         )
         first, second = s.diag().explicit(), s.outer(s).explicit()
-        matrix_links = (
+        matrix_links: tuple[Link, ...] = (
             Link(formula(entries), "the entry formula in every position"),
             Link(
                 Formula(
@@ -225,6 +225,7 @@ def matrix(n: int | None) -> RouteSpec:
         lambda b: add(mul(sp.KroneckerDelta(i, b), S[i]), neg(mul(S[i], S[b]))), ell
     )
     chains = (
+        definition_chain(vec),
         Chain(
             "Entries",
             "Each entry of the Jacobian is known from the quotient or the log route; expand it.",
