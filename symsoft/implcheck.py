@@ -130,6 +130,16 @@ def check_implementation(
                     label,
                     f"{shaped[0].detail} on {shaped[0].name!r}, which no known mistake explains",
                 )
+        for family, other in (("vector", "batch"), ("batch", "vector")):
+            mine = [r for r, _ in results if r.family == family]
+            theirs = [r for r, _ in results if r.family == other and r.status != "unsupported"]
+            if mine and all(r.passed for r in mine) and theirs:
+                good, bad = (
+                    ("single vectors", "batches")
+                    if family == "vector"
+                    else ("batches", "single vectors")
+                )
+                notes.append(f"right on all {good}; the failures are all on {bad}")
         if any(f.name == "jacobian-at-logits" for f in findings) and target.input == "logits":
             notes.append("if the function takes s = softmax(z) rather than z, pass --input softmax")
     notes.extend(target.notes)
@@ -164,12 +174,13 @@ class _Runner:
         self.tolerances = tolerances
         self.extra_user_seconds = 0.0
 
-    def __call__(self, case: Case, *, column: bool) -> tuple[CaseResult, Outcome]:
+    def __call__(self, case: Case, *, layout: str) -> tuple[CaseResult, Outcome]:
         x = self.input_of(case)
         g = case.g if self.contract == "vjp" else None
-        if column:
-            x = x[..., None]
-            g = None if g is None else g[..., None]
+        if layout != "plain":
+            where = (..., None) if layout == "column" else (None, ...)
+            x = x[where]
+            g = None if g is None else g[where]
         outcome = self.target.run(x, g)
         shape = tuple(case.z.shape)
         if outcome.error is not None:
@@ -294,49 +305,59 @@ def _unsupported(result: CaseResult) -> CaseResult:
     )
 
 
+#: family -> alternative layouts tried, in order, when the plain one fails: (key, name)
+_ALTERNATIVES = {
+    "vector": (("column", "column vectors (n, 1)"), ("row", "row vectors (1, n)")),
+    "batch": (("column", "batches of columns (m, n, 1)"),),
+}
+
+
 def _run_family(run: _Runner, cases: list[Case], notes: list[str], convention: str):
-    """Run one family in its plain layout, and in the column layout when that fails."""
+    """Run one family in its plain layout, and in alternative layouts when that fails."""
     if not cases:
         return [], ""
-    vector = cases[0].family == "vector"
-    plain_name = "vectors (n,)" if vector else "batches (m, n)"
-    column_name = "column vectors (n, 1)" if vector else "batches of columns (m, n, 1)"
-    plain = [run(case, column=False) for case in cases]
+    family = cases[0].family
+    plain_name = "vectors (n,)" if family == "vector" else "batches (m, n)"
+    plain = [run(case, layout="plain") for case in cases]
     if all(r.passed for r, _ in plain):
         return plain, plain_name
-    column = [run(case, column=True) for case in cases]
-    column_ok = all(r.passed for r, _ in column)
     plain_dead = all(r.status == "error" for r, _ in plain)
-
-    # n = 1 is trivially right in either layout, so it does not vote.
-    def votes(results: list[tuple[CaseResult, Outcome]]) -> int:
-        return sum(r.passed for r, _ in results if r.shape[-1] > 1)
-
-    def acceptable(results: list[tuple[CaseResult, Outcome]]) -> bool:
-        # Right wherever the output is finite: an unstable implementation in that layout.
-        return all(r.passed or "non-finite" in r.detail for r, _ in results)
-
     sizable = sum(case.z.shape[-1] > 1 for case in cases)
-    if vector:
-        chosen = (
-            column_ok
-            or (acceptable(column) and not acceptable(plain))
-            or (plain_dead and 2 * votes(column) >= sizable)
-        )
-    else:
-        # (m, n, 1) is only a fallback for code that cannot take (m, n) at all: a layer that
-        # runs on (m, n) but is right only on (m, n, 1) (a forgotten reshape) is wrong.
-        chosen = plain_dead and (acceptable(column) or 2 * votes(column) >= sizable)
-    if not chosen:
-        if column_ok:
-            notes.append(f"would pass with {column_name}, but {plain_name} run and are wrong")
-        return plain, plain_name
-    if column_ok and not plain_dead:
-        contract = run.contract
-        notes.append(_layout_note(run, cases, plain, contract, convention, column_name, plain_name))
-    elif column_ok:
-        notes.append(f"takes {column_name}; {plain_name} {plain[0][0].detail}")
-    return column, column_name
+    for key, name in _ALTERNATIVES[family]:
+        other = [run(case, layout=key) for case in cases]
+        other_ok = all(r.passed for r, _ in other)
+        if family == "vector":
+            chosen = (
+                other_ok
+                or (_acceptable(other) and not _acceptable(plain))
+                or (plain_dead and 2 * _votes(other) >= sizable)
+            )
+        else:
+            # (m, n, 1) is only a fallback for code that cannot take (m, n) at all: a layer
+            # that runs on (m, n) but is right only on (m, n, 1) (a forgotten reshape) is wrong.
+            chosen = plain_dead and (_acceptable(other) or 2 * _votes(other) >= sizable)
+        if not chosen:
+            if other_ok:
+                notes.append(f"would pass with {name}, but {plain_name} run and are wrong")
+            continue
+        if other_ok and not plain_dead:
+            notes.append(
+                _layout_note(run, cases, plain, run.contract, convention, name, plain_name)
+            )
+        elif other_ok:
+            notes.append(f"takes {name}; {plain_name} {plain[0][0].detail}")
+        return other, name
+    return plain, plain_name
+
+
+def _votes(results: list[tuple[CaseResult, Outcome]]) -> int:
+    # n = 1 is trivially right in any layout, so it does not vote.
+    return sum(r.passed for r, _ in results if r.shape[-1] > 1)
+
+
+def _acceptable(results: list[tuple[CaseResult, Outcome]]) -> bool:
+    # Right wherever the output is finite: an unstable implementation in that layout.
+    return all(r.passed or "non-finite" in r.detail for r, _ in results)
 
 
 def _layout_note(run, cases, results, contract, convention, column_name, plain_name) -> str:

@@ -102,6 +102,7 @@ _SOFTMAX_NAME = re.compile(
     r"smax|sm_out)$",
     re.IGNORECASE,
 )
+_INPUT_NAME = re.compile(r"^(x|X|inputs?|z|Z|logits|input_data|inp|a_prev|A_prev|h)$")
 _STEP_NAME = re.compile(r"^(lr|learning_rate|learningrate|eta|alpha|step|step_size|rate)$", re.I)
 _DERIVATIVE_NAME = re.compile(r"jac|grad|deriv|backward|backprop|prime|diff|vjp|^d_?softmax")
 _PROBE = np.array([0.3, -1.2, 2.0])
@@ -352,10 +353,10 @@ def _call_layer(target: Target, x: Any, g: Any) -> Any:
             delattr(layer, name)
     getattr(layer, _method(layer, FORWARD_NAMES))(x)
     backward = getattr(layer, _method(layer, BACKWARD_NAMES))
-    extra = _extra_backward_arguments(backward)
-    if extra:
-        _note(target, f"backward() called with {', '.join(f'{k}=0.0' for k in extra)}")
-    result = backward(g, *(0.0 for _ in extra))
+    arguments, shown = _backward_arguments(backward, x, g)
+    if shown != "dvalues":
+        _note(target, f"backward() called as backward({shown})")
+    result = backward(*arguments)
     if result is not None and not isinstance(result, type(layer)):
         _note(target, "the input gradient is backward()'s return value")
         return result
@@ -368,16 +369,34 @@ def _call_layer(target: Target, x: Any, g: Any) -> Any:
     )
 
 
-def _extra_backward_arguments(backward: Any) -> list[str]:
-    # backward(grad, learning_rate) updates weights too; softmax has none, so a zero step is inert.
+def _backward_arguments(backward: Any, x: Any, g: Any) -> tuple[list[Any], str]:
+    """Arguments for backward(): the upstream gradient, plus the input or a zero learning rate."""
     try:
-        names = _required_parameters(backward, "backward")[1:]
+        names = _required_parameters(backward, "backward")
     except ImplementationError:
-        return []
-    unknown = [name for name in names if not _STEP_NAME.match(name)]
-    if unknown:
-        raise TypeError(f"backward() needs arguments symsoft cannot supply: {', '.join(unknown)}")
-    return names
+        return [g], "dvalues"
+    if len(names) <= 1:
+        return [g], "dvalues"
+    values: list[Any] = []
+    for index, name in enumerate(names):
+        if _STEP_NAME.match(name):
+            # backward(grad, learning_rate) also updates weights; softmax has none: 0 is inert.
+            values.append(0.0)
+        elif _INPUT_NAME.match(name):
+            values.append(x)
+        elif _GRAD_NAME.match(name) or (index == 0 and not _INPUT_NAME.match(name)):
+            values.append(g)
+        else:
+            raise TypeError(f"backward() needs arguments symsoft cannot supply: {name}")
+    if sum(value is g for value in values) != 1:
+        raise TypeError(
+            f"cannot tell which parameter of backward({', '.join(names)}) is the gradient"
+        )
+    shown = ", ".join(
+        "0.0" if value is not x and value is not g else ("x" if value is x else "dvalues")
+        for value in values
+    )
+    return values, shown
 
 
 def _call_torch(target: Target, x: np.ndarray, g: np.ndarray | None) -> Any:

@@ -26,12 +26,12 @@ def spec(name: str) -> str:
 
 # (target, kind, layout, diagnosis names) for implementations that must pass
 CORRECT = [
-    ("nnfs_softmax.py:Activation_Softmax", "layer", "batches (m, n)"),
+    ("nnfs_softmax.py:Activation_Softmax", "layer", "row vectors (1, n), batches (m, n)"),
     ("layers.py:Softmax", "layer", "vectors (n,), batches (m, n)"),
     ("independent_code.py:StableSoftmax", "layer", "column vectors (n, 1)"),
     ("activation_functions.py:Softmax", "softmax", "vectors (n,), batches (m, n)"),
-    ("deeplearning_ai.py:softmax", "softmax", "batches (m, n)"),
-    ("deeplearning_ai.py:softmax_backward", "vjp", "batches (m, n)"),
+    ("deeplearning_ai.py:softmax", "softmax", "row vectors (1, n), batches (m, n)"),
+    ("deeplearning_ai.py:softmax_backward", "vjp", "row vectors (1, n), batches (m, n)"),
     ("stackoverflow_grad.py:softmax_grad", "jacobian", "vectors (n,)"),
     ("stackoverflow_grad.py:softmax_grad_vectorized", "jacobian", "vectors (n,)"),
     ("vectorised.py:softmax_jacobian", "jacobian", "vectors (n,)"),
@@ -45,7 +45,7 @@ CORRECT = [
     ("vectorised.py:softmax_loops", "softmax", "vectors (n,), batches (m, n)"),
     ("column_vectors.py:softmax_derivative", "jacobian", "column vectors (n, 1)"),
     ("column_vectors.py:softmax_backward", "vjp", "column vectors (n, 1)"),
-    ("batched_columns.py:softmax_forward", "softmax", "batches (m, n)"),
+    ("batched_columns.py:softmax_forward", "softmax", "row vectors (1, n), batches (m, n)"),
     ("batched_columns.py:softmax_jacobian", "jacobian", "batches of columns (m, n, 1)"),
     ("course_code.py:softmax_grad_dist", "vjp", "vectors (n,)"),
 ]
@@ -75,6 +75,7 @@ WRONG = [
     ("wrong_vjps.py:softmax_backward_no_s", {"missing-s-factor"}),
     ("wrong_vjps.py:softmax_backward_naive", {"unstable-exp"}),
     ("wrong_vjps.py:softmax_backward_times", set()),
+    ("onebyn_layer.py:SoftmaxLayer", set()),
     ("wrong_jacobians.py:softmax_jacobian_diag", {"diagonal-only"}),
     ("wrong_jacobians.py:jacobian", {"jacobian-at-logits"}),
     ("wrong_jacobians.py:softmax_grad", {"dot-instead-of-outer"}),
@@ -186,6 +187,14 @@ def test_input_convention_can_be_given() -> None:
     report = check_implementation(jac, input="logits")
     assert [f.name for f in report.diagnosis] == ["jacobian-at-logits"]
     assert any("--input softmax" in note for note in report.notes)
+
+
+def test_layer_for_one_row_is_right_on_rows_and_wrong_on_batches() -> None:
+    """A layer written for x of shape (1, n) takes (1, n) rows and is reported wrong on batches."""
+    report = check_implementation(spec("onebyn_layer.py:SoftmaxLayer"))
+    assert report.layout == "row vectors (1, n), batches (m, n)"
+    assert "right on all single vectors; the failures are all on batches" in report.notes
+    assert any("backward(x, dvalues, 0.0)" in note for note in report.notes)
 
 
 def test_softmax_output_input_passes_once_declared() -> None:
