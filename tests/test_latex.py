@@ -443,6 +443,15 @@ def test_variable_from_context() -> None:
     )
 
 
+def test_d_with_two_indices_is_a_matrix_entry() -> None:
+    """``D_{ij} x_j`` is the entry D_ij times x_j; ``D_j S_i`` is the derivative operator."""
+    D = sp.IndexedBase("D")
+    assert parse_expression(r"D_{ij} x_j") == D[i, j] * X[j]
+    assert parse_expression(r"D_j S_i") == sp.Derivative(S[i], z[j])
+    with pytest.raises(LatexParseError, match="more than one index"):
+        parse_expression(r"\partial_{ij} S")
+
+
 def test_function_letters_are_configurable() -> None:
     """Only declared letters apply to parentheses; others multiply."""
     assert parse_expression(r"a(x+1)") == a * (x + 1)

@@ -116,15 +116,16 @@ def operator_of(cv: Any, script: Script, items: list[Any], i: int) -> Operator |
         is_token(base, "LETTER") and str(base) in cv.ctx.derivative_operators
     ):
         return None
-    var = _subscript_variable(cv, script.sub)
+    found = cv.indices(script.sub)
+    if len(found) != 1:
+        if is_partial:
+            raise cv.fail("\\partial_… with more than one index", base)
+        return None  # ``D_{ij} x_j``: the matrix entry D_ij, not an operator
+    var = _subscript_variable(cv, found[0])
     return lambda expr: sp.Derivative(expr, var)
 
 
-def _subscript_variable(cv: Any, sub: Any) -> sp.Basic:
-    if is_token(sub):
-        (index,) = cv.indices(sub)
-    else:
-        index = cv.arg_value(sub)
+def _subscript_variable(cv: Any, index: sp.Basic) -> sp.Basic:
     if isinstance(index, sp.Symbol) and index.name in cv.vectors:
         return sp.Symbol(index.name)  # ``\\nabla_{\\mathbf z}``: the whole vector
     if isinstance(index, sp.Indexed) or (isinstance(index, sp.Symbol) and not index.is_integer):
