@@ -140,11 +140,13 @@ def _check(name: str, route: str, run: Callable[[], Decision]) -> CheckResult:
     decision = run()
     seconds = time.perf_counter() - start
     counterexample: Any = decision.counterexample
+    # the route in the method column, how the engine decided it in the detail line
+    detail = decision.method + (f"; {decision.detail}" if decision.detail else "")
     return CheckResult(
         name=name,
-        method=f"{route}; {decision.method}",
+        method=f"{route} [symbolic n]",
         verdict=decision.verdict,
         seconds=seconds,
-        detail=decision.detail,
+        detail=detail,
         counterexample=counterexample,
     )
