@@ -551,6 +551,8 @@ REFUSED = [
     (r"(a+b)^{(2)}", "label"),
     (r"\nabla L", "nabla"),
     (r"x \over y", "over"),
+    (r"y_{true}", "ambiguous subscript"),
+    (r"z_{max}", "max"),
     (r"\Sigma_k e^{z_k}", "ambiguous"),
     (r"x |_{a}", "evaluation bar"),
     (r"\partial S_i", "partial"),

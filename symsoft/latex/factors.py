@@ -110,6 +110,9 @@ class FactorReader(ABC):
             if ops:
                 return (self.index_condition(exprs, ops),)
             letters = letter_run(exprs[0])
+            if letters and len(letters) > 2:
+                # ``y_{true}`` or the tensor entry ``S_{ijk}``? Not guessed.
+                raise self.fail(f"ambiguous subscript {''.join(letters)}: a name or indices?")
             if letters and len(letters) > 1:
                 return tuple(self.index_symbol(name) for name in letters)
         values = []
