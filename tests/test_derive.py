@@ -401,3 +401,18 @@ def test_public_api_exports():
     assert symsoft.Derivation is Derivation
     assert callable(symsoft.prove_general)
     assert set(derivations.ROUTES) == set(ROUTES)
+
+
+def test_readme_python_example_runs():
+    """The Python example in the README's derive section runs as a doctest."""
+    import doctest
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[
+        readme.index("<!-- section:derive -->") : readme.index("<!-- /section:derive -->")
+    ]
+    example = re.search(r"```python\n(.*?)```", section, flags=re.S).group(1)
+    test = doctest.DocTestParser().get_doctest(example, {}, "README", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.failures == 0 and runner.tries >= 4
