@@ -102,6 +102,7 @@ _SOFTMAX_NAME = re.compile(
     r"smax|sm_out)$",
     re.IGNORECASE,
 )
+_AXIS_NAME = re.compile(r"^(axis|dim)$")
 _INPUT_NAME = re.compile(r"^(x|X|inputs?|z|Z|logits|input_data|inp|a_prev|A_prev|h)$")
 _STEP_NAME = re.compile(r"^(lr|learning_rate|learningrate|eta|alpha|step|step_size|rate)$", re.I)
 _DERIVATIVE_NAME = re.compile(r"jac|grad|deriv|backward|backprop|prime|diff|vjp|^d_?softmax")
@@ -137,6 +138,8 @@ class Target:
     gradient_first: bool = False
     framework: str = "numpy"
     timeout: float | None = DEFAULT_TIMEOUT
+    #: a required ``axis``/``dim`` parameter, passed as -1 (the class axis)
+    axis: str | None = None
     notes: list[str] = field(default_factory=list, compare=False)
 
     def run(self, x: np.ndarray, g: np.ndarray | None) -> Outcome:
@@ -161,14 +164,16 @@ class Target:
         return Outcome(value, None, _messages(caught), _since(start))
 
     def _call(self, x: np.ndarray, g: np.ndarray | None) -> Any:
-        if self.framework == "torch" or self.kind == "autograd":
-            return _call_torch(self, x, g)
+        if self.kind == "autograd":
+            return _call_autograd(self, x, g)
         wrap = _converter(self.framework)
+        if self.kind == "layer":
+            return _call_layer(self, wrap(x), wrap(g))
+        keywords = {self.axis: -1} if self.axis else {}
         if self.kind in ("jacobian", "softmax"):
-            return self.obj(wrap(x))
-        if self.kind == "vjp":
-            return self.obj(wrap(g), wrap(x)) if self.gradient_first else self.obj(wrap(x), wrap(g))
-        return _call_layer(self, wrap(x), wrap(g))
+            return self.obj(wrap(x), **keywords)
+        arguments = (wrap(g), wrap(x)) if self.gradient_first else (wrap(x), wrap(g))
+        return self.obj(*arguments, **keywords)
 
 
 def load_object(spec: str) -> Any:
@@ -255,8 +260,10 @@ def resolve_target(
         if kind is None:
             raise
         params = ["z", "grad"] if kind == "vjp" else ["z"]
+    axis = next((name for name in params if _AXIS_NAME.match(name)), None)
+    params = [name for name in params if name != axis]
     if kind is None:
-        kind, reason = _kind_from_signature(obj, params, label, timeout)
+        kind, reason = _kind_from_signature(obj, params, label, timeout, axis)
     else:
         reason = "given"
     wanted = 2 if kind == "vjp" else 1
@@ -278,11 +285,17 @@ def resolve_target(
         convention, why = "softmax", f"parameter {x_name!r} names the softmax output"
     else:
         convention, why = "logits", f"parameter {x_name!r} is taken as the logits"
-    target = Target(label, obj, kind, reason, convention, why, gradient_first, timeout=timeout)
+    target = Target(
+        label, obj, kind, reason, convention, why, gradient_first, timeout=timeout, axis=axis
+    )
+    if axis:
+        _note(target, f"called with {axis}=-1")
     return _with_framework(target)
 
 
-def _kind_from_signature(obj: Any, params: list[str], label: str, timeout: float | None):
+def _kind_from_signature(
+    obj: Any, params: list[str], label: str, timeout: float | None, axis: str | None = None
+):
     if len(params) == 2:
         return "vjp", f"two parameters ({', '.join(params)})"
     if len(params) != 1:
@@ -293,7 +306,7 @@ def _kind_from_signature(obj: Any, params: list[str], label: str, timeout: float
     name = getattr(obj, "__name__", "").lower()
     if _DERIVATIVE_NAME.search(name):
         return "jacobian", f"one parameter and the name {name!r}"
-    probe = _with_framework(Target(label, obj, "softmax", "probe", timeout=timeout))
+    probe = _with_framework(Target(label, obj, "softmax", "probe", timeout=timeout, axis=axis))
     outcome = probe.run(_PROBE, None)
     if outcome.value is not None and np.squeeze(outcome.value).shape == (3, 3):
         return "jacobian", "one parameter and a probe call returned a 3 × 3 matrix"
@@ -399,22 +412,18 @@ def _backward_arguments(backward: Any, x: Any, g: Any) -> tuple[list[Any], str]:
     return values, shown
 
 
-def _call_torch(target: Target, x: np.ndarray, g: np.ndarray | None) -> Any:
+def _call_autograd(target: Target, x: np.ndarray, g: np.ndarray | None) -> Any:
     import torch
 
-    if target.kind == "autograd":
-        leaf = torch.tensor(x, requires_grad=True)
-        output = target.obj.apply(leaf)
-        (grad,) = torch.autograd.grad(output, leaf, grad_outputs=torch.from_numpy(g))
-        return grad
-    wrap = _converter("torch")
-    if target.kind in ("jacobian", "softmax"):
-        return target.obj(wrap(x))
-    if target.kind == "vjp":
-        return (
-            target.obj(wrap(g), wrap(x)) if target.gradient_first else target.obj(wrap(x), wrap(g))
-        )
-    return _call_layer(target, wrap(x), wrap(g))
+    leaf = torch.tensor(x, requires_grad=True)
+    try:
+        extra = _required_parameters(target.obj.forward, "forward")[2:]
+    except ImplementationError:
+        extra = []
+    # forward(ctx, x, dim): the softmax axis is the last one
+    output = target.obj.apply(leaf, *(-1 for name in extra if _AXIS_NAME.match(name)))
+    (grad,) = torch.autograd.grad(output, leaf, grad_outputs=torch.from_numpy(g))
+    return grad
 
 
 def _note(target: Target, text: str) -> None:

@@ -43,6 +43,7 @@ CORRECT = [
     ("vectorised.py:softmax_backward_loops", "vjp", "vectors (n,), batches (m, n)"),
     ("vectorised.py:softmax", "softmax", "vectors (n,), batches (m, n)"),
     ("vectorised.py:softmax_loops", "softmax", "vectors (n,), batches (m, n)"),
+    ("vectorised.py:softmax_along", "softmax", "vectors (n,), batches (m, n)"),
     ("column_vectors.py:softmax_derivative", "jacobian", "column vectors (n, 1)"),
     ("column_vectors.py:softmax_backward", "vjp", "column vectors (n, 1)"),
     ("batched_columns.py:softmax_forward", "softmax", "row vectors (1, n), batches (m, n)"),
@@ -319,6 +320,10 @@ def test_torch_implementations() -> None:
     assert module.passed and module.kind == "softmax"
     jacobian = check_implementation(spec("torch_impls.py:softmax_jacobian"))
     assert jacobian.passed and jacobian.kind == "jacobian"
+    with_dim = check_implementation(spec("torch_impls.py:SoftmaxDim"))
+    assert with_dim.passed
+    data = check_implementation(spec("torch_impls.py:softmax_backward_data"))
+    assert data.passed and data.input == "softmax" and "called with dim=-1" in data.notes
     for target, names in TORCH_WRONG:
         report = check_implementation(spec(target))
         assert {f.name for f in report.diagnosis} == names, report.to_text()

@@ -49,3 +49,21 @@ class Softmax(torch.nn.Module):
 def softmax_jacobian(x):
     s = torch.softmax(torch.as_tensor(x), dim=-1)
     return torch.diag(s) - torch.outer(s, s)
+
+
+class SoftmaxDim(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, dim):
+        y = torch.softmax(x, dim=dim)
+        ctx.dim = dim
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (y,) = ctx.saved_tensors
+        return y * (grad_output - (grad_output * y).sum(dim=ctx.dim, keepdim=True)), None
+
+
+def softmax_backward_data(grad_output, output, dim):
+    return output * (grad_output - (grad_output * output).sum(dim=dim, keepdim=True))

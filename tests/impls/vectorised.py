@@ -81,3 +81,8 @@ def softmax_backward_loops(z, dz):
                 acc += dz[b][i] * d
             out[b][j] = acc
     return out.reshape(np.shape(np.squeeze(out)) if out.shape[0] == 1 else out.shape)
+
+
+def softmax_along(x, axis):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
