@@ -371,6 +371,9 @@ def _check_impl(
     timeout: float = typer.Option(
         20.0, "--timeout", help="Seconds one call of your code may take (POSIX)."
     ),
+    samples: str = typer.Option(
+        "rows", "--samples", help="Batch layout: rows, (m, n), or columns, (n, m)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Check a softmax Jacobian, backward pass, forward pass or layer, and name the mistake.
@@ -384,7 +387,15 @@ def _check_impl(
     from symsoft.implcheck import check_implementation
 
     report = check_implementation(
-        target, kind=kind, input=input_, rtol=rtol, atol=atol, seed=seed, n=n, timeout=timeout
+        target,
+        kind=kind,
+        input=input_,
+        rtol=rtol,
+        atol=atol,
+        seed=seed,
+        n=n,
+        timeout=timeout,
+        samples=samples,
     )
     if as_json:
         _emit_json(report.to_dict())

@@ -31,6 +31,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -55,12 +56,15 @@ def check_implementation(
     seed: int = 0,
     n: int = 6,
     timeout: float | None = DEFAULT_TIMEOUT,
+    samples: str = "rows",
 ) -> ImplReport:
     """Run the battery on an implementation (``"PATH.py:NAME"``, ``"pkg.mod:NAME"`` or an object).
 
     Raises :class:`~symsoft.errors.ImplementationError` (exit code 2) when the implementation
     cannot be loaded, raises on every input, times out, or returns a wrongly shaped output that
     no known mistake explains; :class:`~symsoft.errors.UsageError` for bad options.
+    ``samples="columns"`` passes batches as (n, m), one sample per column, and reads the output
+    the same way (course code in that convention normalises over axis 0).
     """
     start = time.perf_counter()
     limits = tolerances(rtol, atol)
@@ -68,6 +72,8 @@ def check_implementation(
         raise UsageError("seed", seed, "a non-negative integer")
     if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= 1024:
         raise UsageError("n", n, "an integer from 2 to 1024", "the battery also covers n = 1, 2, 3")
+    if samples not in ("rows", "columns"):
+        raise UsageError("samples", samples, "rows or columns")
     if isinstance(target_or_callable, str):
         obj, label = load_object(target_or_callable), target_or_callable
     else:
@@ -76,7 +82,7 @@ def check_implementation(
     target = resolve_target(obj, kind=kind, input=input, label=label, timeout=timeout)
     contract = {"layer": "vjp", "autograd": "vjp"}.get(target.kind, target.kind)
     cases = build_battery(n, seed)
-    run = _Runner(target, contract, limits)
+    run = _Runner(target, contract, limits, samples)
 
     vector = [c for c in cases if c.family == "vector"]
     batch = [c for c in cases if c.family == "batch"]
@@ -140,6 +146,8 @@ def check_implementation(
                     else ("batches", "single vectors")
                 )
                 notes.append(f"right on all {good}; the failures are all on {bad}")
+        if samples == "rows" and any(f.name in ("wrong-axis", "transposed") for f in findings):
+            notes.append("if your code keeps one sample per column, (n, m), pass --samples columns")
         if any(f.name == "jacobian-at-logits" for f in findings) and target.input == "logits":
             notes.append("if the function takes s = softmax(z) rather than z, pass --input softmax")
     notes.extend(target.notes)
@@ -168,8 +176,15 @@ def check_implementation(
 class _Runner:
     """Runs one case through the implementation and compares it with the ground truth."""
 
-    def __init__(self, target: Target, contract: str, tolerances: dict[str, tuple[float, float]]):
+    def __init__(
+        self,
+        target: Target,
+        contract: str,
+        tolerances: dict[str, tuple[float, float]],
+        samples: str = "rows",
+    ):
         self.target = target
+        self.samples = samples
         self.contract = contract
         self.tolerances = tolerances
         self.extra_user_seconds = 0.0
@@ -181,7 +196,12 @@ class _Runner:
             where = (..., None) if layout == "column" else (None, ...)
             x = x[where]
             g = None if g is None else g[where]
+        transpose = self.samples == "columns" and case.family == "batch"
+        if transpose:
+            x, g = x.T, None if g is None else g.T
         outcome = self.target.run(x, g)
+        if transpose and outcome.value is not None and outcome.value.ndim == 2:
+            outcome = dataclasses.replace(outcome, value=outcome.value.T)
         shape = tuple(case.z.shape)
         if outcome.error is not None:
             return CaseResult(
@@ -318,12 +338,15 @@ def _run_family(run: _Runner, cases: list[Case], notes: list[str], convention: s
         return [], ""
     family = cases[0].family
     plain_name = "vectors (n,)" if family == "vector" else "batches (m, n)"
+    if family == "batch" and run.samples == "columns":
+        plain_name = "batches (n, m), samples in columns"
     plain = [run(case, layout="plain") for case in cases]
     if all(r.passed for r, _ in plain):
         return plain, plain_name
     plain_dead = all(r.status == "error" for r, _ in plain)
     sizable = sum(case.z.shape[-1] > 1 for case in cases)
-    for key, name in _ALTERNATIVES[family]:
+    alternatives = () if family == "batch" and run.samples == "columns" else _ALTERNATIVES[family]
+    for key, name in alternatives:
         other = [run(case, layout=key) for case in cases]
         other_ok = all(r.passed for r, _ in other)
         if family == "vector":

@@ -198,6 +198,19 @@ def test_layer_for_one_row_is_right_on_rows_and_wrong_on_batches() -> None:
     assert any("backward(x, dvalues, 0.0)" in note for note in report.notes)
 
 
+def test_samples_in_columns_convention() -> None:
+    """One-sample-per-column code is wrong-axis by default and passes with samples='columns'."""
+    target = spec("columns_convention.py:softmax_backward")
+    default = check_implementation(target)
+    assert [f.name for f in default.diagnosis] == ["wrong-axis"]
+    assert any("--samples columns" in note for note in default.notes)
+    columns = check_implementation(target, samples="columns")
+    assert columns.passed and "samples in columns" in columns.layout
+    assert check_implementation(spec("columns_convention.py:softmax"), samples="columns").passed
+    # the option must not make row-convention code pass
+    assert not check_implementation(spec("vectorised.py:softmax_vjp"), samples="columns").passed
+
+
 def test_softmax_output_input_passes_once_declared() -> None:
     """A backward taking the softmax output under an unhinted name passes with input='softmax'."""
     assert check_implementation(spec("course_code.py:softmax_backward"), input="softmax").passed
@@ -281,6 +294,7 @@ def test_module_targets_load() -> None:
         {"seed": -2},
         {"input": "probabilities"},
         {"timeout": 0},
+        {"samples": "diagonal"},
     ],
 )
 def test_bad_options_are_usage_errors(options: dict) -> None:
@@ -391,6 +405,13 @@ def test_cli_cannot_run_exits_2_without_traceback(
     code, _, err = run_cli(["check-impl", *args], capsys)
     assert code == 2 and "Traceback" not in err
     assert err.startswith("error:") and len(err.strip().splitlines()) == 1
+
+
+def test_cli_samples_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    """README example: ``--samples columns`` for code with one sample per column."""
+    args = ["check-impl", spec("columns_convention.py:softmax_backward"), "--samples", "columns"]
+    code, out, _ = run_cli(args, capsys)
+    assert code == 0 and "samples in columns" in out
 
 
 def test_cli_help_warns_that_code_runs(capsys: pytest.CaptureFixture[str]) -> None:
