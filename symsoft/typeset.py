@@ -189,7 +189,7 @@ def text(expr: Any) -> str:
     if isinstance(expr, sp.Sum):
         printed = printed[1:-1]
     printed = printed.replace("**", "^").replace("*", "·").replace(" - ", " − ")
-    return "−" + printed[1:] if printed.startswith("-") else printed
+    return re.sub(r"(^|[\[(, ])-", "\\1−", printed)
 
 
 @dataclass(frozen=True)
@@ -366,6 +366,7 @@ _SYMBOLS = {
     r"\rangle": "⟩",
     r"\log": "log",
     r"\cdot": "·",
+    r"\times": "×",
     r"\max": "max",
     r"\left": "",
     r"\right": "",
