@@ -114,42 +114,12 @@ def check_implementation(
     findings: tuple[Finding, ...] = ()
     failing = [(c, r, o) for c, (r, o) in zip(cases, results) if r.status in ("fail", "error")]
     if failing:
-        dead = {
-            family
-            for family in ("vector", "batch")
-            if all(r.status == "error" for r, _ in results if r.family == family)
-        }
-        if dead >= {r.family for r, _ in results}:
-            dead = set()
-        # A family that raised on every case is a layout the code does not handle, not evidence.
         evidence = [
-            run.evidence(c, o)
-            for c, (r, o) in zip(cases, results)
-            if r.status != "unsupported" and r.family not in dead
+            run.evidence(c, o) for c, (r, o) in zip(cases, results) if r.status != "unsupported"
         ]
         findings = diagnose(contract, evidence, convention=target.input)
-        if not findings and all("shape" in r.detail or r.status == "error" for _, r, _ in failing):
-            shaped = [r for _, r, _ in failing if "shape" in r.detail]
-            checked = [r for r, _ in results if r.status != "unsupported"]
-            if shaped and len(shaped) + sum(r.passed for r in checked) == len(checked):
-                raise ImplementationError(
-                    label,
-                    f"{shaped[0].detail} on {shaped[0].name!r}, which no known mistake explains",
-                )
-        for family, other in (("vector", "batch"), ("batch", "vector")):
-            mine = [r for r, _ in results if r.family == family]
-            theirs = [r for r, _ in results if r.family == other and r.status != "unsupported"]
-            if mine and all(r.passed for r in mine) and theirs:
-                good, bad = (
-                    ("single vectors", "batches")
-                    if family == "vector"
-                    else ("batches", "single vectors")
-                )
-                notes.append(f"right on all {good}; the failures are all on {bad}")
-        if samples == "rows" and any(f.name in ("wrong-axis", "transposed") for f in findings):
-            notes.append("if your code keeps one sample per column, (n, m), pass --samples columns")
-        if any(f.name == "jacobian-at-logits" for f in findings) and target.input == "logits":
-            notes.append("if the function takes s = softmax(z) rather than z, pass --input softmax")
+        _reject_unexplained_shapes(label, results, failing, findings)
+        notes.extend(_failure_notes(results, findings, samples, target.input))
     notes.extend(target.notes)
     warned = sorted({w for _, o in results for w in o.warnings})
     if warned:
@@ -169,8 +139,36 @@ def check_implementation(
         n=n,
         first_failure=_first_failure(failing, run),
         seconds=time.perf_counter() - start,
-        user_seconds=sum(o.seconds for _, o in results) + run.extra_user_seconds,
+        user_seconds=run.user_seconds,
     )
+
+
+def _reject_unexplained_shapes(label, results, failing, findings) -> None:
+    """Wrong shapes everywhere it does not raise, and no known mistake: the code cannot run."""
+    if findings or not all("shape" in r.detail or r.status == "error" for _, r, _ in failing):
+        return
+    shaped = [r for _, r, _ in failing if "shape" in r.detail]
+    checked = [r for r, _ in results if r.status != "unsupported"]
+    if shaped and len(shaped) + sum(r.passed for r in checked) == len(checked):
+        raise ImplementationError(
+            label, f"{shaped[0].detail} on {shaped[0].name!r}, which no known mistake explains"
+        )
+
+
+def _failure_notes(results, findings, samples: str, convention: str) -> list[str]:
+    notes = []
+    for family, other in (("vector", "batch"), ("batch", "vector")):
+        mine = [r for r, _ in results if r.family == family]
+        theirs = [r for r, _ in results if r.family == other and r.status != "unsupported"]
+        if mine and all(r.passed for r in mine) and theirs:
+            good, bad = ("single vectors", "batches")[:: 1 if family == "vector" else -1]
+            notes.append(f"right on all {good}; the failures are all on {bad}")
+    names = {finding.name for finding in findings}
+    if samples == "rows" and names & {"wrong-axis", "transposed"}:
+        notes.append("if your code keeps one sample per column, (n, m), pass --samples columns")
+    if "jacobian-at-logits" in names and convention == "logits":
+        notes.append("if the function takes s = softmax(z) rather than z, pass --input softmax")
+    return notes
 
 
 class _Runner:
@@ -187,7 +185,8 @@ class _Runner:
         self.samples = samples
         self.contract = contract
         self.tolerances = tolerances
-        self.extra_user_seconds = 0.0
+        #: time spent inside the user's code, every layout tried included
+        self.user_seconds = 0.0
 
     def __call__(self, case: Case, *, layout: str) -> tuple[CaseResult, Outcome]:
         x = self.input_of(case)
@@ -200,6 +199,7 @@ class _Runner:
         if transpose:
             x, g = x.T, None if g is None else g.T
         outcome = self.target.run(x, g)
+        self.user_seconds += outcome.seconds
         if transpose and outcome.value is not None and outcome.value.ndim == 2:
             outcome = dataclasses.replace(outcome, value=outcome.value.T)
         shape = tuple(case.z.shape)
