@@ -38,10 +38,11 @@ from typing import Any
 import numpy as np
 
 from symsoft.battery import Case, build_battery, expected_output, tolerances
+from symsoft.calling import DEFAULT_TIMEOUT, Outcome, Target
 from symsoft.diagnosis import Evidence, Finding, diagnose
 from symsoft.errors import ImplementationError, UsageError
 from symsoft.implreport import CaseResult, ImplReport, json_float
-from symsoft.loader import DEFAULT_TIMEOUT, Outcome, Target, load_object, resolve_target
+from symsoft.loader import load_object, resolve_target
 
 __all__ = ["CaseResult", "ImplReport", "check_implementation"]
 

@@ -1,10 +1,7 @@
-"""Load a user's softmax implementation and adapt it to one calling convention.
+"""Load a user's softmax implementation and decide its contract.
 
-This module imports and runs user code. Everything the user's code does (imports, prints,
-exceptions, overflow warnings, hangs) is contained here: prints go to stderr so that JSON
-output stays clean, exceptions and warnings become data in an :class:`Outcome`, a call that
-runs longer than ``timeout`` seconds is interrupted (POSIX main thread only, via ``SIGALRM``),
-and failures to load become :class:`~symsoft.errors.ImplementationError` (exit code 2).
+This module imports user code (and :mod:`symsoft.calling` runs it): failures to load become
+:class:`~symsoft.errors.ImplementationError` (exit code 2), with the user's exception.
 
 Accepted targets are ``PATH.py:NAME`` and ``package.module:NAME`` (``NAME`` may be dotted,
 ``Class.method``). The contract (``kind``) is one of:
@@ -15,11 +12,13 @@ Accepted targets are ``PATH.py:NAME`` and ``package.module:NAME`` (``NAME`` may 
   marks the upstream gradient), ``(z, g)`` otherwise;
 * ``softmax`` -- ``f(z) -> s``, the forward pass;
 * ``layer`` -- a class (constructed without arguments) or an instance with ``forward(x)`` and
-  ``backward(dvalues)`` (or the aliases in :data:`FORWARD_NAMES` and :data:`BACKWARD_NAMES`;
-  extra ``backward`` parameters named like a learning rate get 0.0); the input gradient is
-  ``backward``'s return value, or, when it returns ``None``, the first of
-  :data:`GRADIENT_ATTRIBUTES` set on the instance. A subclass of
+  ``backward(dvalues)`` (see :mod:`symsoft.calling` for the accepted variants). A subclass of
   ``torch.autograd.Function`` is checked as a ``vjp`` through ``apply`` and autograd.
+
+``Class.method`` targets are called on an instance; a class with ``__call__`` (such as a
+``torch.nn.Module``) is checked through an instance. A parameter named like the softmax output
+(``s``, ``probs``, ``output``, ...) makes ``input`` default to ``"softmax"``; a required
+``axis``/``dim`` parameter is passed -1.
 
 Examples
 --------
@@ -36,144 +35,49 @@ array([[ 0.25, -0.25],
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import hashlib
 import importlib
 import importlib.util
 import inspect
 import re
-import signal
 import sys
-import threading
-import time
-import warnings
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from symsoft.calling import (
+    AXIS_NAME,
+    BACKWARD_NAMES,
+    DEFAULT_TIMEOUT,
+    FORWARD_NAMES,
+    GRADIENT_NAME,
+    Target,
+    add_note,
+    describe_error,
+    find_method,
+    required_parameters,
+    user_code,
+)
 from symsoft.errors import ImplementationError, UsageError
 
-__all__ = [
-    "BACKWARD_NAMES",
-    "DEFAULT_TIMEOUT",
-    "FORWARD_NAMES",
-    "GRADIENT_ATTRIBUTES",
-    "INPUTS",
-    "KINDS",
-    "Outcome",
-    "Target",
-    "load_object",
-    "resolve_target",
-]
+__all__ = ["INPUTS", "KINDS", "load_object", "resolve_target"]
 
 KINDS = ("jacobian", "vjp", "softmax", "layer")
-INPUTS = ("logits", "softmax")
-#: Attributes read, in this order, when a layer's ``backward`` returns ``None``.
-GRADIENT_ATTRIBUTES = (
-    "dinputs",
-    "dinput",
-    "grad_input",
-    "grad_inputs",
-    "input_grad",
-    "dx",
-    "dX",
-    "dz",
-    "dZ",
-    "grad",
-    "gradient",
-)
-#: Method names of a layer's forward and backward pass, tried in this order.
-FORWARD_NAMES = ("forward", "forward_pass", "fprop", "feedforward", "feed_forward")
-BACKWARD_NAMES = ("backward", "backward_pass", "backprop", "bprop", "backpropagate")
-#: Seconds one call of user code may take before it is interrupted.
-DEFAULT_TIMEOUT = 20.0
 
-_GRAD_NAME = re.compile(
-    r"^(g|g[a-z]|gout|g_\w+|d[A-Z]\w*|d[a-z]|d_\w+|dout|dvalues|dvalue|delta|deltas|err|error|upstream\w*|"
-    r"[Gg]rad\w*|\w*_grad|dl\w*|dloss\w*|top_diff|incoming\w*|output_grad\w*|doutput)$"
-)
+INPUTS = ("logits", "softmax")
+
 _SOFTMAX_NAME = re.compile(
     r"^(s|sm|s_?vec|p|probs?|probas?|probabilities|softmax\w*|\w*_softmax|y_?hat|yhat|y_pred|"
     r"preds?|predictions?|dist|distribution|out|output|outputs|a|act|activations?|sigma|soft|"
     r"smax|sm_out)$",
     re.IGNORECASE,
 )
-_AXIS_NAME = re.compile(r"^(axis|dim)$")
-_INPUT_NAME = re.compile(r"^(x|X|inputs?|z|Z|logits|input_data|inp|a_prev|A_prev|h)$")
-_STEP_NAME = re.compile(r"^(lr|learning_rate|learningrate|eta|alpha|step|step_size|rate)$", re.I)
+
 _DERIVATIVE_NAME = re.compile(r"jac|grad|deriv|backward|backprop|prime|diff|vjp|^d_?softmax")
+
 _PROBE = np.array([0.3, -1.2, 2.0])
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one call of user code produced: an array, or an error message, and its warnings."""
-
-    value: np.ndarray | None
-    error: str | None = None
-    warnings: tuple[str, ...] = ()
-    seconds: float = 0.0
-    timed_out: bool = False
-
-
-class _Timeout(BaseException):
-    # A BaseException so that a user's blanket ``except Exception`` cannot swallow it.
-    pass
-
-
-@dataclass(frozen=True)
-class Target:
-    """A loaded implementation, its contract and how each choice was made."""
-
-    label: str
-    obj: Any
-    kind: str
-    kind_reason: str
-    input: str = "logits"
-    input_reason: str = "the contract"
-    gradient_first: bool = False
-    framework: str = "numpy"
-    timeout: float | None = DEFAULT_TIMEOUT
-    #: a required ``axis``/``dim`` parameter, passed as -1 (the class axis)
-    axis: str | None = None
-    notes: list[str] = field(default_factory=list, compare=False)
-
-    def run(self, x: np.ndarray, g: np.ndarray | None) -> Outcome:
-        """Call the implementation on NumPy inputs; never raises for the user's own errors."""
-        start = time.perf_counter()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                with _user_code(self.timeout):
-                    raw = self._call(x.copy(), None if g is None else g.copy())
-                if isinstance(raw, tuple) and raw:
-                    # (A, cache) and (out, state) returns: the first element is the output.
-                    _note(self, "returned a tuple; its first element is checked")
-                    raw = raw[0]
-                value = _to_numpy(raw)
-            except _Timeout:
-                return Outcome(
-                    None, f"timed out after {self.timeout:g} s", (), self.timeout or 0.0, True
-                )
-            except (Exception, SystemExit) as error:  # user code may raise anything, even exit
-                return Outcome(None, _describe_error(error), _messages(caught), _since(start))
-        return Outcome(value, None, _messages(caught), _since(start))
-
-    def _call(self, x: np.ndarray, g: np.ndarray | None) -> Any:
-        if self.kind == "autograd":
-            return _call_autograd(self, x, g)
-        wrap = _converter(self.framework)
-        if self.kind == "layer":
-            return _call_layer(self, wrap(x), wrap(g))
-        keywords = {self.axis: -1} if self.axis else {}
-        if self.kind in ("jacobian", "softmax"):
-            return self.obj(wrap(x), **keywords)
-        arguments = (wrap(g), wrap(x)) if self.gradient_first else (wrap(x), wrap(g))
-        return self.obj(*arguments, **keywords)
 
 
 def load_object(spec: str) -> Any:
@@ -255,12 +159,12 @@ def resolve_target(
     # torch.nn.Module instances take (*args, **kwargs) in __call__; forward has the signature.
     signed = getattr(obj, "forward", obj) if not inspect.isroutine(obj) else obj
     try:
-        params = _required_parameters(signed, label)
+        params = required_parameters(signed, label)
     except ImplementationError:
         if kind is None:
             raise
         params = ["z", "grad"] if kind == "vjp" else ["z"]
-    axis = next((name for name in params if _AXIS_NAME.match(name)), None)
+    axis = next((name for name in params if AXIS_NAME.match(name)), None)
     params = [name for name in params if name != axis]
     if kind is None:
         kind, reason = _kind_from_signature(obj, params, label, timeout, axis)
@@ -274,7 +178,9 @@ def resolve_target(
             f"but the signature has {len(params)}: ({', '.join(params)})",
         )
     gradient_first = (
-        kind == "vjp" and bool(_GRAD_NAME.match(params[0])) and not _GRAD_NAME.match(params[1])
+        kind == "vjp"
+        and bool(GRADIENT_NAME.match(params[0]))
+        and not GRADIENT_NAME.match(params[1])
     )
     x_name = params[1] if gradient_first else params[0]
     if kind == "softmax":
@@ -289,7 +195,7 @@ def resolve_target(
         label, obj, kind, reason, convention, why, gradient_first, timeout=timeout, axis=axis
     )
     if axis:
-        _note(target, f"called with {axis}=-1")
+        add_note(target, f"called with {axis}=-1")
     return _with_framework(target)
 
 
@@ -359,124 +265,6 @@ def _imported_libraries(target: Target) -> set[str]:
     return {"jax" if root == "jaxlib" else root for root in roots} & {"torch", "jax"}
 
 
-def _call_layer(target: Target, x: Any, g: Any) -> Any:
-    layer = target.obj
-    for name in GRADIENT_ATTRIBUTES:
-        if name in getattr(layer, "__dict__", {}):
-            delattr(layer, name)
-    getattr(layer, _method(layer, FORWARD_NAMES))(x)
-    backward = getattr(layer, _method(layer, BACKWARD_NAMES))
-    arguments, shown = _backward_arguments(backward, x, g)
-    if shown != "dvalues":
-        _note(target, f"backward() called as backward({shown})")
-    result = backward(*arguments)
-    if result is not None and not isinstance(result, type(layer)):
-        _note(target, "the input gradient is backward()'s return value")
-        return result
-    for name in GRADIENT_ATTRIBUTES:
-        if getattr(layer, name, None) is not None and name in getattr(layer, "__dict__", {}):
-            _note(target, f"the input gradient is read from self.{name} after backward()")
-            return getattr(layer, name)
-    raise TypeError(
-        "backward() returned None and set none of self." + ", self.".join(GRADIENT_ATTRIBUTES)
-    )
-
-
-def _backward_arguments(backward: Any, x: Any, g: Any) -> tuple[list[Any], str]:
-    """Arguments for backward(): the upstream gradient, plus the input or a zero learning rate."""
-    try:
-        names = _required_parameters(backward, "backward")
-    except ImplementationError:
-        return [g], "dvalues"
-    if len(names) <= 1:
-        return [g], "dvalues"
-    values: list[Any] = []
-    for index, name in enumerate(names):
-        if _STEP_NAME.match(name):
-            # backward(grad, learning_rate) also updates weights; softmax has none: 0 is inert.
-            values.append(0.0)
-        elif _INPUT_NAME.match(name):
-            values.append(x)
-        elif _GRAD_NAME.match(name) or (index == 0 and not _INPUT_NAME.match(name)):
-            values.append(g)
-        else:
-            raise TypeError(f"backward() needs arguments symsoft cannot supply: {name}")
-    if sum(value is g for value in values) != 1:
-        raise TypeError(
-            f"cannot tell which parameter of backward({', '.join(names)}) is the gradient"
-        )
-    shown = ", ".join(
-        "0.0" if value is not x and value is not g else ("x" if value is x else "dvalues")
-        for value in values
-    )
-    return values, shown
-
-
-def _call_autograd(target: Target, x: np.ndarray, g: np.ndarray | None) -> Any:
-    import torch
-
-    leaf = torch.tensor(x, requires_grad=True)
-    try:
-        extra = _required_parameters(target.obj.forward, "forward")[2:]
-    except ImplementationError:
-        extra = []
-    # forward(ctx, x, dim): the softmax axis is the last one
-    output = target.obj.apply(leaf, *(-1 for name in extra if _AXIS_NAME.match(name)))
-    (grad,) = torch.autograd.grad(output, leaf, grad_outputs=torch.from_numpy(g))
-    return grad
-
-
-def _note(target: Target, text: str) -> None:
-    if text not in target.notes:
-        target.notes.append(text)
-
-
-def _converter(framework: str) -> Callable[[Any], Any]:
-    if framework == "torch":
-        import torch
-
-        return lambda a: None if a is None else torch.from_numpy(np.array(a))
-    if framework == "jax":
-        import jax.numpy as jnp
-
-        return lambda a: None if a is None else jnp.asarray(a)
-    return lambda a: a
-
-
-def _to_numpy(raw: Any) -> np.ndarray:
-    if raw is None:
-        raise TypeError("returned None")
-    if type(raw).__module__.split(".")[0] == "torch" and hasattr(raw, "detach"):
-        raw = raw.detach().cpu().numpy()
-    value = np.asarray(raw)
-    if value.dtype.kind not in "fiub":
-        raise TypeError(f"returned {type(raw).__name__} of dtype {value.dtype}, not numbers")
-    return value.astype(np.float64) if value.dtype.kind in "iub" else value
-
-
-@contextlib.contextmanager
-def _user_code(timeout: float | None) -> Iterator[None]:
-    armed = (
-        timeout is not None
-        and hasattr(signal, "SIGALRM")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if armed:
-        previous = signal.signal(signal.SIGALRM, _raise_timeout)
-        signal.setitimer(signal.ITIMER_REAL, float(timeout or 0.0))
-    try:
-        with contextlib.redirect_stdout(sys.stderr):
-            yield
-    finally:
-        if armed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-
-
-def _raise_timeout(signum: int, frame: Any) -> None:
-    raise _Timeout
-
-
 def _import_file(path: Path, spec: str) -> Any:
     if not path.is_file():
         raise ImplementationError(spec, f"no such file: {path}")
@@ -491,12 +279,12 @@ def _import_file(path: Path, spec: str) -> Any:
     # The user's file may import its neighbours, as it would when run as a script.
     sys.path.insert(0, str(path.resolve().parent))
     try:
-        with _user_code(None):
+        with user_code(None):
             module_spec.loader.exec_module(module)
     except (Exception, SystemExit) as error:
         sys.modules.pop(name, None)
         raise ImplementationError(
-            spec, f"importing {path} raised {_describe_error(error)}"
+            spec, f"importing {path} raised {describe_error(error)}"
         ) from None
     finally:
         sys.path.remove(str(path.resolve().parent))
@@ -505,36 +293,24 @@ def _import_file(path: Path, spec: str) -> Any:
 
 def _import_module(where: str, spec: str) -> Any:
     try:
-        with _user_code(None):
+        with user_code(None):
             return importlib.import_module(where)
     except ModuleNotFoundError as error:
         raise ImplementationError(spec, f"no module named {error.name or where!r}") from None
     except (Exception, SystemExit) as error:
         raise ImplementationError(
-            spec, f"importing {where} raised {_describe_error(error)}"
+            spec, f"importing {where} raised {describe_error(error)}"
         ) from None
 
 
 def _instantiate(cls: type, label: str) -> Any:
     try:
-        with _user_code(None):
+        with user_code(None):
             return cls()
     except (Exception, SystemExit) as error:
         raise ImplementationError(
-            label, f"cannot construct {cls.__name__}() without arguments: {_describe_error(error)}"
+            label, f"cannot construct {cls.__name__}() without arguments: {describe_error(error)}"
         ) from None
-
-
-def _required_parameters(obj: Any, label: str) -> list[str]:
-    try:
-        signature = inspect.signature(obj)
-    except (TypeError, ValueError):
-        raise ImplementationError(label, "has no readable signature; pass --kind") from None
-    return [
-        p.name
-        for p in signature.parameters.values()
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
-    ]
 
 
 def _defines_call(cls: type) -> bool:
@@ -542,11 +318,7 @@ def _defines_call(cls: type) -> bool:
 
 
 def _is_layer(obj: Any) -> bool:
-    return bool(_method(obj, FORWARD_NAMES) and _method(obj, BACKWARD_NAMES))
-
-
-def _method(obj: Any, names: tuple[str, ...]) -> str:
-    return next((name for name in names if callable(getattr(obj, name, None))), "")
+    return bool(find_method(obj, FORWARD_NAMES) and find_method(obj, BACKWARD_NAMES))
 
 
 def _is_autograd_function(cls: type) -> bool:
@@ -554,18 +326,3 @@ def _is_autograd_function(cls: type) -> bool:
         base.__module__.startswith("torch.autograd") and base.__name__ == "Function"
         for base in cls.__mro__[1:]
     )
-
-
-def _describe_error(error: BaseException) -> str:
-    if isinstance(error, SyntaxError):
-        return f"SyntaxError: {error.msg} (line {error.lineno})"
-    message = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {message[0]}" if message else type(error).__name__
-
-
-def _messages(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
-
-
-def _since(start: float) -> float:
-    return time.perf_counter() - start

@@ -1,0 +1,308 @@
+"""Call a user's softmax implementation safely, with one calling convention for every kind.
+
+Everything the user's code does when called is contained here: prints go to stderr (so JSON
+output stays clean), exceptions and warnings become data in an :class:`Outcome`, and a call that
+runs longer than ``timeout`` seconds is interrupted (POSIX main thread only, via ``SIGALRM``).
+Inputs are NumPy arrays, converted to PyTorch tensors or JAX arrays when the implementation
+needs them, and outputs are converted back.
+
+A layer is called as ``forward(x)`` then ``backward(dvalues)`` (or the aliases in
+:data:`FORWARD_NAMES` and :data:`BACKWARD_NAMES`; a ``backward`` taking more parameters gets
+them by name: the input, the gradient, and 0.0 for a learning rate); the input gradient is
+``backward``'s return value or, when that is ``None``, the first of
+:data:`GRADIENT_ATTRIBUTES` set on the instance.
+
+Examples
+--------
+>>> import numpy as np
+>>> target = Target("double", lambda z: 2 * z, "softmax", "given")
+>>> target.run(np.array([1.0, 2.0]), None).value
+array([2., 4.])
+>>> target = Target("broken", lambda z: 1 / 0, "softmax", "given")
+>>> target.run(np.array([1.0]), None).error
+'ZeroDivisionError: division by zero'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import re
+import signal
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from symsoft.errors import ImplementationError
+
+__all__ = [
+    "AXIS_NAME",
+    "BACKWARD_NAMES",
+    "DEFAULT_TIMEOUT",
+    "FORWARD_NAMES",
+    "GRADIENT_ATTRIBUTES",
+    "GRADIENT_NAME",
+    "Outcome",
+    "Target",
+    "add_note",
+    "describe_error",
+    "find_method",
+    "required_parameters",
+    "user_code",
+]
+
+#: Attributes read, in this order, when a layer's ``backward`` returns ``None``.
+GRADIENT_ATTRIBUTES = (
+    "dinputs",
+    "dinput",
+    "grad_input",
+    "grad_inputs",
+    "input_grad",
+    "dx",
+    "dX",
+    "dz",
+    "dZ",
+    "grad",
+    "gradient",
+)
+
+#: Method names of a layer's forward and backward pass, tried in this order.
+FORWARD_NAMES = ("forward", "forward_pass", "fprop", "feedforward", "feed_forward")
+
+BACKWARD_NAMES = ("backward", "backward_pass", "backprop", "bprop", "backpropagate")
+
+#: Seconds one call of user code may take before it is interrupted.
+DEFAULT_TIMEOUT = 20.0
+
+GRADIENT_NAME = re.compile(
+    r"^(g|g[a-z]|gout|g_\w+|d[A-Z]\w*|d[a-z]|d_\w+|dout|dvalues|dvalue|delta|deltas|err|error|upstream\w*|"
+    r"[Gg]rad\w*|\w*_grad|dl\w*|dloss\w*|top_diff|incoming\w*|output_grad\w*|doutput)$"
+)
+
+AXIS_NAME = re.compile(r"^(axis|dim)$")
+
+_INPUT_NAME = re.compile(r"^(x|X|inputs?|z|Z|logits|input_data|inp|a_prev|A_prev|h)$")
+
+_STEP_NAME = re.compile(r"^(lr|learning_rate|learningrate|eta|alpha|step|step_size|rate)$", re.I)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one call of user code produced: an array, or an error message, and its warnings."""
+
+    value: np.ndarray | None
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+    seconds: float = 0.0
+    timed_out: bool = False
+
+
+class _Timeout(BaseException):
+    # A BaseException so that a user's blanket ``except Exception`` cannot swallow it.
+    pass
+
+
+@dataclass(frozen=True)
+class Target:
+    """A loaded implementation, its contract and how each choice was made."""
+
+    label: str
+    obj: Any
+    kind: str
+    kind_reason: str
+    input: str = "logits"
+    input_reason: str = "the contract"
+    gradient_first: bool = False
+    framework: str = "numpy"
+    timeout: float | None = DEFAULT_TIMEOUT
+    #: a required ``axis``/``dim`` parameter, passed as -1 (the class axis)
+    axis: str | None = None
+    notes: list[str] = field(default_factory=list, compare=False)
+
+    def run(self, x: np.ndarray, g: np.ndarray | None) -> Outcome:
+        """Call the implementation on NumPy inputs; never raises for the user's own errors."""
+        start = time.perf_counter()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                with user_code(self.timeout):
+                    raw = self._call(x.copy(), None if g is None else g.copy())
+                if isinstance(raw, tuple) and raw:
+                    # (A, cache) and (out, state) returns: the first element is the output.
+                    add_note(self, "returned a tuple; its first element is checked")
+                    raw = raw[0]
+                value = _to_numpy(raw)
+            except _Timeout:
+                return Outcome(
+                    None, f"timed out after {self.timeout:g} s", (), self.timeout or 0.0, True
+                )
+            except (Exception, SystemExit) as error:  # user code may raise anything, even exit
+                return Outcome(None, describe_error(error), _messages(caught), _since(start))
+        return Outcome(value, None, _messages(caught), _since(start))
+
+    def _call(self, x: np.ndarray, g: np.ndarray | None) -> Any:
+        if self.kind == "autograd":
+            return _call_autograd(self, x, g)
+        wrap = _converter(self.framework)
+        if self.kind == "layer":
+            return _call_layer(self, wrap(x), wrap(g))
+        keywords = {self.axis: -1} if self.axis else {}
+        if self.kind in ("jacobian", "softmax"):
+            return self.obj(wrap(x), **keywords)
+        arguments = (wrap(g), wrap(x)) if self.gradient_first else (wrap(x), wrap(g))
+        return self.obj(*arguments, **keywords)
+
+
+def _call_layer(target: Target, x: Any, g: Any) -> Any:
+    layer = target.obj
+    for name in GRADIENT_ATTRIBUTES:
+        if name in getattr(layer, "__dict__", {}):
+            delattr(layer, name)
+    getattr(layer, find_method(layer, FORWARD_NAMES))(x)
+    backward = getattr(layer, find_method(layer, BACKWARD_NAMES))
+    arguments, shown = _backward_arguments(backward, x, g)
+    if shown != "dvalues":
+        add_note(target, f"backward() called as backward({shown})")
+    result = backward(*arguments)
+    if result is not None and not isinstance(result, type(layer)):
+        add_note(target, "the input gradient is backward()'s return value")
+        return result
+    for name in GRADIENT_ATTRIBUTES:
+        if getattr(layer, name, None) is not None and name in getattr(layer, "__dict__", {}):
+            add_note(target, f"the input gradient is read from self.{name} after backward()")
+            return getattr(layer, name)
+    raise TypeError(
+        "backward() returned None and set none of self." + ", self.".join(GRADIENT_ATTRIBUTES)
+    )
+
+
+def _backward_arguments(backward: Any, x: Any, g: Any) -> tuple[list[Any], str]:
+    """Arguments for backward(): the upstream gradient, plus the input or a zero learning rate."""
+    try:
+        names = required_parameters(backward, "backward")
+    except ImplementationError:
+        return [g], "dvalues"
+    if len(names) <= 1:
+        return [g], "dvalues"
+    values: list[Any] = []
+    for index, name in enumerate(names):
+        if _STEP_NAME.match(name):
+            # backward(grad, learning_rate) also updates weights; softmax has none: 0 is inert.
+            values.append(0.0)
+        elif _INPUT_NAME.match(name):
+            values.append(x)
+        elif GRADIENT_NAME.match(name) or (index == 0 and not _INPUT_NAME.match(name)):
+            values.append(g)
+        else:
+            raise TypeError(f"backward() needs arguments symsoft cannot supply: {name}")
+    if sum(value is g for value in values) != 1:
+        raise TypeError(
+            f"cannot tell which parameter of backward({', '.join(names)}) is the gradient"
+        )
+    shown = ", ".join(
+        "0.0" if value is not x and value is not g else ("x" if value is x else "dvalues")
+        for value in values
+    )
+    return values, shown
+
+
+def _call_autograd(target: Target, x: np.ndarray, g: np.ndarray | None) -> Any:
+    import torch
+
+    leaf = torch.tensor(x, requires_grad=True)
+    try:
+        extra = required_parameters(target.obj.forward, "forward")[2:]
+    except ImplementationError:
+        extra = []
+    # forward(ctx, x, dim): the softmax axis is the last one
+    output = target.obj.apply(leaf, *(-1 for name in extra if AXIS_NAME.match(name)))
+    (grad,) = torch.autograd.grad(output, leaf, grad_outputs=torch.from_numpy(g))
+    return grad
+
+
+def add_note(target: Target, text: str) -> None:
+    if text not in target.notes:
+        target.notes.append(text)
+
+
+def _converter(framework: str) -> Callable[[Any], Any]:
+    if framework == "torch":
+        import torch
+
+        return lambda a: None if a is None else torch.from_numpy(np.array(a))
+    if framework == "jax":
+        import jax.numpy as jnp
+
+        return lambda a: None if a is None else jnp.asarray(a)
+    return lambda a: a
+
+
+def _to_numpy(raw: Any) -> np.ndarray:
+    if raw is None:
+        raise TypeError("returned None")
+    if type(raw).__module__.split(".")[0] == "torch" and hasattr(raw, "detach"):
+        raw = raw.detach().cpu().numpy()
+    value = np.asarray(raw)
+    if value.dtype.kind not in "fiub":
+        raise TypeError(f"returned {type(raw).__name__} of dtype {value.dtype}, not numbers")
+    return value.astype(np.float64) if value.dtype.kind in "iub" else value
+
+
+@contextlib.contextmanager
+def user_code(timeout: float | None) -> Iterator[None]:
+    armed = (
+        timeout is not None
+        and hasattr(signal, "SIGALRM")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if armed:
+        previous = signal.signal(signal.SIGALRM, _raise_timeout)
+        signal.setitimer(signal.ITIMER_REAL, float(timeout or 0.0))
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        if armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _raise_timeout(signum: int, frame: Any) -> None:
+    raise _Timeout
+
+
+def required_parameters(obj: Any, label: str) -> list[str]:
+    try:
+        signature = inspect.signature(obj)
+    except (TypeError, ValueError):
+        raise ImplementationError(label, "has no readable signature; pass --kind") from None
+    return [
+        p.name
+        for p in signature.parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+    ]
+
+
+def find_method(obj: Any, names: tuple[str, ...]) -> str:
+    return next((name for name in names if callable(getattr(obj, name, None))), "")
+
+
+def describe_error(error: BaseException) -> str:
+    if isinstance(error, SyntaxError):
+        return f"SyntaxError: {error.msg} (line {error.lineno})"
+    message = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0]}" if message else type(error).__name__
+
+
+def _messages(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
+
+
+def _since(start: float) -> float:
+    return time.perf_counter() - start
