@@ -22,6 +22,8 @@ PIECES = [
     r"\color{red}", "==", "/", r"\odot", r"^\top", "^T", r"\langle", r"\rangle", r"\implies",
     r"\to", r"\operatorname{diag}", "softmax", r"\mathrm{d}", r"\tag{1}", r"\sqrt", r"\infty",
     r"\prime", "'", ".", " ", r"\,", r"\in", r"\mathbb{R}", r"\text{and}", "|", "!", r"\foo",
+    r"\Sigma", r"\over", r"\mathbb{I}", r"\cancel{", "c'", r"\nabla", "\\\\{", r"\text{where}",
+    r"\Big|_{", r"\left.", r"\right|", r"\begin{array}{ll}", r"\end{array}", ":", r"\forall",
 ]  # fmt: skip
 
 _ATOMS = st.sampled_from(
