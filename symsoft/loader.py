@@ -40,6 +40,7 @@ import hashlib
 import importlib
 import importlib.util
 import inspect
+import os
 import re
 import sys
 from pathlib import Path
@@ -283,8 +284,11 @@ def _import_file(path: Path, spec: str) -> Any:
             module_spec.loader.exec_module(module)
     except (Exception, SystemExit) as error:
         sys.modules.pop(name, None)
+        hint = ""
+        if isinstance(error, ImportError) and "relative import" in str(error):
+            hint = "; name it as package.module:NAME from the directory above the package"
         raise ImplementationError(
-            spec, f"importing {path} raised {describe_error(error)}"
+            spec, f"importing {path} raised {describe_error(error)}{hint}"
         ) from None
     finally:
         sys.path.remove(str(path.resolve().parent))
@@ -292,6 +296,12 @@ def _import_file(path: Path, spec: str) -> Any:
 
 
 def _import_module(where: str, spec: str) -> Any:
+    # The installed `symsoft` script does not put the working directory on sys.path, but a
+    # user naming `mypackage.ops:fn` means the package in the directory they are in.
+    cwd = os.getcwd()
+    added = cwd not in sys.path
+    if added:
+        sys.path.insert(0, cwd)
     try:
         with user_code(None):
             return importlib.import_module(where)
@@ -301,6 +311,9 @@ def _import_module(where: str, spec: str) -> Any:
         raise ImplementationError(
             spec, f"importing {where} raised {describe_error(error)}"
         ) from None
+    finally:
+        if added:
+            sys.path.remove(cwd)
 
 
 def _instantiate(cls: type, label: str) -> Any:

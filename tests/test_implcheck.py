@@ -277,6 +277,39 @@ def test_hanging_code_times_out() -> None:
         check_implementation(spec("hanging.py:softmax_jacobian"), timeout=0.2)
 
 
+def write_package(root: Path, name: str) -> None:
+    (root / name).mkdir()
+    (root / name / "__init__.py").write_text("")
+    (root / name / "helpers.py").write_text(
+        "import numpy as np\n"
+        "def sm(z):\n"
+        "    e = np.exp(z - z.max(-1, keepdims=True))\n"
+        "    return e / e.sum(-1, keepdims=True)\n"
+    )
+    (root / name / "ops.py").write_text(
+        "from .helpers import sm\n"
+        "def softmax_backward(z, grad):\n"
+        "    s = sm(z)\n"
+        "    return s * (grad - (grad * s).sum(-1, keepdims=True))\n"
+    )
+
+
+def test_package_module_target_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``package.module:NAME`` finds a package in the working directory, relative imports work."""
+    write_package(tmp_path, "symsoft_demo_pkg")
+    monkeypatch.chdir(tmp_path)
+    assert check_implementation("symsoft_demo_pkg.ops:softmax_backward").passed
+
+
+def test_relative_import_in_a_file_target_suggests_the_module_form(tmp_path: Path) -> None:
+    """A file using relative imports cannot load as PATH.py; the error says what to do instead."""
+    write_package(tmp_path, "symsoft_demo_pkg2")
+    with pytest.raises(ImplementationError, match="package.module:NAME"):
+        check_implementation(f"{tmp_path / 'symsoft_demo_pkg2' / 'ops.py'}:softmax_backward")
+
+
 def test_module_targets_load() -> None:
     """``package.module:NAME`` targets import through the normal import system."""
     with pytest.raises(ImplementationError, match="no module named"):
