@@ -306,7 +306,7 @@ def test_package_module_target_from_the_working_directory(
 def test_relative_import_in_a_file_target_suggests_the_module_form(tmp_path: Path) -> None:
     """A file using relative imports cannot load as PATH.py; the error says what to do instead."""
     write_package(tmp_path, "symsoft_demo_pkg2")
-    with pytest.raises(ImplementationError, match="package.module:NAME"):
+    with pytest.raises(ImplementationError, match=r"package\.module:NAME"):
         check_implementation(f"{tmp_path / 'symsoft_demo_pkg2' / 'ops.py'}:softmax_backward")
 
 
