@@ -361,6 +361,18 @@ def test_evaluation_bar_is_a_condition() -> None:
     assert rel.conditions == (sp.Eq(j, m), sp.Eq(i, j), sp.Ne(k, i))
 
 
+def test_layout_details_in_environments() -> None:
+    """Row spacing ``\\\\[2pt]``, ``\\hline`` and "and" between two case conditions."""
+    value = parse_expression(
+        r"\begin{cases} a & \text{if } i = j \text{ and } k = m \\[2pt] b & \text{otherwise}"
+        r"\end{cases}"
+    )
+    assert value == sp.Piecewise((a, sp.And(sp.Eq(i, j), sp.Eq(k, m))), (b, True))
+    assert parse_relation(r"a &= b \\[1ex] &= c").parts == (a, b, c)
+    matrix = parse_expression(r"\begin{array}{cc} a & b \\ \hline c & x \end{array}")
+    assert matrix == sp.ImmutableMatrix([[a, b], [c, x]])
+
+
 def test_array_with_left_brace_is_cases() -> None:
     """``\\left\\{ \\begin{array}{ll} … \\end{array} \\right.`` reads as cases."""
     rel = parse_relation(

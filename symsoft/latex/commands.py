@@ -110,6 +110,7 @@ _DROP = [
     "\\",
     "",
     "allowbreak",
+    "hline",
 ]
 
 #: name -> (token type, token value); a type of None drops the command.

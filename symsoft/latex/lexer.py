@@ -41,6 +41,7 @@ _CHARS = {
 _REL_CHARS = {"=": "=", "<": "<", ">": ">", "==": "==", "!=": "!=", "<=": "<=", ">=": ">="}
 _OPEN = {"LBRACE", "LPAR", "LBRACK", "LSET", "LANGLE", "BEGIN"}
 _CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
+_ROW_SPACING = re.compile(r"\s*\[\s*-?[\d.]+\s*(?:pt|em|ex|mm|cm|in|mu|bp)\s*\]")
 _ARG_TAKERS = {"SUB": 1, "SUP": 1, "FRAC": 2, "SQRT": 1}
 
 
@@ -133,6 +134,9 @@ class _Scanner:
         if simple is not None:
             if simple[0]:
                 out.append(Token(simple[0], simple[1], start))
+            if simple[0] == "ROWSEP":
+                spacing = _ROW_SPACING.match(text, pos)  # ``\\[2pt]``
+                pos = spacing.end() if spacing else pos
             return pos
         if name in _cmd.DELIMITER_SIZERS:
             # ``\left.`` and ``\right.`` are invisible delimiters.

@@ -48,6 +48,9 @@ def lines(tokens: list[Token], text: str) -> list[Token]:
         following = tokens[i + 1].type if i + 1 < len(tokens) else None
         if token.type == "COMMA" and following in ("ROWSEP", "END", "AMP"):
             continue  # punctuation at the end of a line or a cases condition
+        if env and token.type == "COND" and str(token) == "and":
+            out.append(Token("COMMA", ",", token.start_pos))  # two conditions of one case
+            continue
         if env or token.type not in ("AMP", "ROWSEP"):
             out.append(token)
             continue
