@@ -133,6 +133,10 @@ def _dot_vjp(z: np.ndarray, g: np.ndarray) -> np.ndarray:
     return s * g - np.sum(s * s, axis=-1, keepdims=True) * np.sum(g, axis=-1, keepdims=True)
 
 
+def _off_sign(s: np.ndarray) -> np.ndarray:
+    return _diagonal(s - 2 * s * s) + s[..., :, None] * s[..., None, :]
+
+
 def _log_softmax(z: np.ndarray) -> np.ndarray:
     shifted = z - np.max(z, axis=-1, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
@@ -302,6 +306,40 @@ CATALOGUE: tuple[Hypothesis, ...] = (
         {
             "jacobian": (("−s sᵀ", lambda z: -S(z)[..., :, None] * S(z)[..., None, :]),),
             "vjp": (("−s ⟨g, s⟩", lambda z, g: -S(z) * np.sum(g * S(z), axis=-1, keepdims=True)),),
+        },
+    ),
+    Hypothesis(
+        "missing-delta",
+        "s_i(1 − s_j) for every entry: the Kronecker delta δ_ij replaced by 1",
+        "the 1 belongs on the diagonal only: J_ij = s_i(δ_ij − s_j)",
+        {
+            "jacobian": (("s (1 − s)ᵀ", lambda z: S(z)[..., :, None] * (1 - S(z)[..., None, :])),),
+            "vjp": (
+                (
+                    "s ⊙ (Σ g − ⟨g, s⟩)",
+                    lambda z, g: (
+                        S(z)
+                        * (
+                            np.sum(g, axis=-1, keepdims=True)
+                            - np.sum(g * S(z), axis=-1, keepdims=True)
+                        )
+                    ),
+                ),
+            ),
+        },
+    ),
+    Hypothesis(
+        "off-diagonal-sign",
+        "+s_i s_j off the diagonal: the minus sign of the off-diagonal entries is lost",
+        "off-diagonal entries are −s_i s_j: J = diag(s) − s sᵀ",
+        {
+            "jacobian": (("diag(s − 2s²) + s sᵀ", lambda z: _off_sign(S(z))),),
+            "vjp": (
+                (
+                    "g (diag(s − 2s²) + s sᵀ)",
+                    lambda z, g: np.einsum("...i,...ij->...j", g, _off_sign(S(z))),
+                ),
+            ),
         },
     ),
     Hypothesis(

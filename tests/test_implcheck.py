@@ -84,6 +84,8 @@ WRONG = [
     ("wrong_jacobians.py:softmax_jacobian_flipped", {"sign-flipped"}),
     ("wrong_jacobians.py:softmax_jacobian_offdiag", {"missing-diagonal-term"}),
     ("wrong_jacobians.py:softmax_jacobian_naive", {"unstable-exp"}),
+    ("wrong_jacobians.py:softmax_jacobian_no_delta", {"missing-delta"}),
+    ("wrong_jacobians.py:softmax_jacobian_plus", {"off-diagonal-sign"}),
     ("wrong_softmax.py:softmax_axis0", {"wrong-axis"}),
     ("wrong_softmax.py:softmax_nokeepdims", {"missing-keepdims"}),
     ("wrong_softmax.py:softmax_whole_batch", {"batch-normalised"}),

@@ -44,3 +44,26 @@ def softmax_jacobian_naive(z):
 def softmax_jacobian_scalar(z):
     s = softmax(z)
     return float(np.sum(s * (1 - s)))
+
+
+def softmax_jacobian_no_delta(z):
+    s = softmax(z)
+    n = len(s)
+    J = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            J[i, j] = s[i] * (1 - s[j])
+    return J
+
+
+def softmax_jacobian_plus(z):
+    s = softmax(z)
+    n = len(s)
+    J = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                J[i][j] = s[i] * (1 - s[i])
+            else:
+                J[i][j] = s[i] * s[j]
+    return J
