@@ -25,13 +25,16 @@ import sympy as sp
 
 from symsoft.decide import Decision, Definitions, decide
 from symsoft.document import Document, read_document, read_text
-from symsoft.errors import UsageError
+from symsoft.errors import DocumentError, UsageError
 from symsoft.steps import Plan, Step, Unread, build_plan
 from symsoft.verdict import Verdict
 
-__all__ = ["DocumentReport", "StepResult", "check_document", "check_text"]
+__all__ = ["MAX_STEPS", "DocumentReport", "StepResult", "check_document", "check_text"]
 
 _FAILING = (Verdict.REFUTED, Verdict.CONDITIONAL)
+#: A document with more steps than this is not a derivation a person wrote; refuse it rather
+#: than spend up to ``timeout`` seconds on each.
+MAX_STEPS = 500
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ def _check_timeout(timeout: float) -> None:
 
 def _check(document: Document, *, timeout: float) -> DocumentReport:
     plan = build_plan(document)
+    if len(plan.items) > MAX_STEPS:
+        raise DocumentError(document.path, f"more than {MAX_STEPS} steps; refusing to check it")
     targets = _probability_targets(document, plan)
     results: list[StepResult] = []
     extended: set[str] = set()

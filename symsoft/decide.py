@@ -618,8 +618,50 @@ def _instantiate(
 
 
 def _evaluate(expr: Any, point: dict[Any, Any]) -> Any:
-    value = expr.xreplace(point).evalf(_DIGITS)
-    return value
+    """The value of ``expr`` at ``point`` in 30-digit mpmath arithmetic (evalf as a fallback)."""
+    with mpmath.workdps(_DIGITS):
+        try:
+            return _mp_value(expr, point)
+        except (KeyError, TypeError, ValueError, ZeroDivisionError, OverflowError):
+            pass
+    return expr.xreplace(point).evalf(_DIGITS)
+
+
+_MP_FUNCTIONS = {sp.exp: mpmath.exp, sp.log: mpmath.log, sp.sqrt: mpmath.sqrt}
+
+
+def _mp_value(expr: Any, point: dict[Any, Any]) -> Any:
+    """A small tree walk over +, ×, powers, exp, log and numbers; anything else raises."""
+    if expr in point:
+        return mpmath.mpf(str(point[expr]))
+    if isinstance(expr, sp.Integer):
+        return mpmath.mpf(int(expr))
+    if isinstance(expr, sp.Rational):
+        return mpmath.mpf(int(expr.p)) / int(expr.q)
+    if isinstance(expr, sp.Float):
+        return mpmath.mpf(str(expr))
+    if isinstance(expr, sp.Add):
+        return mpmath.fsum(_mp_value(arg, point) for arg in expr.args)
+    if isinstance(expr, sp.Mul):
+        result = mpmath.mpf(1)
+        for arg in expr.args:
+            result *= _mp_value(arg, point)
+        return result
+    if isinstance(expr, sp.Pow):
+        base, exponent = _mp_value(expr.base, point), _mp_value(expr.exp, point)
+        if base < 0 and exponent != int(exponent):
+            raise ValueError("complex power")
+        return mpmath.power(base, exponent)
+    if expr.func in _MP_FUNCTIONS and len(expr.args) == 1:
+        argument = _mp_value(expr.args[0], point)
+        if expr.func is sp.log and argument <= 0:
+            raise ValueError("log of a non-positive number")
+        return _MP_FUNCTIONS[expr.func](argument)
+    if expr is sp.E:
+        return mpmath.e
+    if expr is sp.pi:
+        return mpmath.pi
+    raise TypeError(f"no fast evaluation for {type(expr).__name__}")
 
 
 def _point(exprs: Iterable[Any], rng: random.Random) -> dict[Any, Any]:
@@ -646,8 +688,18 @@ def _differ(left: Any, right: Any) -> bool | None:
     if any(map(lambda v: v != v or abs(v) == float("inf"), (a, b))):
         return None
     scale = max(1.0, abs(a), abs(b))
-    gap = abs(sp.N(left - right, _DIGITS)) if isinstance(left, sp.Basic) else abs(a - b)
+    with mpmath.workdps(_DIGITS):
+        gap = abs(_as_mp(left) - _as_mp(right))
     return bool(gap > _TOLERANCE * scale)
+
+
+def _as_mp(value: Any) -> Any:
+    """An mpmath number for an mpmath or SymPy number, keeping 30 digits when real."""
+    if isinstance(value, sp.Basic):
+        if value.is_real:
+            return mpmath.mpf(sp.Float(value, _DIGITS)._mpf_)
+        return mpmath.mpc(complex(value))
+    return mpmath.mpmathify(value)
 
 
 def _show_value(value: Any) -> Any:
@@ -708,6 +760,8 @@ def decide(
     """
     defs.used, defs.extended = set(), set()
     conditions = tuple(conditions)
+    if lhs == rhs and isinstance(lhs, sp.Basic):
+        return Decision(Verdict.VERIFIED, "identical", "both sides are the same expression")
     lhs, rhs = _fresh_bound(defs.unify(lhs)), _fresh_bound(defs.unify(rhs))
     try:
         if _is_matrix(lhs) or _is_matrix(rhs):
@@ -898,6 +952,7 @@ def _decide_scalar(
     else:
         dimensions = (concrete_n or max([3, *map(int, integers)]),)
 
+    proven_all = len(proven) == len(patterns) and all(proven.values())
     rng = random.Random(seed)
     good: dict[int, list[int]] = {}
     bad: dict[int, dict[str, Any]] = {}
@@ -929,7 +984,8 @@ def _decide_scalar(
                         ]
                     else:
                         sides = plain
-                    found = _compare(sides, rng)
+                    # a proven step is only cross-checked: one point per instance suffices
+                    found = _compare(sides, rng, 1 if proven_all else POINTS)
                     checked += 1
                     if isinstance(found, dict):
                         if number not in bad:
@@ -976,10 +1032,10 @@ def _decide_scalar(
     )
 
 
-def _compare(sides: list[Any], rng: random.Random) -> dict[str, Any] | bool:
+def _compare(sides: list[Any], rng: random.Random, points: int = POINTS) -> dict[str, Any] | bool:
     """A counterexample dict, True if the sides agree at every point, False if undecidable."""
     agreed = 0
-    for _ in range(POINTS * 3):
+    for _ in range(points * 3):
         point = _point(sides, rng)
         left, right = (_evaluate(side, point) for side in sides)
         differs = _differ(left, right)
@@ -989,7 +1045,7 @@ def _compare(sides: list[Any], rng: random.Random) -> dict[str, Any] | bool:
             logits = {_label(k): float(v) for k, v in sorted(point.items(), key=str)}
             return {"logits": logits, "lhs": _show_value(left), "rhs": _show_value(right)}
         agreed += 1
-        if agreed >= POINTS:
+        if agreed >= points:
             return True
     return False
 
@@ -1420,6 +1476,12 @@ def _decide_vector(
     right_shape, right = _entries(rhs, defs, hint=left_shape)
     if left_shape == "zero":
         left_shape, left = _entries(lhs, defs, hint=right_shape)
+    vectors = {left_shape, right_shape}
+    if vectors == {"row", "col"}:
+        # gᵀJ (a row) written equal to S ⊙ (…) (a column): compared as vectors
+        left = left.xreplace({_COL: _ROW})
+        right = right.xreplace({_COL: _ROW})
+        left_shape = right_shape = "col"
     if "zero" not in (left_shape, right_shape) and left_shape != right_shape:
         # read as not-understood: the reader does not keep the order of a product
         raise _Unsupported(

@@ -143,3 +143,26 @@ def test_latex_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     )
     code, out, _ = exit_code(["check", write(tmp_path, tex, "leak.tex")], capsys)
     assert code == 1 and "summation index k is used outside its sum" in out
+
+
+def test_project_derivations_check_clean_under_strict(capsys: pytest.CaptureFixture[str]) -> None:
+    """README: `symsoft check --strict derivations/*.md` exits 0 with every step verified."""
+    derivations = sorted(
+        str(p) for p in (Path(__file__).parent.parent / "derivations").glob("*.md")
+    )
+    if not derivations:
+        pytest.skip("derivations/ is empty")
+    code, out, _ = exit_code(["check", "--strict", *derivations], capsys)
+    assert code == 0, out
+    assert "refuted" not in out and "not-understood" not in out
+
+
+def test_readme_python_example() -> None:
+    """README: check_text returns a report whose steps carry verdicts and a summary."""
+    from symsoft import check_text
+    from symsoft.verdict import Verdict
+
+    report = check_text(r"$$\frac{\partial S_i}{\partial z_j} = S_i(\delta_{ij} - S_j)$$")
+    assert report.steps[0].verdict is Verdict.VERIFIED
+    assert report.summary == {"verified": 1}
+    assert report.to_dict()["steps"][0]["verdict"] == "verified"
