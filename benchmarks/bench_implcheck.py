@@ -56,5 +56,54 @@ def main() -> None:
     )
 
 
+def catalogue_rates() -> None:
+    """Every catalogue formula, run as an implementation: caught? named? And unknown mutations."""
+    import numpy as np
+
+    from symsoft.diagnosis import CATALOGUE
+    from symsoft.numeric import softmax_vjp, stable_softmax
+
+    caught = named = total = 0
+    for entry in CATALOGUE:
+        for contract, variants in entry.variants.items():
+            for _label, formula in variants:
+                if entry.name == "softmax-applied-twice":
+                    continue  # needs input="softmax"; covered by the tests
+                total += 1
+                try:
+                    # input="logits": some formulas name their parameter s, which would read as
+                    # the softmax output
+                    report = check_implementation(formula, kind=contract, input="logits")
+                except Exception:  # an unexplained shape is a cannot-run error: caught, not named
+                    caught += 1
+                    continue
+                caught += not report.passed
+                named += entry.name in {f.name for f in report.diagnosis}
+    print(
+        f"catalogue formulas as implementations: {total}; failed {caught}/{total}; "
+        f"named correctly {named}/{total}"
+    )
+
+    def vjp(z, g):
+        return softmax_vjp(z, g)
+
+    mutations = {
+        "vjp scaled by 1.001": lambda z, g: 1.001 * vjp(z, g),
+        "vjp plus 1e-3 z": lambda z, g: vjp(z, g) + 1e-3 * z,
+        "s ⊙ g": lambda z, g: stable_softmax(z) * g,
+        "temperature 1.1": lambda z, g: vjp(z / 1.1, g) / 1.1,
+        "vjp with g doubled": lambda z, g: vjp(z, 2 * g),
+        "rows rolled": lambda z, g: np.roll(vjp(z, g), 1, axis=-1),
+    }
+    wrong_names = 0
+    for title, fn in mutations.items():
+        report = check_implementation(fn, kind="vjp")
+        names = [f.name for f in report.diagnosis]
+        wrong_names += bool(names)
+        print(f"  unknown mutation {title!r}: passed={report.passed} diagnosis={names or 'none'}")
+    print(f"unknown mutations: {len(mutations)}; misattributed to a catalogue name: {wrong_names}")
+
+
 if __name__ == "__main__":
     main()
+    catalogue_rates()
