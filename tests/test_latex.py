@@ -47,6 +47,8 @@ CONTRACT = [
     (r"\mathbf{z}_i", z[i]),
     (r"a^{(L)}_i", sp.IndexedBase("a^(L)")[i]),
     (r"z^{(2)}", sp.Symbol("z^(2)")),
+    (r"J_{\text{softmax}}", sp.Symbol("J_softmax")),
+    (r"z_{\max}^2", sp.Symbol("z_max") ** 2),
     # arithmetic
     (r"\frac{a}{b}", a / b),
     (r"\dfrac{a}{b}", a / b),
@@ -127,6 +129,9 @@ CONTRACT = [
     ("Σ_{k=1}^n e^{z_k}", Sz),
     (r"\Sigma_{ij}", sp.IndexedBase("Sigma")[i, j]),
     (r"e^{z_i}\sum_k e^{z_k}", sp.exp(z[i]) * Sz),
+    (r"\sum_j -\frac{y_j}{a_j} + 1", sp.Sum(-sp.IndexedBase("y")[j] / sp.IndexedBase("a")[j],
+                                              (j, 1, n)) + 1),
+    (r"2\sum_k - S_k", 2 * sp.Sum(-S[k], (k, 1, n))),
     (r"\sum_k S_k \cdot S_i + 1", sp.Sum(S[k] * S[i], (k, 1, n)) + 1),
     # written-out sums
     (r"e^{x_1} + e^{x_2} + \dots + e^{x_n}", sp.Sum(sp.exp(X[k]), (k, 1, n))),
@@ -564,7 +569,7 @@ REFUSED = [
     (r"\nabla L", "nabla"),
     (r"x \over y", "over"),
     (r"y_{true}", "ambiguous subscript"),
-    (r"z_{max}", "max"),
+    (r"z_{max} + \\max", "max"),
     (r"\Sigma_k e^{z_k}", "ambiguous"),
     (r"x |_{a}", "evaluation bar"),
     (r"\partial S_i", "partial"),

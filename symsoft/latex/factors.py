@@ -31,6 +31,7 @@ from symsoft.latex.trees import (
     lone_delimited_expr,
     lone_name,
     split_factor,
+    subscript_word,
     superscript_label,
     token_type,
 )
@@ -172,6 +173,9 @@ class FactorReader(ABC):
             label = superscript_label(s.sup)
             if label is not None:
                 name, s = f"{name}^({label})", Script(base, s.sub)
+            word = subscript_word(s.sub)
+            if word is not None and name not in BUILTINS:
+                name, s = f"{name}_{word}", Script(base, None, s.sup)  # ``J_{\\text{softmax}}``
             if name in BUILTINS:
                 raise self.fail(f"{name} without an argument", base)
             if s.sub is not None:
@@ -188,7 +192,7 @@ class FactorReader(ABC):
             elif name == "e" and s.sup is not None and not is_transpose(s.sup):
                 return sp.exp(self.arg_value(s.sup))
             else:
-                value = self.name_symbol(name)
+                value = sp.Symbol(name) if "_" in name else self.name_symbol(name)
         elif is_token(base, "NUMBER"):
             value = _number(str(base))
             if s.sub is not None:

@@ -73,24 +73,45 @@ class Converter(FactorReader):
     # --- sums of terms -------------------------------------------------------------------
     def expr(self, tree: Tree) -> sp.Basic:
         self.enter()
-        terms: list[Any] = []
+        signed: list[tuple[int, Tree]] = []
         sign = 1
         for child in tree.children:
             if child.data == "addop":
                 sign = 1 if token_type(child.children[0]) == "PLUS" else -1
                 continue
-            terms.append(self.term(child, sign))
+            signed.append((sign, child))
             sign = 1
+        terms: list[Any] = []
+        k = 0
+        while k < len(signed):
+            sign, child = signed[k]
+            if _ends_with_sum(child) and k + 1 < len(signed):
+                # ``\sum_j -\frac{y_j}{a_j}``: the signed term after a bare \sum is its body.
+                body = self.term(signed[k + 1][1], signed[k + 1][0])
+                terms.append(self.term(child, sign, body=body))
+                k += 2
+                continue
+            terms.append(self.term(child, sign))
+            k += 1
         self.depth -= 1
         if any(term is DOTS for term in terms):
             terms = sums.collapse_written(terms, self.fail)
         return sp.Add(*terms)
 
-    def term(self, tree: Tree, sign: int) -> Any:
+    def term(self, tree: Tree, sign: int, *, body: Any = None) -> Any:
         *signs, product = tree.children
         for s in signs:
             sign *= -1 if token_type(s.children[0]) == "MINUS" else 1
         items = product.children
+        if body is not None:
+            if body is DOTS:
+                raise self.fail("dots as the body of a sum")
+            script = split_factor(items[-1])
+            assert script is not None  # checked by _ends_with_sum
+            value = sums.big_operator(self, script, body)
+            if len(items) > 1:
+                value = self.product(items[:-1]) * value
+            return -value if sign < 0 else value
         if (
             len(items) == 1
             and isinstance(items[0], Tree)
@@ -192,6 +213,15 @@ class Converter(FactorReader):
         if bracketed and script is not None and len(nxt.children) == 1:
             return operator(self.factor(script)), i + 1, _juxtaposed(items, i + 1)
         return operator(self.product(items[i:])), len(items), False
+
+
+def _ends_with_sum(term: Tree) -> bool:
+    """Whether a term's product ends with a bare ``\\sum_…`` (its body follows a sign)."""
+    last = term.children[-1].children[-1]
+    if not isinstance(last, Tree) or last.data != "factor":
+        return False
+    script = split_factor(last)
+    return script is not None and is_token(script.base, "BIGOP")
 
 
 def _juxtaposed(items: list[Any], i: int) -> bool:

@@ -29,6 +29,7 @@ __all__ = [
     "product_items",
     "single_expr",
     "split_factor",
+    "subscript_word",
     "superscript_label",
     "token_type",
 ]
@@ -173,6 +174,20 @@ def is_dots(expr: Tree) -> bool:
     if not items or len(items) != 1 or not isinstance(items[0], Tree):
         return False
     return is_token(items[0].children[0], "DOTS")
+
+
+def subscript_word(sub: Any) -> str | None:
+    """``_{\\text{softmax}}``, ``_{\\mathrm{max}}``: a word used as a label, not an index."""
+    if not isinstance(sub, Tree) or sub.data != "group":
+        return None
+    chains = inner_chains(sub)
+    if len(chains) != 1 or chain_parts(chains[0])[1]:
+        return None
+    items = lone_items(chain_parts(chains[0])[0][0])
+    if not items or len(items) != 1 or not isinstance(items[0], Tree):
+        return None
+    token = items[0].children[0] if len(items[0].children) == 1 else None
+    return str(token) if is_token(token, "WORD") else None
 
 
 def superscript_label(sup: Any) -> str | None:
