@@ -569,7 +569,7 @@ REFUSED = [
     (r"\nabla L", "nabla"),
     (r"x \over y", "over"),
     (r"y_{true}", "ambiguous subscript"),
-    (r"z_{max} + \\max", "max"),
+    (r"z_{max} + \max", "max without an argument"),
     (r"\Sigma_k e^{z_k}", "ambiguous"),
     (r"x |_{a}", "evaluation bar"),
     (r"\partial S_i", "partial"),
