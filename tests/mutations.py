@@ -40,6 +40,7 @@ __all__ = [
     "confirm",
     "evaluate",
     "find_sites",
+    "math_lines",
     "mutate_side",
 ]
 
@@ -150,6 +151,61 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class _Mat:
+    """A matrix value (vectors are n × 1 columns)."""
+
+    rows: tuple[tuple[Value, ...], ...]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.rows), len(self.rows[0])
+
+    def map(self, function: Callable[[Value], Value]) -> _Mat:
+        return _Mat(tuple(tuple(function(x) for x in row) for row in self.rows))
+
+    def transpose(self) -> _Mat:
+        return _Mat(tuple(zip(*self.rows)))
+
+
+def _column(values: list[Value]) -> _Mat:
+    return _Mat(tuple((v,) for v in values))
+
+
+def _combine(a: object, b: object, function: Callable[[Value, Value], Value]) -> object:
+    """Entry-wise ``function`` of two values of the same shape."""
+    if isinstance(a, _Mat) and isinstance(b, _Mat):
+        if a.shape != b.shape:
+            raise Unsupported(f"shapes {a.shape} and {b.shape} differ")
+        return _Mat(
+            tuple(tuple(function(x, y) for x, y in zip(r, q)) for r, q in zip(a.rows, b.rows))
+        )
+    if isinstance(a, _Mat) or isinstance(b, _Mat):
+        raise Unsupported("a matrix plus a scalar")
+    return function(a, b)  # type: ignore[arg-type]
+
+
+def _multiply(a: object, b: object) -> object:
+    if isinstance(a, _Mat) and isinstance(b, _Mat):
+        if a.shape[1] != b.shape[0]:
+            raise Unsupported(f"cannot multiply {a.shape} by {b.shape}")
+        columns = list(zip(*b.rows))
+        return _Mat(
+            tuple(tuple(mpmath.fsum(x * y for x, y in zip(r, c)) for c in columns) for r in a.rows)
+        )
+    if isinstance(a, _Mat):
+        return a.map(lambda x: x * b)
+    if isinstance(b, _Mat):
+        return b.map(lambda x: a * x)
+    return a * b  # type: ignore[operator]
+
+
+def _scalar(value: object) -> Value:
+    if isinstance(value, _Mat):
+        raise Unsupported("a matrix where a number is needed")
+    return value  # type: ignore[return-value]
+
+
 class _Parser:
     """Recursive descent over the derivations' LaTeX subset, building closures over ``Env``."""
 
@@ -183,27 +239,47 @@ class _Parser:
         while self.peek() in ("+", "-"):
             sign = -1 if self.take() == "-" else 1
             terms.append((sign, self.term()))
-        return lambda env: mpmath.fsum(s * t(env) for s, t in terms)
 
-    _STOP = frozenset({"+", "-", ")", "}", "]", "=", "&", ",", "|", None})
+        def total(env: Env) -> Value:
+            values = [(s, t(env)) for s, t in terms]
+            if not any(isinstance(v, _Mat) for _, v in values):
+                return mpmath.fsum(s * v for s, v in values)
+            result = _multiply(values[0][0], values[0][1])
+            for s, v in values[1:]:
+                result = _combine(result, _multiply(s, v), lambda x, y: x + y)
+            return result  # type: ignore[return-value]
+
+        return total
+
+    _STOP = frozenset(
+        {"+", "-", ")", "}", "]", "=", "&", ",", "|", "\\\\", r"\end", r"\rangle", None}
+    )
 
     def term(self) -> Node:
-        factors: list[tuple[bool, Node]] = [(False, self.power())]
+        factors: list[tuple[str, Node]] = [("*", self.power())]
         while self.peek() not in self._STOP:
             if self.peek() in (r"\cdot", r"\times", "*"):
                 self.take()
-                factors.append((False, self.power()))
+                factors.append(("*", self.power()))
             elif self.peek() == "/":
                 self.take()
-                factors.append((True, self.power()))
+                factors.append(("/", self.power()))
+            elif self.peek() == r"\odot":
+                self.take()
+                factors.append(("odot", self.power()))
             else:
-                factors.append((False, self.power()))
+                factors.append(("*", self.power()))
 
         def product(env: Env) -> Value:
-            value = mpmath.mpf(1)
-            for divide, factor in factors:
-                value = value / factor(env) if divide else value * factor(env)
-            return value
+            value: object = mpmath.mpf(1)
+            for operation, factor in factors:
+                if operation == "/":
+                    value = _multiply(value, 1 / _scalar(factor(env)))
+                elif operation == "odot":
+                    value = _combine(value, factor(env), lambda x, y: x * y)
+                else:
+                    value = _multiply(value, factor(env))
+            return value  # type: ignore[return-value]
 
         return product
 
@@ -211,8 +287,23 @@ class _Parser:
         base = self.atom()
         if self.peek() == "^":
             self.take()
+            transpose = (r"\top", r"\intercal", "T")
+            if self.peek() in transpose or (self.peek() == "{" and self.peek(1) in transpose):
+                braced = self.peek() == "{"
+                self.take()
+                if braced:
+                    self.take()
+                    self.take("}")
+
+                def transposed(env: Env) -> Value:
+                    value = base(env)
+                    if not isinstance(value, _Mat):
+                        raise Unsupported("transpose of a number")
+                    return value.transpose()  # type: ignore[return-value]
+
+                return transposed
             exponent = self.group_or_atom()
-            return lambda env: base(env) ** exponent(env)
+            return lambda env: _scalar(base(env)) ** _scalar(exponent(env))
         return base
 
     def group_or_atom(self) -> Node:
@@ -261,9 +352,27 @@ class _Parser:
         if token.isdigit() or re.fullmatch(r"[0-9]+\.[0-9]+", token):
             self.take()
             return lambda env: mpmath.mpf(token)
+        if token in _STYLES and self.peek(1) == "{" and self.peek(3) == "}":
+            word = self.peek(2) or ""
+            if re.fullmatch(r"[A-Za-z0-9]", word) and self.peek(4) != "_":
+                self.pos += 4
+                return self.vector(word)
+        if token in (*_STYLES, r"\text") and self._word_ahead() == "diag":
+            self.pos += 7
+            inside = self.atom()
+            return lambda env: _diag(inside(env))
         if token in _STYLES:
             self.take()
             return self.atom()
+        if token == r"\langle":
+            self.take()
+            left = self.expr()
+            self.take(",")
+            right = self.expr()
+            self.take(r"\rangle")
+            return lambda env: _inner(left(env), right(env))
+        if token == r"\begin":
+            return self.matrix()
         if token == r"\frac" or token in (r"\dfrac", r"\tfrac"):
             return self.fraction()
         if token == r"\sum":
@@ -312,6 +421,48 @@ class _Parser:
             return lambda env: env.vector(name)[_position(env, index)]
         raise Unsupported(f"symbol {name}_{index}")
 
+    def _word_ahead(self) -> str:
+        """The letters of a braced word after a style command (``\\operatorname{diag}``)."""
+        if self.peek(1) != "{":
+            return ""
+        letters = [self.peek(k) or "" for k in range(2, 6)]
+        return "".join(letters) if self.peek(6) == "}" else ""
+
+    def vector(self, name: str) -> Node:
+        if name in ("S", "s"):
+            return lambda env: _column(env.softmax())
+        if name == "z":
+            return lambda env: _column(list(env.z))
+        if name in ("1", "0"):
+            return lambda env: _column([mpmath.mpf(int(name))] * env.n)
+        if name in ("g", "y", "v"):
+            return lambda env: _column(env.vector(name))
+        raise Unsupported(f"vector {name!r}")
+
+    def matrix(self) -> Node:
+        self.take(r"\begin")
+        kind = self.index_group()
+        if kind not in ("pmatrix", "bmatrix", "matrix"):
+            raise Unsupported(f"environment {kind!r}")
+        rows: list[list[Node]] = [[]]
+        while True:
+            rows[-1].append(self.expr())
+            token = self.take()
+            if token == "&":
+                continue
+            if token == "\\\\":
+                rows.append([])
+                continue
+            if token == r"\end":
+                self.index_group()
+                break
+            raise Unsupported(f"unexpected {token!r} in a matrix")
+        if len({len(row) for row in rows}) != 1:
+            raise Unsupported("ragged matrix")
+        return lambda env: _Mat(  # type: ignore[return-value]
+            tuple(tuple(_scalar(entry(env)) for entry in row) for row in rows)
+        )
+
     def entry(self, name: str, row: str, column: str) -> Node:
         """An entry of a batch: ``S_{a,i}`` (row softmax of ``Z``), ``Z_{a,i}``, ``G_{a,i}``."""
         if name == "S":
@@ -342,6 +493,11 @@ class _Parser:
         self.take("{")
         self.take(r"\partial")
         name = self.take()
+        if name in _STYLES and self.index_group() == "z":
+            self.take("}")
+            if inner is None:
+                inner = self.term()
+            return self.jacobian(inner)
         if name not in ("z", "Z"):
             raise Unsupported("derivative not with respect to z")
         self.take("_")
@@ -371,6 +527,27 @@ class _Parser:
             return (up - down) / (2 * _H)
 
         return differentiate
+
+    def jacobian(self, body: Node) -> Node:
+        """d(body)/d(z) for a column-vector ``body``: the n × n matrix of finite differences."""
+
+        def matrix(env: Env) -> Value:
+            columns = []
+            for position in range(env.n):
+                saved = env.z[position]
+                try:
+                    env.z[position] = saved + _H
+                    up = body(env)
+                    env.z[position] = saved - _H
+                    down = body(env)
+                finally:
+                    env.z[position] = saved
+                if not (isinstance(up, _Mat) and isinstance(down, _Mat)):
+                    raise Unsupported("a Jacobian of a number")
+                columns.append([(u[0] - d[0]) / (2 * _H) for u, d in zip(up.rows, down.rows)])
+            return _Mat(tuple(zip(*columns)))  # type: ignore[return-value]
+
+        return matrix
 
     def summation(self) -> Node:
         self.take(r"\sum")
@@ -412,6 +589,31 @@ class _Parser:
         if token.isdigit():
             return lambda env: mpmath.mpf(int(token))
         raise Unsupported(f"sum bound {token!r}")
+
+
+def _diag(value: object) -> Value:
+    if not (isinstance(value, _Mat) and value.shape[1] == 1):
+        raise Unsupported("diag of something other than a vector")
+    n = value.shape[0]
+    zero = mpmath.mpf(0)
+    return _Mat(  # type: ignore[return-value]
+        tuple(tuple(value.rows[r][0] if r == c else zero for c in range(n)) for r in range(n))
+    )
+
+
+def _inner(left: object, right: object) -> Value:
+    if not (isinstance(left, _Mat) and isinstance(right, _Mat) and left.shape == right.shape):
+        raise Unsupported("inner product of non-vectors")
+    return mpmath.fsum(a[0] * b[0] for a, b in zip(left.rows, right.rows))
+
+
+def _differ(a: object, b: object) -> bool:
+    """Whether two values (numbers or matrices) differ beyond round-off."""
+    if isinstance(a, _Mat) or isinstance(b, _Mat):
+        if not (isinstance(a, _Mat) and isinstance(b, _Mat)) or a.shape != b.shape:
+            return True
+        return any(_differ(x, y) for r, q in zip(a.rows, b.rows) for x, y in zip(r, q))
+    return bool(abs(a - b) > mpmath.mpf("1e-12") * (1 + abs(a)))  # type: ignore[operator]
 
 
 def _position(env: Env, index: str, size: int | None = None) -> int:
@@ -529,7 +731,7 @@ def confirm(
                 a, b = before(env), after(Env(n=n, indices=assignment, seed=seed))
             except (Unsupported, ZeroDivisionError, OverflowError, ValueError):
                 return False
-            if abs(a - b) > mpmath.mpf("1e-12") * (1 + abs(a)):
+            if _differ(a, b):
                 changed = True
         differs.append(changed)
     return all(differs) if require_all else any(differs)
@@ -543,7 +745,7 @@ def dimension_of(document: str) -> int:
     >>> dimension_of(r"$$S_i = \\frac{e^{z_i}}{\\sum_{l=1}^{n} e^{z_l}}$$")
     4
     """
-    math = " ".join(text for _, _, _, text, _ in _math_lines(document))
+    math = " ".join(text for _, _, _, text, _ in math_lines(document))
     if re.search(r"\^\{?n\}?|_\{?n\}|_n\b|\\sum_\{?[a-z]\}?\s", math):
         return 4
     written = [int(k) for k in re.findall(r"z_\{?([0-9]+)\}?", math)]
@@ -591,7 +793,7 @@ def _split_top(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _math_lines(document: str) -> Iterator[tuple[int, int, int, str, str]]:
+def math_lines(document: str) -> Iterator[tuple[int, int, int, str, str]]:
     """(block, line number, offset, math text, section prose so far) for display math."""
     offset = 0
     in_block = False
@@ -611,7 +813,7 @@ def _math_lines(document: str) -> Iterator[tuple[int, int, int, str, str]]:
             block += 0 if in_block else 1
             in_block = not in_block
         elif in_block:
-            if not re.match(r"\s*\\(begin|end)\{", line):
+            if not re.fullmatch(r"\s*\\(begin|end)\{[A-Za-z*]+\}\s*", line):
                 yield block, number, offset, line.rstrip("\n"), " ".join(section)
         else:
             section.append(line)
@@ -620,7 +822,7 @@ def _math_lines(document: str) -> Iterator[tuple[int, int, int, str, str]]:
 
 def find_sites(document: str) -> list[Site]:
     """Every side of every equality chain in the display math of a Markdown document."""
-    lines = list(_math_lines(document))
+    lines = list(math_lines(document))
     # A condition written after one line of a block (``\quad \text{for } j \neq i``) is taken to
     # hold for the whole block: assuming more conditions only makes confirmation stricter.
     block_conditions: dict[int, set[tuple[str, bool, str]]] = {}
@@ -668,6 +870,9 @@ def _replace_each(
         yield text[: match.start()] + replacement(match) + text[match.end() :]
 
 
+_SOFTMAX_ENTRY = r"[Ss]_(?:\{[a-z0-9]\}|[a-z0-9])(?![\^_])"
+
+
 def mutate_side(side: str) -> list[Mutant]:
     """Candidate mutants of one side; not all change the value (see :func:`confirm`)."""
     out: list[Mutant] = []
@@ -711,7 +916,7 @@ def mutate_side(side: str) -> list[Mutant]:
             add("sum-index", iter([text]))
     add(
         "square",
-        _replace_each(side, r"[Ss]_\{?[a-z0-9]\}?(?![\^_])", lambda m: "{" + m[0] + "}^{2}"),
+        _replace_each(side, _SOFTMAX_ENTRY, lambda m: "{" + m[0] + "}^{2}"),
     )
     return out
 
@@ -746,25 +951,33 @@ def mutants(document: str) -> list[tuple[Site, Mutant]]:
 def isolate(document: str, line: int, step_lines: set[int]) -> str:
     """Keep only what the step on ``line`` needs: blank earlier blocks that hold steps.
 
-    Definitions, prose and the block just before the mutated one (a chain may continue from
-    it) stay; later text is cut. Blanked lines stay as empty lines, so line numbers hold.
+    Definitions, prose and, when the mutated block opens with a continuation (``= …``,
+    ``\\implies …``), the block before it stay; later text is cut. Blanked lines stay as empty
+    lines, so line numbers hold.
 
-    >>> doc = "$$a = b$$\\n$$c = d$$\\n$$e = f$$\\n$$g = h$$\\n"
+    >>> doc = "$$a = b$$\\n$$c = d$$\\n$$e = f$$\\n$$= h$$\\n"
     >>> isolate(doc, 4, {1, 2, 3, 4})
-    '\\n\\n$$e = f$$\\n$$g = h$$\\n'
+    '\\n\\n$$e = f$$\\n$$= h$$\\n'
+    >>> isolate(doc, 3, {1, 2, 3, 4})
+    '\\n\\n$$e = f$$\\n'
     """
     blocks: dict[int, list[int]] = {}
+    opening: dict[int, str] = {}
     defines: set[int] = set()  # blocks with an equation that is not a step: a definition
-    for block, number, _, text, _ in _math_lines(document):
+    for block, number, _, text, _ in math_lines(document):
         blocks.setdefault(block, []).append(number)
+        if text.strip():
+            opening.setdefault(block, text.strip())
         if "=" in text and number not in step_lines:
             defines.add(block)
     target = next((b for b, numbers in blocks.items() if line in numbers), None)
     if target is None:
         return truncate_after_block(document, line)
+    continues = re.match(r"&?\s*(=|\\implies|\\Rightarrow|\\therefore|\\to)", opening[target])
+    keep = target - 1 if continues else target
     lines = document.splitlines(keepends=True)
     for block, numbers in blocks.items():
-        if block >= target - 1 or block in defines or not step_lines.intersection(numbers):
+        if block >= keep or block in defines or not step_lines.intersection(numbers):
             continue
         first, last = min(numbers), max(numbers)
         # the block's $$ fences and environment lines go with it

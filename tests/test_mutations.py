@@ -7,7 +7,7 @@ module's own evaluator, which shares no code with symsoft, shows that the side's
 under the index conditions of its section. Each kept mutant must make the checker report a step
 ``refuted`` or ``conditional``; the unmutated documents must give no alarm at all.
 
-To keep this file fast, each line holding a step gets one confirmed mutant here,
+To keep this file fast, each display block holding steps gets one confirmed mutant here,
 the kinds taken in turn so that every kind is exercised (``select_mutants``);
 ``benchmarks/bench_check_corpus.py`` runs every confirmed mutant and prints the full catch rate.
 Tests are parametrized per document and mutation kind; a known miss gets an entry in
@@ -94,13 +94,15 @@ def run_mutant(path: Path, site: mutations.Site, mutant: mutations.Mutant) -> tu
 
 @functools.cache
 def select_mutants(path: Path) -> tuple[tuple[mutations.Site, mutations.Mutant], ...]:
-    """One confirmed mutant per step line, choosing the kind used least so far."""
-    by_line: dict[int, list[tuple[mutations.Site, mutations.Mutant]]] = {}
+    """One confirmed mutant per display block, choosing the kind used least so far."""
+    text = path.read_text(encoding="utf-8")
+    block_of = {number: block for block, number, *_ in mutations.math_lines(text)}
+    by_block: dict[int, list[tuple[mutations.Site, mutations.Mutant]]] = {}
     for site, mutant in confirmed_mutants(path):
-        by_line.setdefault(site.line, []).append((site, mutant))
+        by_block.setdefault(block_of[site.line], []).append((site, mutant))
     used = dict.fromkeys(KINDS, 0)
     chosen = []
-    for candidates in by_line.values():
+    for candidates in by_block.values():
         site, mutant = min(candidates, key=lambda c: (used[c[1].kind], KINDS.index(c[1].kind)))
         used[mutant.kind] += 1
         chosen.append((site, mutant))
