@@ -32,10 +32,10 @@ from typing import Any
 import sympy as sp
 
 from symsoft.indexed import (
-    Normalizer,
     OutsideNormalForm,
     Setting,
     canonical_sum,
+    instance_form,
     normal_form,
     reduce_case,
 )
@@ -156,10 +156,13 @@ def decide(
 
 
 def _rename_bound(expr: sp.Basic) -> sp.Basic:
+    # deterministic names, so equal expressions stay equal (and share cached normal forms)
+    counter = itertools.count()
+
     def rename(node: sp.Sum) -> sp.Sum:
         body, limits = node.function, []
         for index, lo, hi in node.limits:
-            fresh = sp.Dummy(str(index), integer=True)
+            fresh = sp.Symbol(f"_b{next(counter)}", integer=True)
             body = body.xreplace({index: fresh})
             limits.append((fresh, lo, hi))
         return sp.Sum(body, *limits)
@@ -323,9 +326,8 @@ def _check_instance(
     seed: int,
 ) -> dict[str, Any] | None:
     dims = {setting.dims[name]: size for name, size in sample.items()}
-    normalizer = Normalizer(setting, dims)
-    left = normalizer.run(lhs.xreplace(dims).xreplace(assignment), {})
-    right = normalizer.run(rhs.xreplace(dims).xreplace(assignment), {})
+    left = instance_form(lhs.xreplace(assignment), setting, dims)
+    right = instance_form(rhs.xreplace(assignment), setting, dims)
     constraint = _simplex_constraint(left - right, setting, dims)
     if reduce_case((left - right).xreplace(constraint), setting) == 0:
         return None

@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,7 @@ __all__ = [
     "Setting",
     "batch_setting",
     "canonical_sum",
+    "instance_form",
     "normal_form",
     "positive",
     "reduce_case",
@@ -46,7 +48,7 @@ __all__ = [
 Definition = Callable[[tuple[sp.Expr, ...], int | sp.Expr], sp.Expr]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hashing: settings key the normal-form caches
 class Setting:
     """What the symbols of a derivation mean.
 
@@ -169,7 +171,18 @@ def normal_form(expr: sp.Expr, setting: Setting) -> sp.Expr:
     >>> normal_form(sp.Derivative(sp.Sum(sp.exp(z[l]), (l, 1, n)), z[j]), st)
     exp(z[j])
     """
-    return Normalizer(setting).run(expr, {})
+    return _cached_form(setting, expr, ())
+
+
+def instance_form(expr: sp.Expr, setting: Setting, dims: Mapping[sp.Symbol, int]) -> sp.Expr:
+    """The normal form of ``expr`` with the dimensions set to ``dims`` (sums written out)."""
+    return _cached_form(setting, expr, tuple(sorted(dims.items(), key=str)))
+
+
+@functools.lru_cache(maxsize=8192)
+def _cached_form(setting: Setting, expr: sp.Expr, dims: tuple[tuple[Any, int], ...]) -> sp.Expr:
+    # consecutive steps share a side, so each side is normalized once per derivation
+    return Normalizer(setting, dict(dims)).run(expr.xreplace(dict(dims)), {})
 
 
 class Normalizer:
@@ -224,7 +237,12 @@ class Normalizer:
 
     def _sum(self, body: sp.Expr, index: sp.Symbol, lo: Any, hi: Any, bound: Any) -> sp.Expr:
         if getattr(lo, "is_Integer", False) and getattr(hi, "is_Integer", False):
-            return sp.Add(*(body.subs(index, value) for value in range(int(lo), int(hi) + 1)))
+            return sp.Add(
+                *(
+                    body.xreplace({index: sp.Integer(value)})
+                    for value in range(int(lo), int(hi) + 1)
+                )
+            )
         total = sp.Integer(0)
         for term in sp.Add.make_args(sp.expand(body)):
             outside, inside = term.as_independent(index, as_Add=False)
