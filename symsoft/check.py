@@ -218,7 +218,18 @@ def _definitions(plan: Plan, step: Step, targets: list[Any]) -> Definitions:
     implicit = not any(d.key[0] in ("indexed", "function") for d in plan.definitions)
     # a stated Σ y_k = 1 makes y a given vector, not the softmax
     implicit = implicit and not any(d.key[0] == "fact" for d in plan.definitions)
-    defs = Definitions(variable=variable, dimension=dimension, implicit=implicit)
+    names = {
+        str(base.label)
+        for item in plan.items
+        if isinstance(item, Step)
+        for side in (item.lhs, item.rhs)
+        if isinstance(side, sp.Basic)
+        for base in side.atoms(sp.IndexedBase)
+    }
+    hatted = frozenset(name.removeprefix("hat_") for name in names if name.startswith("hat_"))
+    defs = Definitions(
+        variable=variable, dimension=dimension, implicit=implicit, not_softmax=hatted
+    )
     defs.facts.extend((base, sp.S.One) for base in targets)
     for definition in plan.definitions[: step.visible]:
         if definition.key[0] == "chain":

@@ -93,6 +93,8 @@ class Definitions:
         default_factory=lambda: sp.Symbol("n", integer=True, positive=True)
     )
     implicit: bool = True
+    #: letters that are not the softmax here (``y`` in a document that also writes ``\\hat y``)
+    not_softmax: frozenset[str] = frozenset()
     #: stated constraints ``Σ_k y_k = c`` as ``(IndexedBase y, c)``
     facts: list[tuple[Any, Any]] = field(default_factory=list)
     #: abstract scalars differentiated through a vector: ``{"L": IndexedBase S}``
@@ -109,6 +111,16 @@ class Definitions:
         rhs = sp.exp(variable[i]) / sp.Sum(sp.exp(variable[k]), (k, 1, n))
         table = {("indexed", str(base.label)): (base[i], _fresh_bound(rhs), f"{base.label}_i")}
         return cls(table=table, variable=variable, dimension=n, implicit=False)
+
+    def reads_as_softmax(self, name: str) -> bool:
+        """Whether an undefined name reads as the softmax (``S``, ``\\hat y``, never ``z``)."""
+        bare = name.removeprefix("hat_").removeprefix("hat{").rstrip("}")
+        return (
+            self.implicit
+            and bare in SOFTMAX_NAMES
+            and name != str(self.variable.label)
+            and name not in self.not_softmax
+        )
 
     def add(self, key: tuple[str, str], lhs: Any, rhs: Any, label: str) -> None:
         self.table[key] = (self.unify(lhs), _fresh_bound(self.unify(rhs)), label)
@@ -180,7 +192,7 @@ class Definitions:
         entry = self.table.get(("indexed", name))
         indices = [self.expand(index, depth) for index in expr.indices]
         if entry is None:
-            if self.implicit and _softmax_name(name, self.variable) and len(indices) == 1:
+            if self.reads_as_softmax(name) and len(indices) == 1:
                 self.used.add(f"{name} read as softmax of {self.variable.label}")
                 return self._softmax_of(indices[0])
             return expr.base[tuple(indices)] if indices else expr
@@ -216,8 +228,7 @@ class Definitions:
         args = [self.expand(arg, depth) for arg in expr.args]
         if entry is None:
             if (
-                self.implicit
-                and _softmax_name(name, self.variable)
+                self.reads_as_softmax(name)
                 and len(args) == 1
                 and isinstance(args[0], sp.Indexed)
                 and args[0].base == self.variable
@@ -247,12 +258,6 @@ class Definitions:
                 return None
         self.used.add(label)
         return self.expand(_relabel(rhs, mapping), depth + 1)
-
-
-def _softmax_name(name: str, variable: Any) -> bool:
-    """Whether an undefined name reads as the softmax (``S``, ``\\hat y``, never the variable)."""
-    bare = name.removeprefix("hat_").removeprefix("hat{").rstrip("}")
-    return bare in SOFTMAX_NAMES and name != str(variable.label)
 
 
 def _fresh_bound(expr: Any) -> Any:
@@ -1304,7 +1309,7 @@ def _entries(
         if (
             ("indexed", expr.name) in defs.table
             or expr.name == str(defs.variable.label)
-            or (defs.implicit and expr.name in SOFTMAX_NAMES)
+            or defs.reads_as_softmax(expr.name)
         ):
             return "col", sp.IndexedBase(expr.name)[_ROW]
         entry = defs.table.get(("symbol", expr.name))

@@ -56,8 +56,8 @@ _CELL_ENVIRONMENTS = re.compile(
     r"smallmatrix|array|subarray)\*?\}"
 )
 _LINE_ENVIRONMENTS = re.compile(
-    r"\\(?:begin|end)\{(?:aligned|alignedat|gathered|split|multlined)\*?\}(?:\[[a-z]\])?"
-    r"(?:\{\d+\})?"
+    r"\\(?:begin|end)\{(?:aligned|alignedat|gathered|split|multlined|align|alignat|equation|"
+    r"gather|multline|flalign|eqnarray)\*?\}(?:\[[a-z]\])?(?:\{\d+\})?"
 )
 _ENV_NAMES = "|".join(MATH_ENVIRONMENTS)
 _ENV_BEGIN = re.compile(r"\\begin\{(" + _ENV_NAMES + r")(\*?)\}(\{\d+\})?")
