@@ -50,6 +50,7 @@ __all__ = [
     "GRADIENT_NAME",
     "Outcome",
     "Target",
+    "TimedOut",
     "add_note",
     "describe_error",
     "find_method",
@@ -103,9 +104,8 @@ class Outcome:
     timed_out: bool = False
 
 
-class _Timeout(BaseException):
-    # A BaseException so that a user's blanket ``except Exception`` cannot swallow it.
-    pass
+class TimedOut(BaseException):
+    """User code ran past its time limit (a BaseException: ``except Exception`` cannot eat it)."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ class Target:
                     add_note(self, "returned a tuple; its first element is checked")
                     raw = raw[0]
                 value = _to_numpy(raw)
-            except _Timeout:
+            except TimedOut:
                 return Outcome(
                     None, f"timed out after {self.timeout:g} s", (), self.timeout or 0.0, True
                 )
@@ -274,7 +274,7 @@ def user_code(timeout: float | None) -> Iterator[None]:
 
 
 def _raise_timeout(signum: int, frame: Any) -> None:
-    raise _Timeout
+    raise TimedOut
 
 
 def required_parameters(obj: Any, label: str) -> list[str]:

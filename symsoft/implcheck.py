@@ -42,7 +42,7 @@ from symsoft.calling import DEFAULT_TIMEOUT, Outcome, Target
 from symsoft.diagnosis import Evidence, Finding, diagnose
 from symsoft.errors import ImplementationError, UsageError
 from symsoft.implreport import CaseResult, ImplReport, json_float
-from symsoft.loader import load_object, resolve_target
+from symsoft.loader import load, resolve_target
 
 __all__ = ["CaseResult", "ImplReport", "check_implementation"]
 
@@ -75,8 +75,10 @@ def check_implementation(
         raise UsageError("n", n, "an integer from 2 to 1024", "the battery also covers n = 1, 2, 3")
     if samples not in ("rows", "columns"):
         raise UsageError("samples", samples, "rows or columns")
+    load_notes: tuple[str, ...] = ()
     if isinstance(target_or_callable, str):
-        obj, label = load_object(target_or_callable), target_or_callable
+        obj, load_notes = load(target_or_callable, timeout=timeout)
+        label = target_or_callable
     else:
         obj = target_or_callable
         label = getattr(obj, "__qualname__", None) or type(obj).__name__
@@ -87,7 +89,7 @@ def check_implementation(
 
     vector = [c for c in cases if c.family == "vector"]
     batch = [c for c in cases if c.family == "batch"]
-    notes: list[str] = []
+    notes: list[str] = list(load_notes)
     vector_results, vector_layout = _run_family(run, vector, notes, target.input)
     batch_results, batch_layout = _run_family(run, batch, notes, target.input)
     if contract == "jacobian":

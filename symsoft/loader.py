@@ -55,6 +55,7 @@ from symsoft.calling import (
     FORWARD_NAMES,
     GRADIENT_NAME,
     Target,
+    TimedOut,
     add_note,
     describe_error,
     find_method,
@@ -63,7 +64,7 @@ from symsoft.calling import (
 )
 from symsoft.errors import ImplementationError, UsageError
 
-__all__ = ["INPUTS", "KINDS", "load_object", "resolve_target"]
+__all__ = ["INPUTS", "KINDS", "load", "load_object", "resolve_target"]
 
 KINDS = ("jacobian", "vjp", "softmax", "layer")
 
@@ -81,7 +82,7 @@ _DERIVATIVE_NAME = re.compile(r"jac|grad|deriv|backward|backprop|prime|diff|vjp|
 _PROBE = np.array([0.3, -1.2, 2.0])
 
 
-def load_object(spec: str) -> Any:
+def load_object(spec: str, *, timeout: float | None = None) -> Any:
     """Import ``PATH.py:NAME`` or ``package.module:NAME`` and return the named object.
 
     Examples
@@ -93,15 +94,25 @@ def load_object(spec: str) -> Any:
     ...
     symsoft.errors.ImplementationError: json:dump_s: json has no attribute 'dump_s'; ...
     """
+    return load(spec, timeout=timeout)[0]
+
+
+def load(spec: str, *, timeout: float | None = None) -> tuple[Any, tuple[str, ...]]:
+    """Like :func:`load_object`, also returning notes on how the file was imported.
+
+    A script whose module-level demo code fails (a missing data file, a plot window) after it
+    defined ``NAME`` still yields ``NAME``, with a note; ``timeout`` bounds the import.
+    """
     where, _, name = spec.rpartition(":") if isinstance(spec, str) else ("", "", "")
     if not where or not name or not all(part.isidentifier() for part in name.split(".")):
         raise UsageError(
             "target", spec, "PATH.py:NAME or package.module:NAME", "e.g. mysoftmax.py:softmax_grad"
         )
+    notes: list[str] = []
     if where.endswith(".py") or "/" in where or "\\" in where:
-        module = _import_file(Path(where), spec)
+        module = _import_file(Path(where), spec, name.split(".")[0], timeout, notes)
     else:
-        module = _import_module(where, spec)
+        module = _import_module(where, spec, timeout)
     obj: Any = module
     for part in name.split("."):
         if inspect.isclass(obj) and inspect.isfunction(inspect.getattr_static(obj, part, None)):
@@ -114,7 +125,7 @@ def load_object(spec: str) -> Any:
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             owner = where if inspect.ismodule(obj) else getattr(obj, "__qualname__", repr(obj))
             raise ImplementationError(spec, f"{owner} has no attribute {part!r}{hint}") from None
-    return obj
+    return obj, tuple(notes)
 
 
 def resolve_target(
@@ -266,7 +277,7 @@ def _imported_libraries(target: Target) -> set[str]:
     return {"jax" if root == "jaxlib" else root for root in roots} & {"torch", "jax"}
 
 
-def _import_file(path: Path, spec: str) -> Any:
+def _import_file(path: Path, spec: str, first: str, timeout: float | None, notes: list[str]) -> Any:
     if not path.is_file():
         raise ImplementationError(spec, f"no such file: {path}")
     digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
@@ -280,22 +291,28 @@ def _import_file(path: Path, spec: str) -> Any:
     # The user's file may import its neighbours, as it would when run as a script.
     sys.path.insert(0, str(path.resolve().parent))
     try:
-        with user_code(None):
+        with user_code(timeout):
             module_spec.loader.exec_module(module)
-    except (Exception, SystemExit) as error:
+    except (Exception, SystemExit, TimedOut) as error:
+        stopped = f"timed out after {timeout:g} s" if isinstance(error, TimedOut) else None
+        stopped = stopped or f"raised {describe_error(error)}"
+        if first in vars(module):
+            notes.append(
+                f"importing {path} {stopped} after {first} was defined; "
+                "the rest of the file did not run"
+            )
+            return module
         sys.modules.pop(name, None)
         hint = ""
         if isinstance(error, ImportError) and "relative import" in str(error):
             hint = "; name it as package.module:NAME from the directory above the package"
-        raise ImplementationError(
-            spec, f"importing {path} raised {describe_error(error)}{hint}"
-        ) from None
+        raise ImplementationError(spec, f"importing {path} {stopped}{hint}") from None
     finally:
         sys.path.remove(str(path.resolve().parent))
     return module
 
 
-def _import_module(where: str, spec: str) -> Any:
+def _import_module(where: str, spec: str, timeout: float | None) -> Any:
     # The installed `symsoft` script does not put the working directory on sys.path, but a
     # user naming `mypackage.ops:fn` means the package in the directory they are in.
     cwd = os.getcwd()
@@ -303,8 +320,12 @@ def _import_module(where: str, spec: str) -> Any:
     if added:
         sys.path.insert(0, cwd)
     try:
-        with user_code(None):
+        with user_code(timeout):
             return importlib.import_module(where)
+    except TimedOut:
+        raise ImplementationError(
+            spec, f"importing {where} timed out after {timeout:g} s"
+        ) from None
     except ModuleNotFoundError as error:
         raise ImplementationError(spec, f"no module named {error.name or where!r}") from None
     except (Exception, SystemExit) as error:

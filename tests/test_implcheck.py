@@ -273,10 +273,19 @@ def test_cannot_run_raises_implementation_error(target: str, message: str) -> No
     assert caught.value.exit_code == 2
 
 
+def test_script_whose_demo_code_fails_after_the_definition() -> None:
+    """A script that defines the layer and then fails in demo code is still checked, with a note."""
+    report = check_implementation(spec("script_with_demo.py:Activation_Softmax"))
+    assert report.passed
+    assert any("FileNotFoundError" in note and "did not run" in note for note in report.notes)
+
+
 def test_hanging_code_times_out() -> None:
-    """A call that never returns is interrupted after the timeout."""
+    """A call, or an import, that never returns is interrupted after the timeout."""
     with pytest.raises(ImplementationError, match=r"timed out after 0\.2 s"):
         check_implementation(spec("hanging.py:softmax_jacobian"), timeout=0.2)
+    with pytest.raises(ImplementationError, match=r"importing .* timed out after 0\.2 s"):
+        check_implementation(spec("hanging_import.py:softmax"), timeout=0.2)
 
 
 def write_package(root: Path, name: str) -> None:
