@@ -228,3 +228,85 @@ def test_sum_with_symbolic_but_shifted_bounds(vec):
     window = sp.Sum(sp.exp(z[l]), (l, n, n + 1))
     assert decide(window, window, st).verdict is Verdict.VERIFIED
     assert decide(window, 2 * window, st).verdict is not Verdict.VERIFIED
+
+
+# ---------------------------------------------------------------------------------------------
+# property: the decision agrees with plain numeric evaluation
+# ---------------------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402 - grouped with the property
+from hypothesis import strategies as st_  # noqa: E402
+
+_SET = softmax_setting()
+_S, _Z, _G = _SET.bases["S"], _SET.bases["z"], _SET.bases["g"]
+_I, _J = _SET.indices["i"], _SET.indices["j"]
+_N = _SET.dims["n"]
+_L = sp.Symbol("l", integer=True, positive=True)
+_ATOMS = [
+    _S[_I],
+    _S[_J],
+    sp.KroneckerDelta(_I, _J),
+    sp.exp(_Z[_I]),
+    sp.Sum(_G[_L] * _S[_L], (_L, 1, _N)),
+    sp.Sum(sp.exp(_Z[_L]), (_L, 1, _N)),
+    sp.Integer(1),
+    sp.Integer(2),
+]
+
+
+def _expressions():
+    leaf = st_.sampled_from(_ATOMS)
+    return st_.recursive(
+        leaf,
+        lambda inner: st_.one_of(
+            st_.tuples(inner, inner).map(lambda pair: pair[0] + pair[1]),
+            st_.tuples(inner, inner).map(lambda pair: pair[0] * pair[1]),
+            st_.tuples(inner, inner).map(lambda pair: pair[0] - pair[1]),
+            inner.map(lambda e: sp.Derivative(e, _Z[_J])),
+        ),
+        max_leaves=5,
+    )
+
+
+def _numeric_values(expr, n, i, j, point):
+    """Evaluate with SymPy's own doit: S expanded by hand, sums written out, 30 digits."""
+    total = sum(sp.exp(_Z[k]) for k in range(1, n + 1))
+    concrete = expr.subs({_N: n}).subs({_I: i, _J: j}).doit()
+    concrete = concrete.replace(
+        lambda x: isinstance(x, sp.Indexed) and x.base == _S,
+        lambda x: sp.exp(_Z[x.indices[0]]) / total,
+    ).doit()
+    return complex(concrete.xreplace(point).evalf(30))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_expressions(), _expressions())
+def test_verdicts_agree_with_numeric_evaluation(left, right):
+    """Verified means numerically equal everywhere tried; refuted comes with a real difference."""
+    decision = decide(left, right, _SET)
+    if decision.verdict is Verdict.VERIFIED:
+        for n, i, j in [(2, 1, 2), (3, 2, 2), (4, 4, 1), (6, 3, 5)]:
+            point = {_Z[k]: sp.Rational(k * 7 % 5 - 2, 3) for k in range(1, n + 1)}
+            point |= {_G[k]: sp.Rational(k * 3 % 7 - 3, 2) for k in range(1, n + 1)}
+            a = _numeric_values(left, n, i, j, point)
+            b = _numeric_values(right, n, i, j, point)
+            assert abs(a - b) <= 1e-12 * (1 + abs(a))
+    elif decision.verdict is Verdict.REFUTED:
+        example = decision.counterexample
+        assert example["lhs"] != pytest.approx(example["rhs"], rel=1e-12, abs=1e-12)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_expressions())
+def test_an_expression_equals_its_expansion(expr):
+    """The normal form proves e = expand(e): rearrangement is never refuted or left undecided."""
+    assert decide(expr, sp.expand(expr), _SET).verdict is Verdict.VERIFIED
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_expressions())
+def test_a_perturbed_expression_is_refuted(expr):
+    """Adding δ_ij S_i (nonzero whenever i = j) is always refuted, with a counterexample."""
+    decision = decide(expr, expr + sp.KroneckerDelta(_I, _J) * _S[_I], _SET)
+    assert decision.verdict is Verdict.REFUTED
+    assert decision.counterexample["indices"]["i"] == decision.counterexample["indices"]["j"]
