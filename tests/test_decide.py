@@ -189,3 +189,49 @@ def test_contradictory_conditions_are_not_decided() -> None:
     """Conditions i = j and i ≠ j together leave nothing to check: not decided, not verified."""
     result = decide(S[i], S[j], softmax(), conditions=(sp.Eq(i, j), sp.Ne(i, j)))
     assert result.verdict is Verdict.NOT_DECIDED
+
+
+def test_chain_rule_through_an_abstract_loss() -> None:
+    """With g_k = ∂L/∂S_k, ∂L/∂z_l = Σ_k g_k ∂S_k/∂z_l is proven; a wrong backward pass is not."""
+    from symsoft.check import check_text
+
+    head = (
+        r"$$S_k = \frac{e^{z_k}}{\sum_m e^{z_m}}$$ with $g_k = \partial L / \partial S_k$: "
+        r"$$\frac{\partial L}{\partial z_l} = \sum_k g_k \frac{\partial S_k}{\partial z_l}"
+    )
+    good = check_text(head + r" = S_l \left(g_l - \sum_k g_k S_k\right)$$")
+    assert [s.verdict for s in good.steps] == [Verdict.VERIFIED, Verdict.VERIFIED]
+    bad = check_text(head + r" = S_l \left(g_l + \sum_k g_k S_k\right)$$")
+    assert bad.steps[-1].verdict is Verdict.REFUTED
+
+
+def test_wrong_cases_branch_is_refuted_not_conditional() -> None:
+    """A `cases` expression states its own conditions, so a wrong branch is refuted."""
+    from symsoft.check import check_text
+
+    text = (
+        r"$$\frac{\partial S_i}{\partial z_j} = \begin{cases} S_i(1-S_i) & \text{if } i = j \\ "
+        r"S_i S_j & \text{otherwise} \end{cases}$$"
+    )
+    assert check_text(text).steps[0].verdict is Verdict.REFUTED
+    assert check_text(text.replace("S_i S_j &", "-S_i S_j &")).steps[0].verdict is Verdict.VERIFIED
+
+
+def test_logistic_sigmoid_and_hat_names() -> None:
+    """σ(x) of a scalar is the logistic sigmoid; y beside ŷ is a label, not the softmax."""
+    from symsoft.check import check_text
+
+    assert check_text(r"$$\sigma'(x) = \sigma(x)(1 - \sigma(x))$$").steps[0].verdict is (
+        Verdict.VERIFIED
+    )
+    assert check_text(r"$$\sigma'(x) = \sigma(x)(1 + \sigma(x))$$").steps[0].verdict is (
+        Verdict.REFUTED
+    )
+    text = (
+        r"$$\frac{\partial \hat{y}_i}{\partial z_j}"
+        r" = \hat{y}_i(\delta_{ij} - \hat{y}_j) + y_j - y_j$$"
+    )
+    report = check_text(text)
+    assert report.steps[0].verdict is Verdict.VERIFIED
+    assert "hat_y read as softmax of z" in report.definitions
+    assert "y read as softmax of z" not in report.definitions
