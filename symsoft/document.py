@@ -187,9 +187,49 @@ def read_text(text: str, *, kind: str = "auto", path: str = "<string>") -> Docum
     if kind == "auto":
         kind = "latex" if re.search(r"\\documentclass|\\begin\{document\}", text) else "markdown"
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if kind == "markdown":
+        # GitHub's ```math fences are display math; the line count is unchanged
+        text = _MATH_FENCE.sub(lambda m: "$$" + m.group(1) + "$$", text)
     blanked = _blank_code(text) if kind == "markdown" else _blank_comments(text)
     pieces = _scan(text, blanked, kind, path)
+    macros = _macros(blanked)
+    if macros:
+        pieces = tuple(replace(p, text=_expand_macros(p.text, macros)) for p in pieces)
     return Document(path=path, kind=kind, pieces=pieces, text=text)
+
+
+_MATH_FENCE = re.compile(r"(?m)^ {0,3}```math[ \t]*(\n(?:.*\n)*?) {0,3}```[ \t]*$")
+_MACRO = re.compile(
+    r"\\(?:newcommand|renewcommand|providecommand)\*?\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*"
+    r"\{((?:[^{}]|\{[^{}]*\})*)\}"
+    r"|\\def\s*\\([A-Za-z]+)\s*\{((?:[^{}]|\{[^{}]*\})*)\}"
+    r"|\\DeclareMathOperator\*?\s*\{\s*\\([A-Za-z]+)\s*\}\s*\{([^{}]*)\}"
+)
+#: Macro expansion stops growing a piece beyond this (a hostile macro could double it forever).
+_MACRO_LIMIT = 20_000
+
+
+def _macros(text: str) -> dict[str, str]:
+    """Argument-free macros the document defines: ``\\newcommand{\\R}{\\mathbb{R}}``."""
+    found: dict[str, str] = {}
+    for match in _MACRO.finditer(text):
+        if match.group(1):
+            found[match.group(1)] = match.group(2)
+        elif match.group(3):
+            found[match.group(3)] = match.group(4)
+        elif match.group(5):
+            found[match.group(5)] = f"\\operatorname{{{match.group(6)}}}"
+    return found
+
+
+def _expand_macros(text: str, macros: dict[str, str]) -> str:
+    pattern = re.compile(r"\\(" + "|".join(map(re.escape, macros)) + r")(?![A-Za-z])")
+    for _ in range(4):
+        expanded = pattern.sub(lambda m: " " + macros[m.group(1)] + " ", text)
+        if expanded == text or len(expanded) > _MACRO_LIMIT:
+            break
+        text = expanded
+    return text
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -468,6 +508,8 @@ def _clean(line: str) -> tuple[str, tuple[int, ...], int]:
     text = text.replace("\\_", "_")
     text = re.sub(r"[ \t]+", " ", _drop_alignment(text))
     text = re.sub(r" ?\n ?", "\n", text)
+    if re.search(r"(?<!\\)\\\s*$", text):
+        text = re.sub(r"\\\s*$", "", text)  # the first half of a Markdown-escaped ``\\]``
     stripped = text.strip()
     lead = len(text) - len(text.lstrip())
     skipped = text[:lead].count("\n")

@@ -180,3 +180,26 @@ def test_deep_nesting_is_scanned_without_recursion() -> None:
     source = "$$a = " + "{" * 3000 + "b" + "}" * 3000 + "$$"
     (piece,) = read_text(source).pieces
     assert piece.text.startswith("a = {{{")
+
+
+def test_github_math_fences_and_escaped_brackets() -> None:
+    """```math fences are display math; Markdown-escaped \\\\[ … \\\\] is display math too."""
+    assert texts("x\n\n```math\na = b^2\n```\n") == ["a = b^2"]
+    assert texts("x \\\\[ a = b^2 \\\\] y") == ["a = b^2"]
+
+
+def test_latex_macros_without_arguments_are_expanded() -> None:
+    """\\newcommand, \\def and \\DeclareMathOperator without arguments are expanded, boundedly."""
+    source = (
+        "\\documentclass{article}\\newcommand{\\pd}{\\partial}\\def\\R{\\mathbb{R}}"
+        "\\DeclareMathOperator{\\sm}{softmax}\\begin{document}"
+        "$$\\frac{\\pd y}{\\pd x} = \\sm(x)$$\\end{document}"
+    )
+    (text,) = texts(source, kind="auto")
+    assert "\\partial y" in text and "\\operatorname{softmax}" in text
+    bomb = (
+        "\\documentclass{article}\\newcommand{\\a}{\\b\\b}\\newcommand{\\b}{\\a\\a}"
+        "\\begin{document}$$x = \\a$$\\end{document}"
+    )
+    (text,) = texts(bomb, kind="auto")
+    assert len(text) < 1000
