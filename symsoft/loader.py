@@ -43,6 +43,7 @@ import inspect
 import os
 import re
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -281,35 +282,85 @@ def _import_file(path: Path, spec: str, first: str, timeout: float | None, notes
     if not path.is_file():
         raise ImplementationError(spec, f"no such file: {path}")
     digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
-    stem = re.sub(r"\W", "_", path.stem)
-    name = f"_symsoft_impl_{stem}_{digest}"
-    module_spec = importlib.util.spec_from_file_location(name, path)
-    if module_spec is None or module_spec.loader is None:
-        raise ImplementationError(spec, f"cannot import {path} as a Python module")
-    module = importlib.util.module_from_spec(module_spec)
-    sys.modules[name] = module
+    name = f"_symsoft_impl_{re.sub(r'[^0-9A-Za-z_]', '_', path.stem)}_{digest}"
+    stubs: list[str] = []
     # The user's file may import its neighbours, as it would when run as a script.
     sys.path.insert(0, str(path.resolve().parent))
     try:
-        with user_code(timeout):
-            module_spec.loader.exec_module(module)
-    except (Exception, SystemExit, TimedOut) as error:
-        stopped = f"timed out after {timeout:g} s" if isinstance(error, TimedOut) else None
-        stopped = stopped or f"raised {describe_error(error)}"
-        if first in vars(module):
-            notes.append(
-                f"importing {path} {stopped} after {first} was defined; "
-                "the rest of the file did not run"
-            )
-            return module
-        sys.modules.pop(name, None)
-        hint = ""
-        if isinstance(error, ImportError) and "relative import" in str(error):
-            hint = "; name it as package.module:NAME from the directory above the package"
-        raise ImplementationError(spec, f"importing {path} {stopped}{hint}") from None
+        while True:
+            module_spec = importlib.util.spec_from_file_location(name, path)
+            if module_spec is None or module_spec.loader is None:
+                raise ImplementationError(spec, f"cannot import {path} as a Python module")
+            module = importlib.util.module_from_spec(module_spec)
+            sys.modules[name] = module
+            try:
+                with user_code(timeout):
+                    module_spec.loader.exec_module(module)
+                break
+            except (Exception, SystemExit, TimedOut) as error:
+                missing = (
+                    getattr(error, "name", None) if type(error) is ModuleNotFoundError else None
+                )
+                if missing and first not in vars(module) and _stub(missing, stubs):
+                    continue  # a demo-only dependency (nnfs, matplotlib, ...): retry without it
+                return _salvage(module, error, path, spec, first, timeout, notes)
     finally:
         sys.path.remove(str(path.resolve().parent))
+        for stubbed in stubs:
+            sys.modules.pop(stubbed, None)
+        if stubs:
+            notes.append(
+                f"not installed, imported as inert stubs: {', '.join(stubs)} "
+                "(code that really uses them fails when called)"
+            )
     return module
+
+
+def _salvage(module, error, path, spec, first, timeout, notes) -> Any:
+    """Keep ``first`` if the file defined it before failing; otherwise a cannot-run error."""
+    stopped = f"timed out after {timeout:g} s" if isinstance(error, TimedOut) else None
+    stopped = stopped or f"raised {describe_error(error)}"
+    if first in vars(module):
+        notes.append(
+            f"importing {path} {stopped} after {first} was defined; "
+            "the rest of the file did not run"
+        )
+        return module
+    sys.modules.pop(module.__name__, None)
+    hint = ""
+    if isinstance(error, ImportError) and "relative import" in str(error):
+        hint = "; name it as package.module:NAME from the directory above the package"
+    raise ImplementationError(spec, f"importing {path} {stopped}{hint}") from None
+
+
+_MAX_STUBS = 8
+
+
+class _Stub(types.ModuleType):
+    """Stands in for a module that is not installed: every attribute and call gives a stub."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        return _Stub(f"{self.__name__}.{attribute}")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return _Stub(f"{self.__name__}()")
+
+    def __iter__(self) -> Any:
+        raise TypeError(f"{self.__name__} comes from a module that is not installed")
+
+
+def _stub(missing: str, stubs: list[str]) -> bool:
+    if missing in stubs or len(stubs) >= _MAX_STUBS or missing.split(".")[0] in _NEVER_STUBBED:
+        return False
+    sys.modules[missing] = _Stub(missing)
+    stubs.append(missing)
+    return True
+
+
+#: libraries whose absence must be reported, never papered over
+_NEVER_STUBBED = {"numpy", "torch", "jax", "jaxlib", "scipy", "symsoft"}
 
 
 def _import_module(where: str, spec: str, timeout: float | None) -> Any:

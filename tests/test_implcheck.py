@@ -259,7 +259,8 @@ def test_json_report_is_serialisable() -> None:
     [
         ("missing.py:f", "no such file"),
         ("vectorised.py:softmax_jacobain", "did you mean softmax_jacobian"),
-        ("broken.py:softmax", "ModuleNotFoundError"),
+        ("broken.py:softmax", "KeyError: 'SOFTMAX_TUTORIAL_DATA_DIR_THAT_IS_NOT_SET'"),
+        ("broken_syntax.py:softmax", r"SyntaxError: .* \(line 3\)"),
         ("wrong_vjps.py:softmax_backward_raises", "NotImplementedError: TODO: backward pass"),
         ("wrong_jacobians.py:softmax_jacobian_scalar", "no known mistake explains"),
         ("layers.py:NeedsArguments", "without arguments"),
@@ -278,6 +279,20 @@ def test_script_whose_demo_code_fails_after_the_definition() -> None:
     report = check_implementation(spec("script_with_demo.py:Activation_Softmax"))
     assert report.passed
     assert any("FileNotFoundError" in note and "did not run" in note for note in report.notes)
+
+
+def test_missing_demo_dependencies_are_stubbed_and_reported() -> None:
+    """A file importing an uninstalled package (nnfs) still loads its layer; the stub is named."""
+    report = check_implementation(spec("nnfs_chapter.py:Activation_Softmax"))
+    assert report.passed
+    assert any("nnfs_not_installed_here" in note and "stubs" in note for note in report.notes)
+    assert "nnfs_not_installed_here" not in sys.modules  # the stub does not leak
+
+
+def test_code_that_needs_the_missing_package_cannot_run() -> None:
+    """A function that really calls the uninstalled package fails to run: it is never passed."""
+    with pytest.raises(ImplementationError, match="not numbers"):
+        check_implementation(spec("nnfs_chapter.py:softmax_using_missing"))
 
 
 def test_hanging_code_times_out() -> None:

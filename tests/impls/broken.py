@@ -1,5 +1,8 @@
+import os
+
 import numpy as np
-import this_module_does_not_exist  # noqa: F401
+
+DATA_DIR = os.environ["SOFTMAX_TUTORIAL_DATA_DIR_THAT_IS_NOT_SET"]
 
 
 def softmax(x):
