@@ -3,8 +3,8 @@
 This module imports user code (and :mod:`symsoft.calling` runs it): failures to load become
 :class:`~symsoft.errors.ImplementationError` (exit code 2), with the user's exception.
 
-Accepted targets are ``PATH.py:NAME`` and ``package.module:NAME`` (``NAME`` may be dotted,
-``Class.method``). The contract (``kind``) is one of:
+Accepted targets are ``PATH.py:NAME``, ``package.module:NAME`` and ``NOTEBOOK.ipynb:NAME``
+(``NAME`` may be dotted, ``Class.method``). The contract (``kind``) is one of:
 
 * ``jacobian`` -- ``f(z) -> (n, n)`` for a 1-D ``z`` (optionally ``(m, n) -> (m, n, n)``);
 * ``vjp`` -- ``f(z, grad_out) -> grad_in`` of the shape of ``z``; the argument order is read
@@ -40,6 +40,7 @@ import hashlib
 import importlib
 import importlib.util
 import inspect
+import json
 import os
 import re
 import sys
@@ -110,7 +111,9 @@ def load(spec: str, *, timeout: float | None = None) -> tuple[Any, tuple[str, ..
             "target", spec, "PATH.py:NAME or package.module:NAME", "e.g. mysoftmax.py:softmax_grad"
         )
     notes: list[str] = []
-    if where.endswith(".py") or "/" in where or "\\" in where:
+    if where.endswith(".ipynb"):
+        module = _import_notebook(Path(where), spec, timeout, notes)
+    elif where.endswith(".py") or "/" in where or "\\" in where:
         module = _import_file(Path(where), spec, name.split(".")[0], timeout, notes)
     else:
         module = _import_module(where, spec, timeout)
@@ -313,6 +316,54 @@ def _import_file(path: Path, spec: str, first: str, timeout: float | None, notes
                 f"not installed, imported as inert stubs: {', '.join(stubs)} "
                 "(code that really uses them fails when called)"
             )
+    return module
+
+
+def _import_notebook(path: Path, spec: str, timeout: float | None, notes: list[str]) -> Any:
+    """Run a notebook's code cells in order, as its author would, skipping cells that fail.
+
+    A notebook is code like a ``.py`` file; IPython magics and shell lines are left out.
+    """
+    if not path.is_file():
+        raise ImplementationError(spec, f"no such file: {path}")
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ImplementationError(
+            spec, f"not a readable notebook: {describe_error(error)}"
+        ) from None
+    module = types.ModuleType(f"_symsoft_notebook_{re.sub(r'[^0-9A-Za-z_]', '_', path.stem)}")
+    stubs: list[str] = []
+    skipped = []
+    for number, cell in enumerate(cells, 1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        code = "\n".join(
+            "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+        )
+        for _ in range(_MAX_STUBS + 1):
+            try:
+                with user_code(timeout):
+                    # Running the user's notebook is what check-impl is for (it says so).
+                    exec(compile(code, f"{path} cell {number}", "exec"), module.__dict__)
+                break
+            except (Exception, SystemExit, TimedOut) as error:
+                missing = (
+                    getattr(error, "name", None) if type(error) is ModuleNotFoundError else None
+                )
+                if missing and _stub(missing, stubs):
+                    continue
+                why = "timed out" if isinstance(error, TimedOut) else describe_error(error)
+                skipped.append(f"cell {number} ({why})")
+                break
+    for stubbed in stubs:
+        sys.modules.pop(stubbed, None)
+    if skipped:
+        notes.append(f"notebook cells that failed and were skipped: {'; '.join(skipped[:5])}")
+    if stubs:
+        notes.append(f"not installed, imported as inert stubs: {', '.join(stubs)}")
     return module
 
 

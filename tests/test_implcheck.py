@@ -295,6 +295,16 @@ def test_code_that_needs_the_missing_package_cannot_run() -> None:
         check_implementation(spec("nnfs_chapter.py:softmax_using_missing"))
 
 
+def test_notebook_targets_run_their_code_cells() -> None:
+    """``NOTEBOOK.ipynb:NAME`` runs the code cells in order, skipping failing ones, with notes."""
+    report = check_implementation(spec("softmax_notebook.ipynb:softmax_grad"))
+    assert report.passed and report.input == "softmax"
+    assert any("cell 4 (FileNotFoundError" in note for note in report.notes)
+    assert check_implementation(spec("softmax_notebook.ipynb:softmax")).passed
+    with pytest.raises(ImplementationError, match="has no attribute 'plt_softmax'"):
+        check_implementation(spec("softmax_notebook.ipynb:plt_softmax"))
+
+
 def test_hanging_code_times_out() -> None:
     """A call, or an import, that never returns is interrupted after the timeout."""
     with pytest.raises(ImplementationError, match=r"timed out after 0\.2 s"):
