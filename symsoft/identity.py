@@ -88,6 +88,7 @@ def decide(
     # a summation index may share its name with a free index elsewhere: rename bound ones
     lhs, rhs = _rename_bound(lhs), _rename_bound(rhs)
     present = _free_symbols(lhs) | _free_symbols(rhs)
+    present |= {symbol for condition in conditions for symbol in condition.free_symbols}
     free = [symbol for symbol in setting.ranges if symbol in present]
     symbolic_ok: bool | None = None
     patterns = 0

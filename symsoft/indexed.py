@@ -45,9 +45,6 @@ __all__ = [
     "softmax_setting",
 ]
 
-Definition = Callable[[tuple[sp.Expr, ...], int | sp.Expr], sp.Expr]
-
-
 @dataclass(frozen=True, eq=False)  # identity hashing: settings key the normal-form caches
 class Setting:
     """What the symbols of a derivation mean.
@@ -90,9 +87,8 @@ def softmax_setting(n: int | None = None) -> Setting:
     True
     """
     dim: sp.Symbol | int = sp.Symbol("n", integer=True, positive=True) if n is None else n
-    z = sp.IndexedBase("z", real=True)
     bases = {name: sp.IndexedBase(name, real=True) for name in ("z", "S", "g", "y")}
-    bases["z"] = z
+    z = bases["z"]
     indices = {name: _index(name) for name in ("i", "j", "k")}
 
     def softmax_entry(k: sp.Expr) -> sp.Expr:

@@ -215,6 +215,13 @@ def test_batch_jacobian_and_block_structure():
     assert decision.counterexample["indices"]["a"] != decision.counterexample["indices"]["b"]
 
 
+def test_condition_on_an_index_the_sides_do_not_mention(vec):
+    """Under i = j, S_i = S_j is verified even though neither side mentions both indices."""
+    st, S, z, i, j, n, l = vec
+    assert decide(S[i], S[j], st, conditions=[sp.Eq(i, j)]).verdict is Verdict.VERIFIED
+    assert decide(S[i], S[j], st).verdict is Verdict.REFUTED
+
+
 def test_contradictory_conditions_are_not_verified(vec):
     """Conditions no index pattern satisfies give not-decided for symbolic n, never verified."""
     st, S, z, i, j, n, l = vec
