@@ -64,7 +64,7 @@ _ENV_BEGIN = re.compile(r"\\begin\{(" + _ENV_NAMES + r")(\*?)\}(\{\d+\})?")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s|\\(?:sub)*section\*?\{|\\paragraph\{", re.M)
 
 #: ``i = j``, ``i \neq j``, ``i ≠ j`` and the words people use for them.
-_INDEX = r"([a-zA-Z](?:_?\d)?|[a-zA-Z]')"
+_INDEX = r"([a-z](?:_?\d)?|[a-z]')"
 _REL = (
     r"(==|=|\\neq|\\ne\b|≠|!=|\\not=|\\not\s*=|is\s+not\s+equal\s+to|is\s+equal\s+to|"
     r"equals|does\s+not\s+equal|differs\s+from)"
@@ -79,7 +79,8 @@ _CONDITION_CUE = re.compile(
 #: Prose that closes the scope of earlier conditions ("putting both cases together").
 _SCOPE_END = re.compile(
     r"\b(combin\w*|together|in\s+general|both\s+cases|summar\w*|overall|all\s+cases|"
-    r"compact\w*|regardless|general\s+case|in\s+either\s+case|unif\w*)\b",
+    r"compact\w*|regardless|general\s+case|in\s+either\s+case|unif\w*|finally|in\s+short|"
+    r"matrix\s+form|for\s+(?:all|every|any)\s+(?:\$?[a-z]\$?\s*(?:,|and)\s*)*\$?[a-z]\$?\b)",
     re.I,
 )
 _PURE_INDEX_RELATION = re.compile(
