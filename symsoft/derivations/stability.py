@@ -43,7 +43,9 @@ def stable(n: int | None) -> RouteSpec:
         ),
         Chain(
             "The derivative is unchanged",
-            "Since the shifted formula is the same function, its derivative is the same too.",
+            "Differentiating with $c$ held fixed gives the softmax Jacobian again. Because the "
+            "shifted formula equals $S_i$ for every $c$, this stays true when $c$ is chosen from "
+            "the logits themselves (the largest one): it is the same function of the logits.",
             formula(vec.d(shifted)),
             (
                 Link(
