@@ -243,19 +243,21 @@ def _kind_from_signature(
 
 def _with_framework(target: Target) -> Target:
     # Try NumPy first; fall back to a tensor library that the implementation's module imports.
+    # Each is probed as a vector, a row (1, 3) and a column (3, 1): code for batches only
+    # raises on a vector whatever the library.
     candidates = ["numpy", *[fw for fw in ("torch", "jax") if fw in _imported_libraries(target)]]
-    x = _PROBE
-    g = np.array([1.0, -0.5, 0.25]) if target.kind in ("vjp", "layer") else None
-    if target.kind == "layer":
-        x, g = x[None, :], g[None, :] if g is not None else None
-    first = None
+    g = np.array([1.0, -0.5, 0.25]) if target.kind in ("vjp", "layer", "autograd") else None
+    probes = [(_PROBE, g)] + [
+        (_PROBE.reshape(shape), None if g is None else g.reshape(shape))
+        for shape in ((1, 3), (3, 1))
+    ]
     for framework in candidates:
         trial = _replace(target, framework=framework)
-        outcome = trial.run(x, g)
-        if outcome.error is None or outcome.timed_out:
-            return trial
-        first = first or trial
-    return first or target
+        for x, grad in probes:
+            outcome = trial.run(x, grad)
+            if outcome.error is None or outcome.timed_out:
+                return trial
+    return _replace(target, framework=candidates[0])
 
 
 def _replace(target: Target, **changes: Any) -> Target:

@@ -67,3 +67,9 @@ class SoftmaxDim(torch.autograd.Function):
 
 def softmax_backward_data(grad_output, output, dim):
     return output * (grad_output - (grad_output * output).sum(dim=dim, keepdim=True))
+
+
+def softmax_d2l(X):
+    X_exp = torch.exp(X)
+    partition = X_exp.sum(1, keepdim=True)
+    return X_exp / partition  # The broadcasting mechanism is applied here
