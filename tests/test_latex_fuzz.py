@@ -132,6 +132,16 @@ def test_long_sign_run_is_read_exactly() -> None:
     assert parse_expression("-" * 2999 + "x") == -sp.Symbol("x")
 
 
+def test_dots_in_a_huge_sum_cost_bounded_time() -> None:
+    """A written-out-sum search over thousands of terms is windowed, not cubic."""
+    side = "+".join(f"a_{i % 10}" for i in range(1, 1800))
+    text = side + r"+\dots+" + side
+    start = time.perf_counter()
+    with contextlib.suppress(LatexParseError):
+        parse_relation(text)
+    assert time.perf_counter() - start < 15.0
+
+
 def test_long_operator_chains_rejected_or_read() -> None:
     """Long chains of prefix operators and sums end in a result or a clean error, fast."""
     for text in [r"\log " * 3000 + "x", r"\sum_k " * 3000 + "x", "x'" + "'" * 3000]:

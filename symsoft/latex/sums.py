@@ -28,6 +28,8 @@ from symsoft.latex.trees import Script, chain_parts, inner_chains, is_token
 __all__ = ["big_operator", "collapse_written", "is_sigma_sum"]
 
 _DUMMIES = ("k", "l", "m", "r", "s", "p")
+#: At most this many written terms on each side of the dots take part in the pattern.
+_WINDOW = 6
 
 
 def big_operator(cv: Any, script: Script, body: sp.Basic) -> sp.Basic:
@@ -114,8 +116,10 @@ def collapse_written(terms: list[Any], fail: Callable[[str], Exception]) -> list
     while any(term is DOTS for term in out):
         d = next(i for i, term in enumerate(out) if term is DOTS)
         found = None
-        for start in range(d):
-            for end in range(len(out) - 1, d, -1):
+        # Writers show a few terms on each side of the dots; a bounded window also keeps a
+        # hostile 5,000-term line from costing a cubic search.
+        for start in range(max(0, d - _WINDOW), d):
+            for end in range(min(len(out) - 1, d + _WINDOW), d, -1):
                 found = _match(out[start:d], out[d + 1 : end + 1])
                 if found is not None:
                     out[start : end + 1] = [found]
