@@ -78,6 +78,8 @@ def test_every_block_of_every_route_renders(n):
         items += blocks
         items.append({"tex": derivation.to_latex(), "display": True})
         items.append({"tex": derivation._repr_latex_().strip("$"), "display": True})
+    everything = derive("all", n)
+    items.append({"tex": everything._repr_latex_().strip("$"), "display": True})
     failures = _render(items)
     assert failures == [], failures[:3]
 
