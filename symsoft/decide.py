@@ -347,6 +347,9 @@ def _linear_sums(expr: Any, n: Any) -> Any:
 def _sum_of(body: Any, k: Any, low: Any, high: Any, n: Any) -> Any:
     if sp.count_ops(body) > 400:
         raise _Unsupported("a summand too large to expand")
+    if body.has(sp.log):
+        # logits are real: log(e^{z_k} / Σ) = z_k − log Σ, so the sum splits
+        body = _log_exp(sp.expand_log(body, force=True))
     total = sp.S.Zero
     for term in sp.Add.make_args(sp.expand(body)):
         coeff, dependent = term.as_independent(k, as_Add=False)
@@ -371,6 +374,14 @@ def _sum_of(body: Any, k: Any, low: Any, high: Any, n: Any) -> Any:
             continue
         total += coeff * sp.Sum(dependent, (k, low, high))
     return total
+
+
+def _log_exp(expr: Any) -> Any:
+    """log(exp(a)) = a for real a (the logits, and sums of them, are real)."""
+    return expr.replace(
+        lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.exp),
+        lambda e: e.args[0].args[0],
+    )
 
 
 def _in_range(index: Any, low: Any, high: Any, n: Any) -> bool:
@@ -920,6 +931,16 @@ def _decide_scalar(
     for condition in conditions:
         free |= {s for s in condition.free_symbols if isinstance(s, sp.Symbol) and s != n}
     integers = _integer_indices(expanded[0]) | _integer_indices(expanded[1])
+    # a sum from k = 2 makes index 1 (and 2) special: try free indices on and off them
+    bounds = {
+        limit[1]
+        for side in expanded
+        for sum_ in side.atoms(sp.Sum)
+        for limit in sum_.limits
+        if isinstance(limit[1], sp.Integer) and limit[1] > 1
+    }
+    if bounds and free:
+        integers |= bounds | {sp.Integer(1)}
     patterns = _patterns(free, integers, conditions)
     if not patterns:
         return Decision(

@@ -102,6 +102,11 @@ def _default_parser() -> Parser:
     return parse_relation
 
 
+_FUNCTION_DEFINITION = re.compile(
+    r"\s*([A-Za-z]|\\ell)\s*\((?:[^()]|\([^()]*\))*\)\s*(?:=|:=|\\coloneqq|\\equiv)"
+)
+
+
 def guess_context(document: Document) -> Any:
     """The :class:`~symsoft.latex.ParseContext` a document implies (variable, dimension, primes)."""
     from symsoft.latex.context import DEFAULT_FUNCTIONS, ParseContext
@@ -129,6 +134,11 @@ def guess_context(document: Document) -> Any:
         functions.add(name)
     for name in re.findall(r"\\(?:operatorname|mathrm|text)\{([A-Za-z]+)\}\s*\(", text):
         functions.add(name)
+    for piece in document.pieces:
+        # ``l(\mathbf y, \hat{\mathbf y}) = …`` at the start of a line defines a function
+        match = _FUNCTION_DEFINITION.match(piece.text)
+        if match:
+            functions.add(match.group(1))
     prime: str | None = None
     targets = Counter(
         re.findall(r"\\partial\s*(" + variable + r"_(?:\{[^{}=]*\}|[A-Za-z0-9]))", text)
@@ -324,11 +334,15 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
             items.append(
                 _step(piece, texts, scope, previous, parts[0], previous_text, 0, len(definitions))
             )
+        defining = False  # the previous link defined a name (``\hat y_j = softmax(o)_j = …``)
         for at, op in enumerate(ops):
             lhs, rhs = parts[at], parts[at + 1]
-            starts_chain = (at == 0 and leading is None) or (
-                at > 0 and ops[at - 1] in ("implies", "and")
+            starts_chain = (
+                (at == 0 and leading is None)
+                or (at > 0 and ops[at - 1] in ("implies", "and"))
+                or defining
             )
+            defining = False
             key = name_of(lhs)
             if op == "=" and starts_chain and _is_variable(lhs, context) and _is_matrix(rhs):
                 continue  # ``\mathbf z = (z_1, \dots, z_n)`` only names the components
@@ -373,6 +387,7 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 definitions.append(
                     Definition(_display_name(lhs), key, piece.line_at(shift), lhs, rhs, text)
                 )
+                defining = name_of(rhs) is not None and name_of(rhs) not in defined
                 continue
             if op in _EQUALITY:
                 items.append(
