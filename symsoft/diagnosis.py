@@ -181,7 +181,7 @@ CATALOGUE: tuple[Hypothesis, ...] = (
     Hypothesis(
         "softmax-applied-twice",
         "softmax applied to an input that already is softmax(z)",
-        "the function takes logits: drop --input softmax, or do not apply softmax inside",
+        "the function takes logits, not softmax(z): pass --input logits",
         {
             "jacobian": (("J(softmax(s))", lambda z: _jacobian(S(S(z)))),),
             "vjp": (("vjp at softmax(s)", lambda z, g: _vjp(S(S(z)), g)),),

@@ -63,7 +63,6 @@ WRONG = [
     ("layers.py:SoftmaxWrongAxis", {"wrong-axis"}),
     ("stackoverflow_grad.py:softmax_derivative", {"diagonal-only"}),
     ("stackoverflow_grad.py:softmax_jacobian_from_logits", {"jacobian-at-logits"}),
-    ("stackoverflow_grad.py:d_softmax", {"softmax-applied-twice"}),
     ("stackoverflow_grad.py:softmax", {"batch-normalised"}),
     ("vectorised.py:softmax_float32", {"single-precision"}),
     ("wrong_vjps.py:softmax_grad_missing_sum", {"missing-sum-term"}),
@@ -116,6 +115,13 @@ def test_correct_implementations_pass(target: str, kind: str, layout: str) -> No
     assert report.diagnosis == ()
 
 
+# wrong only under an option: (target, options, names)
+WRONG_WITH_OPTIONS = [
+    ("stackoverflow_grad.py:d_softmax", {"input": "softmax"}, {"softmax-applied-twice"}),
+    ("columns_convention.py:softmax_backward", {}, {"wrong-axis"}),
+]
+
+
 @pytest.mark.parametrize(("target", "names"), WRONG)
 def test_wrong_implementations_fail_with_diagnosis(target: str, names: set[str]) -> None:
     """Every wrong implementation fails, and exactly the expected mistakes are named."""
@@ -128,10 +134,26 @@ def test_wrong_implementations_fail_with_diagnosis(target: str, names: set[str])
         assert "no known pattern" in report.to_text()
 
 
+@pytest.mark.parametrize(("target", "options", "names"), WRONG_WITH_OPTIONS)
+def test_wrong_under_an_option(target: str, options: dict, names: set[str]) -> None:
+    """Code that is wrong under a stated convention fails with the expected diagnosis."""
+    report = check_implementation(spec(target), **options)
+    assert not report.passed and {f.name for f in report.diagnosis} == names
+
+
 def test_every_catalogue_mistake_is_diagnosed_from_real_code() -> None:
     """Each catalogue hypothesis is named for at least one realistic wrong implementation."""
-    covered = set().union(*(names for _, names in WRONG))
+    covered = set().union(*(names for _, names in WRONG), *(n for *_, n in WRONG_WITH_OPTIONS))
     assert covered == {entry.name for entry in CATALOGUE}
+
+
+def test_guessed_softmax_input_falls_back_to_the_logits_contract() -> None:
+    """A parameter named s suggests softmax input; code right on the logits still passes."""
+    report = check_implementation(spec("stackoverflow_grad.py:d_softmax"))
+    assert report.passed and report.input == "logits"
+    assert "right on the logits" in report.input_reason
+    # never the other way: code right only on s fails when the guess was logits
+    assert not check_implementation(spec("wrong_jacobians.py:jacobian")).passed
 
 
 def test_square_and_non_square_batches_are_both_in_the_battery() -> None:
