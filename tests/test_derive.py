@@ -279,6 +279,14 @@ def test_standalone_document_structure():
     assert "≥" not in document and "…" not in document
 
 
+@pytest.mark.parametrize("n", ["general", 3])
+def test_standalone_document_is_ascii(n):
+    """The standalone document holds no Unicode that pdflatex would need a package for."""
+    document = derive("all", n).to_latex(standalone=True)
+    assert all(ord(char) < 128 for char in document)
+    assert document.count("\\begin{align*}") == len(ROUTES)
+
+
 def test_standalone_document_compiles_with_pdflatex(tmp_path):
     """If pdflatex is installed, the standalone document of every route compiles."""
     pdflatex = shutil.which("pdflatex")
