@@ -211,7 +211,7 @@ def _derive(route: str, size: int | None) -> Derivation:
             "Every derivation of the softmax derivative",
             "",
             (),
-            assumptions=parts[0].assumptions,
+            assumptions=tuple(dict.fromkeys(a for part in parts for a in part.assumptions)),
             parts=parts,
         )
     return check_route(build_route(route, size), label)
