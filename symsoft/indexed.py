@@ -45,6 +45,7 @@ __all__ = [
     "softmax_setting",
 ]
 
+
 @dataclass(frozen=True, eq=False)  # identity hashing: settings key the normal-form caches
 class Setting:
     """What the symbols of a derivation mean.
