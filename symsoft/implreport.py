@@ -16,6 +16,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from symsoft.diagnosis import Finding
 from symsoft.errors import EXIT_FAILED, EXIT_OK
 from symsoft.verdict import Verdict
@@ -136,9 +138,9 @@ class ImplReport:
             lines.append(f"  {case.status.upper():<11} {case.name:<28} {shape:<8} {tail}")
         if self.first_failure:
             f = self.first_failure
-            lines.append(f"first failing input: case {f['case']!r}: z = {f['z']}")
+            lines.append(f"first failing input: case {f['case']!r}: z = {_short(f['z'])}")
             if f.get("grad") is not None:
-                lines.append(f"  grad = {f['grad']}")
+                lines.append(f"  grad = {_short(f['grad'])}")
             if f.get("index") is not None:
                 lines.append(f"  at {f['index']}: expected {f['expected']!r}, got {f['got']!r}")
         if not self.passed:
@@ -153,6 +155,15 @@ class ImplReport:
                 lines.append(f"    fix: {finding.advice}")
         lines.extend(f"note: {note}" for note in self.notes)
         return "\n".join(lines)
+
+
+def _short(values: Any) -> str:
+    """An input for the text report: in full when small, else its shape and first entries."""
+    array = np.asarray(values, dtype=float)
+    if array.size <= 24:
+        return str(values)
+    head = ", ".join(f"{v:.6g}" for v in array.ravel()[:6])
+    return f"array of shape {array.shape}: [{head}, ...] (in full in --json)"
 
 
 def json_float(value: float | None) -> float | str | None:
