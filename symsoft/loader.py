@@ -35,6 +35,7 @@ array([[ 0.25, -0.25],
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import importlib
@@ -45,6 +46,8 @@ import os
 import re
 import sys
 import types
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -299,7 +302,7 @@ def _import_file(path: Path, spec: str, first: str, timeout: float | None, notes
             module = importlib.util.module_from_spec(module_spec)
             sys.modules[name] = module
             try:
-                with user_code(timeout):
+                with _importing(timeout):
                     module_spec.loader.exec_module(module)
                 break
             except (Exception, SystemExit, TimedOut) as error:
@@ -347,7 +350,7 @@ def _import_notebook(path: Path, spec: str, timeout: float | None, notes: list[s
         )
         for _ in range(_MAX_STUBS + 1):
             try:
-                with user_code(timeout):
+                with _importing(timeout):
                     # Running the user's notebook is what check-impl is for (it says so).
                     exec(compile(code, f"{path} cell {number}", "exec"), module.__dict__)
                 break
@@ -367,6 +370,15 @@ def _import_notebook(path: Path, spec: str, timeout: float | None, notes: list[s
     if stubs:
         notes.append(f"not installed, imported as inert stubs: {', '.join(stubs)}")
     return module
+
+
+@contextlib.contextmanager
+def _importing(timeout: float | None) -> Iterator[None]:
+    # Module-level code of scripts warns freely (deprecated NumPy aliases, plots); those
+    # warnings are not about the function under test, and must not become errors.
+    with warnings.catch_warnings(), user_code(timeout):
+        warnings.simplefilter("ignore")
+        yield
 
 
 def _salvage(module, error, path, spec, first, timeout, notes) -> Any:
@@ -424,7 +436,7 @@ def _import_module(where: str, spec: str, timeout: float | None) -> Any:
     if added:
         sys.path.insert(0, cwd)
     try:
-        with user_code(timeout):
+        with _importing(timeout):
             return importlib.import_module(where)
     except TimedOut:
         raise ImplementationError(
@@ -443,7 +455,7 @@ def _import_module(where: str, spec: str, timeout: float | None) -> Any:
 
 def _instantiate(cls: type, label: str) -> Any:
     try:
-        with user_code(None):
+        with _importing(None):
             return cls()
     except (Exception, SystemExit) as error:
         raise ImplementationError(

@@ -44,6 +44,7 @@ CORRECT = [
     ("vectorised.py:softmax", "softmax", "vectors (n,), batches (m, n)"),
     ("vectorised.py:softmax_loops", "softmax", "vectors (n,), batches (m, n)"),
     ("vectorised.py:softmax_along", "softmax", "vectors (n,), batches (m, n)"),
+    ("warns_on_import.py:softmax", "softmax", "vectors (n,), batches (m, n)"),
     ("column_vectors.py:softmax_derivative", "jacobian", "column vectors (n, 1)"),
     ("column_vectors.py:softmax_backward", "vjp", "column vectors (n, 1)"),
     ("batched_columns.py:softmax_forward", "softmax", "row vectors (1, n), batches (m, n)"),
