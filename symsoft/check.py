@@ -126,6 +126,7 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
     if len(plan.items) > MAX_STEPS:
         raise DocumentError(document.path, f"more than {MAX_STEPS} steps; refusing to check it")
     targets = _probability_targets(document, plan)
+    unstated = [t for t in _probability_targets(document, plan, stated=False) if t not in targets]
     results: list[StepResult] = []
     extended: set[str] = set()
     used: set[str] = set()
@@ -151,6 +152,8 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
             seed=number,
             concrete_n=0 if _symbolic(plan) else plan.concrete_dimension,
         )
+        if decision.verdict is Verdict.REFUTED and unstated:
+            decision = _unstated_target(item, plan, targets, unstated, decision, timeout, number)
         extended.update(decision.extended)
         used.update(decision.expanded)
         results.append(_result(item, decision))
@@ -189,10 +192,11 @@ _PROBABILITY = re.compile(
 )
 
 
-def _probability_targets(document: Document, plan: Plan) -> list[Any]:
-    """Targets the prose calls one-hot or a probability vector: the undefined indexed name
-    weighting ``log`` in a cross-entropy definition (``L = -Σ_k y_k log S_k``)."""
-    if not _PROBABILITY.search(document.text):
+def _probability_targets(document: Document, plan: Plan, *, stated: bool = True) -> list[Any]:
+    """Cross-entropy targets: the undefined indexed name weighting ``log`` in a definition
+    (``L = -Σ_k y_k log S_k``); with ``stated``, only when the prose calls it one-hot or a
+    probability vector."""
+    if stated and not _PROBABILITY.search(document.text):
         return []
     defined = {d.key[1] for d in plan.definitions if d.key[0] in ("indexed", "function")}
     targets: dict[str, Any] = {}
@@ -209,6 +213,40 @@ def _probability_targets(document: Document, plan: Plan) -> list[Any]:
                     ):
                         targets[str(factor.base.label)] = factor.base
     return list(targets.values())
+
+
+def _unstated_target(
+    step: Step,
+    plan: Plan,
+    targets: list[Any],
+    unstated: list[Any],
+    refuted: Decision,
+    timeout: float,
+    seed: int,
+) -> Decision:
+    """A refuted step that holds once the cross-entropy target sums to one is conditional."""
+    retry = decide(
+        step.lhs,
+        step.rhs,
+        _definitions(plan, step, targets + unstated),
+        conditions=step.conditions,
+        timeout=timeout,
+        seed=seed,
+        concrete_n=0 if _symbolic(plan) else plan.concrete_dimension,
+    )
+    if not retry.verdict.passed:
+        return refuted
+    condition = " and ".join(f"Σ_k {t.label}_k = 1" for t in unstated)
+    return Decision(
+        Verdict.CONDITIONAL,
+        refuted.method,
+        f"holds when {condition} (a probability target; the document does not say so), "
+        f"fails otherwise: {refuted.detail}",
+        refuted.counterexample,
+        condition,
+        refuted.expanded,
+        refuted.extended,
+    )
 
 
 def _definitions(plan: Plan, step: Step, targets: list[Any]) -> Definitions:

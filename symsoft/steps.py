@@ -295,7 +295,7 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
     concrete = 0
     for piece, shift, text in _fragments(document):
         try:
-            relation = parse(text, context)
+            relation = _parse_with_qualifier(parse, text, context)
         except LatexParseError as error:
             if _has_equality(text) and not _LIST_DEFINITION.match(text):
                 items.append(Unread(piece.line_at(shift), text, error.reason))
@@ -451,6 +451,25 @@ def _gradient_name(lhs: Any, rhs: Any) -> bool:
         and isinstance(rhs.variables[0], sp.Indexed)
         and rhs.variables[0].indices == lhs.indices
     )
+
+
+#: a trailing range or quantifier: ``\qquad \forall j \in 1..N``, ``, \; k = 1, \dots, n``
+_QUALIFIER = re.compile(
+    r"(?:\s|\\[,;:! ]|\\q?quad|,)*(?:\\forall\b|\\text\s*\{\s*(?:for\s+(?:all|each|every)|"
+    r"where)\b|[a-z]\s*\\in\b|[a-z]\s*=\s*1\s*,\s*(?:\\[lc]?dots|\.\.\.))"
+)
+
+
+def _parse_with_qualifier(parse: Parser, text: str, context: Any) -> Any:
+    """Parse ``text``; if that fails, once more without a trailing quantifier or range."""
+    try:
+        return parse(text, context)
+    except LatexParseError:
+        for match in _QUALIFIER.finditer(text):
+            head = text[: match.start()]
+            if match.start() and head.count("{") == head.count("}") and "=" in head:
+                return parse(head.rstrip(), context)
+        raise
 
 
 def _is_matrix(expr: Any) -> bool:
