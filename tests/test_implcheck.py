@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from symsoft.cli import main
 from symsoft.diagnosis import CATALOGUE
-from symsoft.errors import ImplementationError, UsageError
+from symsoft.errors import ImplementationError, SymsoftError, UsageError
 from symsoft.implcheck import check_implementation
 
 IMPLS = Path(__file__).parent / "impls"
@@ -268,6 +268,36 @@ def test_any_seed_and_size_separates_right_from_wrong(seed: int, n: int) -> None
     assert check_implementation(spec("vectorised.py:softmax_vjp"), seed=seed, n=n).passed
     wrong = check_implementation(spec("wrong_vjps.py:softmax_backward_keepdims"), seed=seed, n=n)
     assert [f.name for f in wrong.diagnosis] == ["missing-keepdims"]
+
+
+ODD_OUTPUTS = st.one_of(
+    st.none(),
+    st.text(max_size=5),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=4),
+    st.tuples(st.integers(0, 4), st.integers(0, 4)).map(lambda shape: np.full(shape, 0.5)),
+    st.just({"not": "an array"}),
+    st.just(np.array(["a", "b"])),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(output=ODD_OUTPUTS, kind=st.sampled_from(["jacobian", "vjp", "softmax"]))
+def test_any_output_gives_a_report_or_a_symsoft_error(output: object, kind: str) -> None:
+    """Whatever a broken implementation returns, the checker reports or raises a SymsoftError."""
+
+    def one(z):
+        return output
+
+    def two(z, g):
+        return output
+
+    try:
+        report = check_implementation(two if kind == "vjp" else one, kind=kind)
+    except SymsoftError:
+        return
+    assert not report.passed  # a constant is never softmax nor its derivative
+    json.dumps(report.to_dict())
 
 
 def test_json_report_is_serialisable() -> None:
