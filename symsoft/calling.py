@@ -131,7 +131,8 @@ class Target:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                with user_code(self.timeout):
+                # NumPy's default error handling, whatever the user's module set at import
+                with user_code(self.timeout), np.errstate(all="warn", under="ignore"):
                     raw = self._call(x.copy(), None if g is None else g.copy())
                 if isinstance(raw, tuple) and raw:
                     # (A, cache) and (out, state) returns: the first element is the output.

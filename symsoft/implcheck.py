@@ -82,6 +82,16 @@ def check_implementation(
     else:
         obj = target_or_callable
         label = getattr(obj, "__qualname__", None) or type(obj).__name__
+    # A user module may have called np.seterr(all="raise"); the checker's own arithmetic
+    # (underflow at logits of -1000) must not depend on that.
+    with np.errstate(all="ignore"):
+        return _check_both(
+            obj, kind, input, label, timeout, limits, samples, seed, n, load_notes, start
+        )
+
+
+def _check_both(obj, kind, input, label, timeout, limits, samples, seed, n, load_notes, start):
+    """Settle the contract, run the battery, and retry the logits when a softmax guess fails."""
     target = resolve_target(obj, kind=kind, input=input, label=label, timeout=timeout)
     cases = build_battery(n, seed)
     report = _check(target, cases, limits, samples, seed, n, load_notes, start)

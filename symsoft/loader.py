@@ -376,7 +376,8 @@ def _import_notebook(path: Path, spec: str, timeout: float | None, notes: list[s
 def _importing(timeout: float | None) -> Iterator[None]:
     # Module-level code of scripts warns freely (deprecated NumPy aliases, plots); those
     # warnings are not about the function under test, and must not become errors.
-    with warnings.catch_warnings(), user_code(timeout):
+    with warnings.catch_warnings(), user_code(timeout), np.errstate():
+        # np.errstate() restores NumPy's error handling if the module changes it (np.seterr).
         warnings.simplefilter("ignore")
         yield
 

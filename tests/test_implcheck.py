@@ -359,6 +359,13 @@ def test_notebook_targets_run_their_code_cells() -> None:
         check_implementation(spec("softmax_notebook.ipynb:plt_softmax"))
 
 
+def test_module_that_sets_numpy_errors_to_raise_does_not_leak() -> None:
+    """np.seterr(all="raise") in a user module neither breaks the check nor outlives it."""
+    before = np.geterr()
+    assert check_implementation(spec("seterr_raise.py:softmax")).passed
+    assert np.geterr() == before
+
+
 def test_hanging_code_times_out() -> None:
     """A call, or an import, that never returns is interrupted after the timeout."""
     with pytest.raises(ImplementationError, match=r"timed out after 0\.2 s"):
