@@ -166,3 +166,16 @@ def test_readme_python_example() -> None:
     assert report.steps[0].verdict is Verdict.VERIFIED
     assert report.summary == {"verified": 1}
     assert report.to_dict()["steps"][0]["verdict"] == "verified"
+
+
+def test_unstated_probability_target_is_conditional() -> None:
+    """∂L/∂o_j = p_j − y_j needs Σ y = 1: conditional when unstated, verified when stated."""
+    text = (
+        r"Let $p_i = \frac{e^{o_i}}{\sum_k e^{o_k}}$ and $L = -\sum_k y_k \log p_k$, so "
+        r"$\frac{\partial L}{\partial o_j} = p_j - y_j$."
+    )
+    result = runner.invoke(app, ["check", "-"], input=text)
+    assert result.exit_code == 1 and "conditional" in result.stdout
+    assert "Σ_k y_k = 1" in result.stdout
+    stated = runner.invoke(app, ["check", "-"], input=text + " Here y is one-hot.")
+    assert stated.exit_code == 0 and "verified" in stated.stdout

@@ -146,3 +146,26 @@ def test_context_guess_reads_the_differentiation_variable() -> None:
     doc = read_text("$$\\frac{\\partial a_i}{\\partial o_j} = 1$$ $$\\sum_{k=1}^{K} o_k = 0$$")
     context = guess_context(doc)
     assert (context.variable, context.dimension) == ("o", "K")
+
+
+def test_trailing_quantifier_is_dropped_when_it_blocks_reading() -> None:
+    """`S_j = … \\qquad \\forall j \\in 1..N` still defines S_j."""
+    plan = plan_of(r"$$S_j=\frac{e^{a_j}}{\sum_{k=1}^{N}e^{a_k}} \qquad \forall j \in 1..N$$")
+    assert [d.name for d in plan.definitions] == ["S_j"] and plan.items == ()
+
+
+def test_definition_chain_names_every_link() -> None:
+    """`\\hat y_j = softmax(o)_j = exp(o_j)/Σ` defines both names, checks nothing."""
+    plan = plan_of(
+        r"$$\hat{y}_j = \mathrm{softmax}(\mathbf{z})_j = \frac{\exp(z_j)}{\sum_k \exp(z_k)}$$"
+    )
+    assert len(plan.definitions) == 2 and plan.items == ()
+
+
+def test_gradient_of_an_abstract_loss_is_recorded() -> None:
+    """`g_k = \\partial L / \\partial S_k` records L as a function of S (for the chain rule)."""
+    plan = plan_of(
+        r"$$S_k = e^{z_k}$$ and $g_k = \partial L / \partial S_k$ "
+        r"$$\frac{\partial S_k}{\partial z_l} = 0$$"
+    )
+    assert [d.key for d in plan.definitions] == [("indexed", "S"), ("chain", "L")]
