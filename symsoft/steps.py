@@ -121,7 +121,12 @@ def guess_context(document: Document) -> Any:
         + re.findall(r"\\partial_\{\s*" + style + r"([A-Za-z])\s*\}?\s*_", text)
         + re.findall(r"\}\s*\{\s*(?:\\mathrm\{d\}|d)\s*" + style + r"([A-Za-z])\s*\}?\s*_", text)
     )
-    variable = variables.most_common(1)[0][0] if variables else "z"
+    # the logits are what gets exponentiated: prefer a denominator letter seen in e^{z_k}
+    exponentiated = set(
+        re.findall(r"(?:e\s*\^\s*\{?|\\exp\s*\(?\s*\{?)\s*" + style + r"([A-Za-z])\s*\}?\s*_", text)
+    )
+    ranked = sorted(variables, key=lambda v: (v not in exponentiated, -variables[v]))
+    variable = ranked[0] if ranked else "z"
     bounds = Counter(
         re.findall(r"\\sum\s*_\{?\s*[a-z]'?\s*=\s*1\s*\}?\s*\^\s*\{?\s*([A-Za-z])\b", text)
         + re.findall(r"\\sum\s*\^\s*\{?\s*([A-Za-z])\s*\}?\s*_", text)
