@@ -235,3 +235,12 @@ def test_logistic_sigmoid_and_hat_names() -> None:
     assert report.steps[0].verdict is Verdict.VERIFIED
     assert "hat_y read as softmax of z" in report.definitions
     assert "y read as softmax of z" not in report.definitions
+
+
+def test_time_budget_falls_back_and_says_so() -> None:
+    """A budget too small for the proof gives a labelled numeric verdict, never 'verified'."""
+    result = decide(D(S[i], z[j]), S[i] * (d(i, j) - S[j]), softmax(), timeout=0.001)
+    assert result.verdict is Verdict.VERIFIED_NUMERICALLY
+    assert "time budget" in result.detail and "fell back" in result.detail
+    wrong = decide(D(S[i], z[j]), S[i] * (d(i, j) + S[j]), softmax(), timeout=0.001)
+    assert wrong.verdict in (Verdict.REFUTED, Verdict.CONDITIONAL)
