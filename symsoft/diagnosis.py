@@ -86,6 +86,8 @@ class Finding:
     variant: str
     cases: int
     decisive: int
+    #: which inputs it explains: "all cases", or one family when no hypothesis explains all
+    scope: str = "all cases"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +97,7 @@ class Finding:
             "advice": self.advice,
             "cases_matched": self.cases,
             "cases_decisive": self.decisive,
+            "scope": self.scope,
         }
 
 
@@ -340,6 +343,15 @@ CATALOGUE: tuple[Hypothesis, ...] = (
                     lambda z, g: np.einsum("...i,...ij->...j", g, _off_sign(S(z))),
                 ),
             ),
+        },
+    ),
+    Hypothesis(
+        "summed-jacobian",
+        "the Jacobian summed over j: Σ_j ∂S_i/∂z_j = 0 for every i, since softmax sums to 1",
+        "keep the whole matrix, or contract it with the upstream gradient: gᵀJ",
+        {
+            "jacobian": (("Σ_j J_ij (zeros)", lambda z: np.sum(_jacobian(S(z)), axis=-1)),),
+            "vjp": (("J 1 (zeros; g ignored)", lambda z, g: np.sum(_jacobian(S(z)), axis=-1)),),
         },
     ),
     Hypothesis(

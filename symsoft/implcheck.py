@@ -146,6 +146,8 @@ def _check(target, cases, limits, samples, seed, n, load_notes, start) -> ImplRe
             run.evidence(c, o) for c, (r, o) in zip(cases, results) if r.status != "unsupported"
         ]
         findings = diagnose(contract, evidence, convention=target.input)
+        if not findings:
+            findings = _per_family(run, cases, results, contract, target.input)
         _reject_unexplained_shapes(label, results, failing, findings)
         notes.extend(_failure_notes(results, findings, samples, target.input))
     notes.extend(target.notes)
@@ -169,6 +171,19 @@ def _check(target, cases, limits, samples, seed, n, load_notes, start) -> ImplRe
         seconds=time.perf_counter() - start,
         user_seconds=run.user_seconds,
     )
+
+
+def _per_family(run, cases, results, contract, convention) -> tuple[Finding, ...]:
+    """When nothing explains every case: what explains the single vectors, or the batches."""
+    found: list[Finding] = []
+    for family, scope in (("vector", "single vectors only"), ("batch", "batches only")):
+        mine = [(c, r, o) for c, (r, o) in zip(cases, results) if r.family == family]
+        checked = [(c, r, o) for c, r, o in mine if r.status != "unsupported"]
+        if checked and not all(r.passed for _, r, _ in checked):
+            evidence = [run.evidence(c, o) for c, _, o in checked]
+            matches = diagnose(contract, evidence, convention=convention)
+            found.extend(dataclasses.replace(f, scope=scope) for f in matches)
+    return tuple(found)
 
 
 def _reject_unexplained_shapes(label, results, failing, findings) -> None:

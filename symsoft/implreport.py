@@ -150,7 +150,8 @@ class ImplReport:
             for finding in self.diagnosis:
                 lines.append(
                     f"  {finding.name}: {finding.summary} [{finding.variant}; matches "
-                    f"{finding.cases} cases, {finding.decisive} of them unlike the right answer]"
+                    f"{finding.cases} cases, {finding.decisive} of them unlike the right answer"
+                    + ("]" if finding.scope == "all cases" else f"; {finding.scope}]")
                 )
                 lines.append(f"    fix: {finding.advice}")
         lines.extend(f"note: {note}" for note in self.notes)

@@ -45,6 +45,7 @@ CORRECT = [
     ("vectorised.py:softmax_loops", "softmax", "vectors (n,), batches (m, n)"),
     ("vectorised.py:softmax_along", "softmax", "vectors (n,), batches (m, n)"),
     ("warns_on_import.py:softmax", "softmax", "vectors (n,), batches (m, n)"),
+    ("blog_snippets.py:softmax", "softmax", "vectors (n,), batches (m, n)"),
     ("column_vectors.py:softmax_derivative", "jacobian", "column vectors (n, 1)"),
     ("column_vectors.py:softmax_backward", "vjp", "column vectors (n, 1)"),
     ("batched_columns.py:softmax_forward", "softmax", "row vectors (1, n), batches (m, n)"),
@@ -98,6 +99,8 @@ WRONG = [
     ("course_code.py:softmax_prime", {"diagonal-only", "unstable-exp"}),
     ("course_code.py:softmax_forward", {"batch-normalised", "unstable-exp"}),
     ("course_code.py:softmax_pure_python", {"unstable-exp"}),
+    ("blog_snippets.py:softmax_derivative", {"summed-jacobian"}),
+    ("blog_snippets.py:Dense.softmax_derivative", {"jacobian-at-logits"}),
 ]
 
 TORCH_WRONG = [
@@ -120,6 +123,7 @@ def test_correct_implementations_pass(target: str, kind: str, layout: str) -> No
 WRONG_WITH_OPTIONS = [
     ("stackoverflow_grad.py:d_softmax", {"input": "softmax"}, {"softmax-applied-twice"}),
     ("columns_convention.py:softmax_backward", {}, {"wrong-axis"}),
+    ("blog_snippets.py:Dense.softmax_derivative", {"input": "softmax"}, {"batch-normalised"}),
 ]
 
 
@@ -146,6 +150,14 @@ def test_every_catalogue_mistake_is_diagnosed_from_real_code() -> None:
     """Each catalogue hypothesis is named for at least one realistic wrong implementation."""
     covered = set().union(*(names for _, names in WRONG), *(n for *_, n in WRONG_WITH_OPTIONS))
     assert covered == {entry.name for entry in CATALOGUE}
+
+
+def test_two_mistakes_on_two_families_are_named_with_their_scope() -> None:
+    """No hypothesis explains every case: the one explaining single vectors says so."""
+    report = check_implementation(spec("blog_snippets.py:Dense.softmax_derivative"))
+    (finding,) = report.diagnosis
+    assert (finding.name, finding.scope) == ("jacobian-at-logits", "single vectors only")
+    assert "single vectors only]" in report.to_text()
 
 
 def test_guessed_softmax_input_falls_back_to_the_logits_contract() -> None:
