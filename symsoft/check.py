@@ -253,7 +253,14 @@ def _definitions(plan: Plan, step: Step, targets: list[Any]) -> Definitions:
     context = plan.context
     variable = sp.IndexedBase(getattr(context, "variable", "z"))
     dimension = sp.Symbol(getattr(context, "dimension", "n"), integer=True, positive=True)
-    implicit = not any(d.key[0] in ("indexed", "function") for d in plan.definitions)
+    # letters read as the softmax only while the document defines no softmax of its own
+    implicit = not any(
+        d.key[0] in ("indexed", "function")
+        and isinstance(d.rhs, sp.Basic)
+        and any(str(b.label) == variable.label.name for b in d.rhs.atoms(sp.IndexedBase))
+        and d.rhs.has(sp.exp)
+        for d in plan.definitions
+    )
     # a stated Σ y_k = 1 makes y a given vector, not the softmax
     implicit = implicit and not any(d.key[0] == "fact" for d in plan.definitions)
     names = {

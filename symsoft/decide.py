@@ -226,6 +226,11 @@ class Definitions:
         name = expr.func.__name__
         entry = self.table.get(("function", name))
         args = [self.expand(arg, depth) for arg in expr.args]
+        symbol = self.table.get(("symbol", name))
+        if entry is None and symbol is not None:
+            # ``f = e^{z_i}`` then ``f'``: the reader writes f(z_j) for the primed quantity
+            self.used.add(symbol[2])
+            return self.expand(symbol[1], depth + 1)
         if entry is None:
             if (
                 self.reads_as_softmax(name)
