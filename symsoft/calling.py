@@ -6,7 +6,8 @@ runs longer than ``timeout`` seconds is interrupted (POSIX main thread only, via
 Inputs are NumPy arrays, converted to PyTorch tensors or JAX arrays when the implementation
 needs them, and outputs are converted back.
 
-A layer is called as ``forward(x)`` then ``backward(dvalues)`` (or the aliases in
+A layer is called as ``forward(x)`` (``forward(x, training=True)`` when it needs the flag)
+then ``backward(dvalues)`` (or the aliases in
 :data:`FORWARD_NAMES` and :data:`BACKWARD_NAMES`; a ``backward`` taking more parameters gets
 them by name: the input, the gradient, and 0.0 for a learning rate); the input gradient is
 ``backward``'s return value or, when that is ``None``, the first of
@@ -81,6 +82,7 @@ BACKWARD_NAMES = ("backward", "backward_pass", "backprop", "bprop", "backpropaga
 #: Seconds one call of user code may take before it is interrupted.
 DEFAULT_TIMEOUT = 20.0
 
+_TRAINING_NAME = re.compile(r"^(training|train|is_training|train_mode|mode)$")
 GRADIENT_NAME = re.compile(
     r"^(g|g[a-z]|gout|g_\w+|d[A-Z]\w*|d[a-z]|d_\w+|dout|dvalues|dvalue|delta|deltas|err|error|upstream\w*|"
     r"[Gg]rad\w*|\w*_grad|dl\w*|dloss\w*|top_diff|incoming\w*|output_grad\w*|doutput)$"
@@ -165,7 +167,18 @@ def _call_layer(target: Target, x: Any, g: Any) -> Any:
     for name in GRADIENT_ATTRIBUTES:
         if name in getattr(layer, "__dict__", {}):
             delattr(layer, name)
-    getattr(layer, find_method(layer, FORWARD_NAMES))(x)
+    forward = getattr(layer, find_method(layer, FORWARD_NAMES))
+    try:
+        flags = [name for name in required_parameters(forward, "forward")[1:]]
+    except ImplementationError:
+        flags = []
+    if any(not _TRAINING_NAME.match(name) for name in flags):
+        raise TypeError(f"forward() needs arguments symsoft cannot supply: {', '.join(flags)}")
+    # forward(x, training): a softmax has no dropout or batch statistics; True keeps the
+    # caches that backward() needs.
+    forward(x, *(True for _ in flags))
+    if flags:
+        add_note(target, f"forward() called with {', '.join(flags)}=True")
     backward = getattr(layer, find_method(layer, BACKWARD_NAMES))
     arguments, shown = _backward_arguments(backward, x, g)
     if shown != "dvalues":

@@ -28,6 +28,7 @@ def spec(name: str) -> str:
 CORRECT = [
     ("nnfs_softmax.py:Activation_Softmax", "layer", "row vectors (1, n), batches (m, n)"),
     ("layers.py:Softmax", "layer", "vectors (n,), batches (m, n)"),
+    ("layers.py:SoftmaxWithTrainingFlag", "layer", "vectors (n,), batches (m, n)"),
     ("independent_code.py:StableSoftmax", "layer", "column vectors (n, 1)"),
     ("activation_functions.py:Softmax", "softmax", "vectors (n,), batches (m, n)"),
     ("deeplearning_ai.py:softmax", "softmax", "row vectors (1, n), batches (m, n)"),

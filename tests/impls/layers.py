@@ -58,3 +58,16 @@ class NeedsArguments:
 
     def backward(self, g):
         return g
+
+
+class SoftmaxWithTrainingFlag(Layer):
+    def forward(self, x, training):
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        out = e / e.sum(axis=-1, keepdims=True)
+        if training:
+            self.cache = out
+        return out
+
+    def backward(self, grad_output):
+        s = self.cache
+        return s * (grad_output - np.sum(grad_output * s, axis=-1, keepdims=True))
