@@ -269,7 +269,7 @@ def _fresh_bound(expr: Any) -> Any:
     """Rename bound sum indices to dummies so substitutions never capture them."""
     if not isinstance(expr, sp.Basic):
         return expr
-    replacements = {}
+    replacements: dict[Any, Any] = {}
     for node in sp.preorder_traversal(expr):
         if isinstance(node, (sp.Sum, sp.Product)):
             for limit in node.limits:
@@ -850,7 +850,7 @@ def _check_notation(expr: Any, defs: Definitions) -> None:
 
 def _leaked_index(lhs: Any, rhs: Any, conditions: tuple[Any, ...], n: Any) -> str | None:
     """A summation index used outside its sum: bound on one side, free on the other only."""
-    bound = set()
+    bound: set[str] = set()
     for side in (lhs, rhs):
         for sum_ in side.atoms(sp.Sum):
             bound.update(limit[0].name for limit in sum_.limits)
@@ -1229,7 +1229,9 @@ def _labels(entries: list[Any], n: Any) -> list[Any]:
     return labels
 
 
-def _matrix_pairs(lhs: Any, rhs: Any, defs: Definitions) -> tuple[list[tuple[str, Any, Any]], int]:
+def _matrix_pairs(
+    lhs: Any, rhs: Any, defs: Definitions
+) -> tuple[list[tuple[str, Any, Any]], int, list[Any]]:
     if _is_matrix(lhs) and _is_matrix(rhs):
         if lhs.shape != rhs.shape:
             raise _Unsupported(f"matrices of shapes {lhs.shape} and {rhs.shape}")
@@ -1409,12 +1411,12 @@ def _product(expr: Any, defs: Definitions, hint: str | None, depth: int) -> tupl
         return arrays[0][0], scalar * arrays[0][1]
     if len(arrays) > 2:
         raise _Unsupported("a product of three vectors or matrices (their order is not kept)")
-    options = {}
+    options: dict[str, Any] = {}
     for first, second in (arrays, arrays[::-1]):
         product = _matmul(first, second, defs)
         if product is not None:
             options.setdefault(product[0], product[1])
-    if hint in options:
+    if hint is not None and hint in options:
         return hint, scalar * options[hint]
     if len(options) == 1:
         shape, entry = options.popitem()

@@ -327,15 +327,15 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
             found.append((start, position, end, False))
             position = end + 2
         elif token == "$":
-            end = _inline_end(blanked, position)
-            if end is None:
+            close = _inline_end(blanked, position)
+            if close is None:
                 continue
-            body = text[position:end]
+            body = text[position:close]
             if _RELATION_MARK.search(body) and not _PURE_INDEX_RELATION.match(body):
-                found.append((start, position, end, True))
+                found.append((start, position, close, True))
             else:
                 prose_math[start] = body
-            position = end + 1
+            position = close + 1
         elif token in ("\\[", "\\("):
             closer = "\\]" if token == "\\[" else "\\)"
             end = blanked.find(closer, position)
@@ -373,8 +373,8 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
         stated = () if consumed else _conditions(prose)
         if stated:
             scope = stated
-        closer = _CLOSER.match(text, body_end)
-        after_start = closer.end() if closer else body_end
+        closing = _CLOSER.match(text, body_end)
+        after_start = closing.end() if closing else body_end
         after_end = found[block + 1][0] if block + 1 < len(found) else len(text)
         trailing = _trailing_conditions(_prose(text, after_start, after_end, prose_math))
         consumed = bool(trailing)
