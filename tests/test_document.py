@@ -203,3 +203,11 @@ def test_latex_macros_without_arguments_are_expanded() -> None:
     )
     (text,) = texts(bomb, kind="auto")
     assert len(text) < 1000
+
+
+def test_unknown_kind_is_a_usage_error() -> None:
+    """A bad `kind` argument is the caller's mistake: UsageError naming the value."""
+    from symsoft.errors import UsageError
+
+    with pytest.raises(UsageError, match="'html'"):
+        read_text("$$a = b$$", kind="html")
