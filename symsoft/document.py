@@ -25,7 +25,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from symsoft.errors import DocumentError
+from symsoft.errors import DocumentError, UsageError
 
 __all__ = ["MAX_BYTES", "MAX_PIECES", "Document", "MathPiece", "read_document", "read_text"]
 
@@ -178,9 +178,7 @@ def read_text(text: str, *, kind: str = "auto", path: str = "<string>") -> Docum
     ['y_1 = x', 'a = b^2']
     """
     if kind not in ("auto", "markdown", "latex"):
-        raise DocumentError(
-            path, f"unknown document kind {kind!r} (expected auto, markdown, latex)"
-        )
+        raise UsageError("kind", kind, "'auto', 'markdown' or 'latex'")
     if len(text) > MAX_BYTES:
         raise DocumentError(path, f"larger than {MAX_BYTES:,} characters; refusing to read it")
     if "\x00" in text:
