@@ -49,6 +49,7 @@ __all__ = [
     "FORWARD_NAMES",
     "GRADIENT_ATTRIBUTES",
     "GRADIENT_NAME",
+    "TEMPERATURE_NAME",
     "Outcome",
     "Target",
     "TimedOut",
@@ -89,6 +90,7 @@ GRADIENT_NAME = re.compile(
 )
 
 AXIS_NAME = re.compile(r"^(axis|dim)$")
+TEMPERATURE_NAME = re.compile(r"^(T|temp|temperature|tau)$")
 
 _INPUT_NAME = re.compile(r"^(x|X|inputs?|z|Z|logits|input_data|inp|a_prev|A_prev|h)$")
 
@@ -123,8 +125,8 @@ class Target:
     gradient_first: bool = False
     framework: str = "numpy"
     timeout: float | None = DEFAULT_TIMEOUT
-    #: a required ``axis``/``dim`` parameter, passed as -1 (the class axis)
-    axis: str | None = None
+    #: required parameters with a neutral value: ``axis``/``dim`` -1, a temperature 1.0
+    fixed: tuple[tuple[str, float], ...] = ()
     notes: list[str] = field(default_factory=list, compare=False)
 
     def run(self, x: np.ndarray, g: np.ndarray | None) -> Outcome:
@@ -155,7 +157,7 @@ class Target:
         wrap = _converter(self.framework)
         if self.kind == "layer":
             return _call_layer(self, wrap(x), wrap(g))
-        keywords = {self.axis: -1} if self.axis else {}
+        keywords = dict(self.fixed)
         if self.kind in ("jacobian", "softmax"):
             return self.obj(wrap(x), **keywords)
         arguments = (wrap(g), wrap(x)) if self.gradient_first else (wrap(x), wrap(g))

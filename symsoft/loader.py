@@ -18,7 +18,7 @@ Accepted targets are ``PATH.py:NAME``, ``package.module:NAME`` and ``NOTEBOOK.ip
 ``Class.method`` targets are called on an instance; a class with ``__call__`` (such as a
 ``torch.nn.Module``) is checked through an instance. A parameter named like the softmax output
 (``s``, ``probs``, ``output``, ...) makes ``input`` default to ``"softmax"``; a required
-``axis``/``dim`` parameter is passed -1.
+``axis``/``dim`` parameter is passed -1, and a required temperature (``T``, ``tau``, ...) 1.0.
 
 Examples
 --------
@@ -59,6 +59,7 @@ from symsoft.calling import (
     DEFAULT_TIMEOUT,
     FORWARD_NAMES,
     GRADIENT_NAME,
+    TEMPERATURE_NAME,
     Target,
     TimedOut,
     add_note,
@@ -183,10 +184,14 @@ def resolve_target(
         if kind is None:
             raise
         params = ["z", "grad"] if kind == "vjp" else ["z"]
-    axis = next((name for name in params if AXIS_NAME.match(name)), None)
-    params = [name for name in params if name != axis]
+    fixed = tuple(
+        (name, -1 if AXIS_NAME.match(name) else 1.0)
+        for name in params
+        if AXIS_NAME.match(name) or TEMPERATURE_NAME.match(name)
+    )
+    params = [name for name in params if name not in dict(fixed)]
     if kind is None:
-        kind, reason = _kind_from_signature(obj, params, label, timeout, axis)
+        kind, reason = _kind_from_signature(obj, params, label, timeout, fixed)
     else:
         reason = "given"
     wanted = 2 if kind == "vjp" else 1
@@ -211,15 +216,19 @@ def resolve_target(
     else:
         convention, why = "logits", f"parameter {x_name!r} is taken as the logits"
     target = Target(
-        label, obj, kind, reason, convention, why, gradient_first, timeout=timeout, axis=axis
+        label, obj, kind, reason, convention, why, gradient_first, timeout=timeout, fixed=fixed
     )
-    if axis:
-        add_note(target, f"called with {axis}=-1")
+    if fixed:
+        add_note(target, "called with " + ", ".join(f"{k}={v:g}" for k, v in fixed))
     return _with_framework(target)
 
 
 def _kind_from_signature(
-    obj: Any, params: list[str], label: str, timeout: float | None, axis: str | None = None
+    obj: Any,
+    params: list[str],
+    label: str,
+    timeout: float | None,
+    fixed: tuple[tuple[str, float], ...] = (),
 ):
     if len(params) == 2:
         return "vjp", f"two parameters ({', '.join(params)})"
@@ -231,7 +240,7 @@ def _kind_from_signature(
     name = getattr(obj, "__name__", "").lower()
     if _DERIVATIVE_NAME.search(name):
         return "jacobian", f"one parameter and the name {name!r}"
-    probe = _with_framework(Target(label, obj, "softmax", "probe", timeout=timeout, axis=axis))
+    probe = _with_framework(Target(label, obj, "softmax", "probe", timeout=timeout, fixed=fixed))
     outcome = probe.run(_PROBE, None)
     if outcome.value is not None and np.squeeze(outcome.value).shape == (3, 3):
         return "jacobian", "one parameter and a probe call returned a 3 × 3 matrix"

@@ -45,6 +45,7 @@ CORRECT = [
     ("vectorised.py:softmax", "softmax", "vectors (n,), batches (m, n)"),
     ("vectorised.py:softmax_loops", "softmax", "vectors (n,), batches (m, n)"),
     ("vectorised.py:softmax_along", "softmax", "vectors (n,), batches (m, n)"),
+    ("vectorised.py:softmax_with_temperature", "softmax", "vectors (n,), batches (m, n)"),
     ("warns_on_import.py:softmax", "softmax", "vectors (n,), batches (m, n)"),
     ("blog_snippets.py:softmax", "softmax", "vectors (n,), batches (m, n)"),
     ("column_vectors.py:softmax_derivative", "jacobian", "column vectors (n, 1)"),

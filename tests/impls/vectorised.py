@@ -86,3 +86,9 @@ def softmax_backward_loops(z, dz):
 def softmax_along(x, axis):
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def softmax_with_temperature(logits, temperature):
+    scaled = logits / temperature
+    e = np.exp(scaled - scaled.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
