@@ -42,6 +42,7 @@ from symsoft.calling import DEFAULT_TIMEOUT, Outcome, Target
 from symsoft.diagnosis import Evidence, Finding, diagnose
 from symsoft.errors import ImplementationError, UsageError
 from symsoft.implreport import CaseResult, ImplReport, json_float
+from symsoft.layouts import mark_unsupported, optional, run_family
 from symsoft.loader import load, resolve_target
 
 __all__ = ["CaseResult", "ImplReport", "check_implementation"]
@@ -119,10 +120,10 @@ def _check(target, cases, limits, samples, seed, n, load_notes, start) -> ImplRe
     vector = [c for c in cases if c.family == "vector"]
     batch = [c for c in cases if c.family == "batch"]
     notes: list[str] = list(load_notes)
-    vector_results, vector_layout = _run_family(run, vector, notes, target.input)
-    batch_results, batch_layout = _run_family(run, batch, notes, target.input)
+    vector_results, vector_layout = run_family(run, vector, notes, target.input)
+    batch_results, batch_layout = run_family(run, batch, notes, target.input)
     if contract == "jacobian":
-        batch_results = [(_optional(r), o) for r, o in batch_results]
+        batch_results = [(optional(r), o) for r, o in batch_results]
         if batch_results and all(r.status == "unsupported" for r, _ in batch_results):
             notes.append("batched input (m, n) is not supported: optional for a Jacobian")
     results = vector_results + batch_results
@@ -131,7 +132,7 @@ def _check(target, cases, limits, samples, seed, n, load_notes, start) -> ImplRe
         raise ImplementationError(
             label, f"raised on every input; first, on {first.name!r}: {first.detail}"
         )
-    results = _mark_unsupported(results, notes)
+    results = mark_unsupported(results, notes)
     supported = {r.family for r, _ in results if r.status != "unsupported"}
     layout = ", ".join(
         text
@@ -332,107 +333,6 @@ def _compare(
         worst_index=worst if bad else None,
         detail=detail,
     )
-
-
-def _optional(result: CaseResult) -> CaseResult:
-    if result.status == "error" or (result.status == "fail" and "shape" in result.detail):
-        return _unsupported(result)
-    return result
-
-
-def _mark_unsupported(results, notes):
-    # A family that raises on every case is a layout the code does not handle (a backward pass
-    # for one vector, a layer for batches): reported as unsupported, judged on the other family.
-    marked = list(results)
-    for family in ("vector", "batch"):
-        mine = [r for r, _ in results if r.family == family]
-        others = [r for r, _ in results if r.family != family and r.status != "unsupported"]
-        if (
-            mine
-            and all(r.status == "error" for r in mine)
-            and any(r.status != "error" for r in others)
-        ):
-            what = "single vectors (n,)" if family == "vector" else "batches (m, n)"
-            notes.append(f"{what} are not supported: {mine[0].detail}")
-            marked = [(_unsupported(r), o) if r.family == family else (r, o) for r, o in marked]
-    return marked
-
-
-def _unsupported(result: CaseResult) -> CaseResult:
-    return CaseResult(
-        result.name,
-        result.family,
-        result.shape,
-        result.dtype,
-        "unsupported",
-        detail=result.detail,
-        seconds=result.seconds,
-    )
-
-
-#: family -> alternative layouts tried, in order, when the plain one fails: (key, name)
-_ALTERNATIVES = {
-    "vector": (("column", "column vectors (n, 1)"), ("row", "row vectors (1, n)")),
-    "batch": (("column", "batches of columns (m, n, 1)"),),
-}
-
-
-def _run_family(run: _Runner, cases: list[Case], notes: list[str], convention: str):
-    """Run one family in its plain layout, and in alternative layouts when that fails."""
-    if not cases:
-        return [], ""
-    family = cases[0].family
-    plain_name = "vectors (n,)" if family == "vector" else "batches (m, n)"
-    if family == "batch" and run.samples == "columns":
-        plain_name = "batches (n, m), samples in columns"
-    plain = [run(case, layout="plain") for case in cases]
-    if all(r.passed for r, _ in plain):
-        return plain, plain_name
-    plain_dead = all(r.status == "error" for r, _ in plain)
-    sizable = sum(case.z.shape[-1] > 1 for case in cases)
-    alternatives = () if family == "batch" and run.samples == "columns" else _ALTERNATIVES[family]
-    for key, name in alternatives:
-        other = [run(case, layout=key) for case in cases]
-        other_ok = all(r.passed for r, _ in other)
-        if family == "vector":
-            chosen = (
-                other_ok
-                or (_acceptable(other) and not _acceptable(plain))
-                or (plain_dead and 2 * _votes(other) >= sizable)
-            )
-        else:
-            # (m, n, 1) is only a fallback for code that cannot take (m, n) at all: a layer
-            # that runs on (m, n) but is right only on (m, n, 1) (a forgotten reshape) is wrong.
-            chosen = plain_dead and (_acceptable(other) or 2 * _votes(other) >= sizable)
-        if not chosen:
-            if other_ok:
-                notes.append(f"would pass with {name}, but {plain_name} run and are wrong")
-            continue
-        if other_ok and not plain_dead:
-            notes.append(
-                _layout_note(run, cases, plain, run.contract, convention, name, plain_name)
-            )
-        elif other_ok:
-            notes.append(f"takes {name}; {plain_name} {plain[0][0].detail}")
-        return other, name
-    return plain, plain_name
-
-
-def _votes(results: list[tuple[CaseResult, Outcome]]) -> int:
-    # n = 1 is trivially right in any layout, so it does not vote.
-    return sum(r.passed for r, _ in results if r.shape[-1] > 1)
-
-
-def _acceptable(results: list[tuple[CaseResult, Outcome]]) -> bool:
-    # Right wherever the output is finite: an unstable implementation in that layout.
-    return all(r.passed or "non-finite" in r.detail for r, _ in results)
-
-
-def _layout_note(run, cases, results, contract, convention, column_name, plain_name) -> str:
-    evidence = [run.evidence(c, o) for c, (_, o) in zip(cases, results)]
-    names = [f.name for f in diagnose(contract, evidence, convention=convention)]
-    because = f" (diagnosis: {', '.join(names)})" if names else ""
-    return f"passes with {column_name}; with {plain_name} it is wrong{because}"
 
 
 def _first_failure(failing, run) -> dict[str, Any] | None:
