@@ -35,19 +35,9 @@ array([[ 0.25, -0.25],
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import hashlib
-import importlib
-import importlib.util
 import inspect
-import json
-import os
 import re
-import sys
-import types
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,14 +51,13 @@ from symsoft.calling import (
     GRADIENT_NAME,
     TEMPERATURE_NAME,
     Target,
-    TimedOut,
     add_note,
     describe_error,
     find_method,
     required_parameters,
-    user_code,
 )
 from symsoft.errors import ImplementationError, UsageError
+from symsoft.importing import import_file, import_module, import_notebook, importing
 
 __all__ = ["INPUTS", "KINDS", "load", "load_object", "resolve_target"]
 
@@ -116,11 +105,11 @@ def load(spec: str, *, timeout: float | None = None) -> tuple[Any, tuple[str, ..
         )
     notes: list[str] = []
     if where.endswith(".ipynb"):
-        module = _import_notebook(Path(where), spec, timeout, notes)
+        module = import_notebook(Path(where), spec, timeout, notes)
     elif where.endswith(".py") or "/" in where or "\\" in where:
-        module = _import_file(Path(where), spec, name.split(".")[0], timeout, notes)
+        module = import_file(Path(where), spec, name.split(".")[0], timeout, notes)
     else:
-        module = _import_module(where, spec, timeout)
+        module = import_module(where, spec, timeout)
     obj: Any = module
     for part in name.split("."):
         if inspect.isclass(obj) and inspect.isfunction(inspect.getattr_static(obj, part, None)):
@@ -295,177 +284,9 @@ def _imported_libraries(target: Target) -> set[str]:
     return {"jax" if root == "jaxlib" else root for root in roots} & {"torch", "jax"}
 
 
-def _import_file(path: Path, spec: str, first: str, timeout: float | None, notes: list[str]) -> Any:
-    if not path.is_file():
-        raise ImplementationError(spec, f"no such file: {path}")
-    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
-    name = f"_symsoft_impl_{re.sub(r'[^0-9A-Za-z_]', '_', path.stem)}_{digest}"
-    stubs: list[str] = []
-    # The user's file may import its neighbours, as it would when run as a script.
-    sys.path.insert(0, str(path.resolve().parent))
-    try:
-        while True:
-            module_spec = importlib.util.spec_from_file_location(name, path)
-            if module_spec is None or module_spec.loader is None:
-                raise ImplementationError(spec, f"cannot import {path} as a Python module")
-            module = importlib.util.module_from_spec(module_spec)
-            sys.modules[name] = module
-            try:
-                with _importing(timeout):
-                    module_spec.loader.exec_module(module)
-                break
-            except (Exception, SystemExit, TimedOut) as error:
-                missing = (
-                    getattr(error, "name", None) if type(error) is ModuleNotFoundError else None
-                )
-                if missing and first not in vars(module) and _stub(missing, stubs):
-                    continue  # a demo-only dependency (nnfs, matplotlib, ...): retry without it
-                return _salvage(module, error, path, spec, first, timeout, notes)
-    finally:
-        sys.path.remove(str(path.resolve().parent))
-        for stubbed in stubs:
-            sys.modules.pop(stubbed, None)
-        if stubs:
-            notes.append(
-                f"not installed, imported as inert stubs: {', '.join(stubs)} "
-                "(code that really uses them fails when called)"
-            )
-    return module
-
-
-def _import_notebook(path: Path, spec: str, timeout: float | None, notes: list[str]) -> Any:
-    """Run a notebook's code cells in order, as its author would, skipping cells that fail.
-
-    A notebook is code like a ``.py`` file; IPython magics and shell lines are left out.
-    """
-    if not path.is_file():
-        raise ImplementationError(spec, f"no such file: {path}")
-    try:
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ImplementationError(
-            spec, f"not a readable notebook: {describe_error(error)}"
-        ) from None
-    module = types.ModuleType(f"_symsoft_notebook_{re.sub(r'[^0-9A-Za-z_]', '_', path.stem)}")
-    stubs: list[str] = []
-    skipped = []
-    for number, cell in enumerate(cells, 1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
-        code = "\n".join(
-            "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
-        )
-        for _ in range(_MAX_STUBS + 1):
-            try:
-                with _importing(timeout):
-                    # Running the user's notebook is what check-impl is for (it says so).
-                    exec(compile(code, f"{path} cell {number}", "exec"), module.__dict__)
-                break
-            except (Exception, SystemExit, TimedOut) as error:
-                missing = (
-                    getattr(error, "name", None) if type(error) is ModuleNotFoundError else None
-                )
-                if missing and _stub(missing, stubs):
-                    continue
-                why = "timed out" if isinstance(error, TimedOut) else describe_error(error)
-                skipped.append(f"cell {number} ({why})")
-                break
-    for stubbed in stubs:
-        sys.modules.pop(stubbed, None)
-    if skipped:
-        notes.append(f"notebook cells that failed and were skipped: {'; '.join(skipped[:5])}")
-    if stubs:
-        notes.append(f"not installed, imported as inert stubs: {', '.join(stubs)}")
-    return module
-
-
-@contextlib.contextmanager
-def _importing(timeout: float | None) -> Iterator[None]:
-    # Module-level code of scripts warns freely (deprecated NumPy aliases, plots); those
-    # warnings are not about the function under test, and must not become errors.
-    with warnings.catch_warnings(), user_code(timeout), np.errstate():
-        # np.errstate() restores NumPy's error handling if the module changes it (np.seterr).
-        warnings.simplefilter("ignore")
-        yield
-
-
-def _salvage(module, error, path, spec, first, timeout, notes) -> Any:
-    """Keep ``first`` if the file defined it before failing; otherwise a cannot-run error."""
-    stopped = f"timed out after {timeout:g} s" if isinstance(error, TimedOut) else None
-    stopped = stopped or f"raised {describe_error(error)}"
-    if first in vars(module):
-        notes.append(
-            f"importing {path} {stopped} after {first} was defined; "
-            "the rest of the file did not run"
-        )
-        return module
-    sys.modules.pop(module.__name__, None)
-    hint = ""
-    if isinstance(error, ImportError) and "relative import" in str(error):
-        hint = "; name it as package.module:NAME from the directory above the package"
-    raise ImplementationError(spec, f"importing {path} {stopped}{hint}") from None
-
-
-_MAX_STUBS = 8
-
-
-class _Stub(types.ModuleType):
-    """Stands in for a module that is not installed: every attribute and call gives a stub."""
-
-    def __getattr__(self, attribute: str) -> Any:
-        if attribute.startswith("__"):
-            raise AttributeError(attribute)
-        return _Stub(f"{self.__name__}.{attribute}")
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return _Stub(f"{self.__name__}()")
-
-    def __iter__(self) -> Any:
-        raise TypeError(f"{self.__name__} comes from a module that is not installed")
-
-
-def _stub(missing: str, stubs: list[str]) -> bool:
-    if missing in stubs or len(stubs) >= _MAX_STUBS or missing.split(".")[0] in _NEVER_STUBBED:
-        return False
-    sys.modules[missing] = _Stub(missing)
-    stubs.append(missing)
-    return True
-
-
-#: libraries whose absence must be reported, never papered over
-_NEVER_STUBBED = {"numpy", "torch", "jax", "jaxlib", "scipy", "symsoft"}
-
-
-def _import_module(where: str, spec: str, timeout: float | None) -> Any:
-    # The installed `symsoft` script does not put the working directory on sys.path, but a
-    # user naming `mypackage.ops:fn` means the package in the directory they are in.
-    cwd = os.getcwd()
-    added = cwd not in sys.path
-    if added:
-        sys.path.insert(0, cwd)
-    try:
-        with _importing(timeout):
-            return importlib.import_module(where)
-    except TimedOut:
-        raise ImplementationError(
-            spec, f"importing {where} timed out after {timeout:g} s"
-        ) from None
-    except ModuleNotFoundError as error:
-        raise ImplementationError(spec, f"no module named {error.name or where!r}") from None
-    except (Exception, SystemExit) as error:
-        raise ImplementationError(
-            spec, f"importing {where} raised {describe_error(error)}"
-        ) from None
-    finally:
-        if added:
-            sys.path.remove(cwd)
-
-
 def _instantiate(cls: type, label: str) -> Any:
     try:
-        with _importing(None):
+        with importing(None):
             return cls()
     except (Exception, SystemExit) as error:
         raise ImplementationError(
