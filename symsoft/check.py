@@ -198,6 +198,10 @@ def _probability_targets(document: Document, plan: Plan, *, stated: bool = True)
     probability vector."""
     if stated and not _PROBABILITY.search(document.text):
         return []
+    return _cross_entropy_targets(plan)
+
+
+def _cross_entropy_targets(plan: Plan) -> list[Any]:
     defined = {d.key[1] for d in plan.definitions if d.key[0] in ("indexed", "function")}
     targets: dict[str, Any] = {}
     for definition in plan.definitions:
@@ -253,16 +257,6 @@ def _definitions(plan: Plan, step: Step, targets: list[Any]) -> Definitions:
     context = plan.context
     variable = sp.IndexedBase(getattr(context, "variable", "z"))
     dimension = sp.Symbol(getattr(context, "dimension", "n"), integer=True, positive=True)
-    # letters read as the softmax only while the document defines no softmax of its own
-    implicit = not any(
-        d.key[0] in ("indexed", "function")
-        and isinstance(d.rhs, sp.Basic)
-        and any(str(b.label) == variable.label.name for b in d.rhs.atoms(sp.IndexedBase))
-        and d.rhs.has(sp.exp)
-        for d in plan.definitions
-    )
-    # a stated Σ y_k = 1 makes y a given vector, not the softmax
-    implicit = implicit and not any(d.key[0] == "fact" for d in plan.definitions)
     names = {
         str(base.label)
         for item in plan.items
@@ -271,9 +265,25 @@ def _definitions(plan: Plan, step: Step, targets: list[Any]) -> Definitions:
         if isinstance(side, sp.Basic)
         for base in side.atoms(sp.IndexedBase)
     }
-    hatted = frozenset(name.removeprefix("hat_") for name in names if name.startswith("hat_"))
+    # an undefined S, p, y, σ … is the softmax ("we write p_i for softmax(x)_i"), except a
+    # label: y beside \hat y, a cross-entropy target, or a name with a stated Σ y_k = 1
+    labels = {name.removeprefix("hat_") for name in names if name.startswith("hat_")}
+    labels |= {str(base.label) for base in targets}
+    labels |= {d.key[1] for d in plan.definitions if d.key[0] == "fact"}
+    labels |= {str(base.label) for base in _cross_entropy_targets(plan)}
+    # y in f_{y_i} is a class index, not a probability
+    labels |= {
+        str(inner.base.label)
+        for item in plan.items
+        if isinstance(item, Step)
+        for side in (item.lhs, item.rhs)
+        if isinstance(side, sp.Basic)
+        for outer in side.atoms(sp.Indexed)
+        for index in outer.indices
+        for inner in index.atoms(sp.Indexed)
+    }
     defs = Definitions(
-        variable=variable, dimension=dimension, implicit=implicit, not_softmax=hatted
+        variable=variable, dimension=dimension, implicit=True, not_softmax=frozenset(labels)
     )
     defs.facts.extend((base, sp.S.One) for base in targets)
     for definition in plan.definitions[: step.visible]:

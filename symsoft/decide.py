@@ -1522,8 +1522,14 @@ def _decide_vector(
         )
     decision = _decide_scalar(left, right, defs, conditions, timeout, seed, concrete_n)
     shape = left_shape if left_shape != "zero" else right_shape
+    verdict = decision.verdict
+    if verdict is Verdict.CONDITIONAL and {"row", "col"} & set(
+        (decision.condition or "").replace(",", " ").split()
+    ):
+        # "holds off the diagonal" is a wrong matrix, not a condition the author could state
+        verdict = Verdict.REFUTED
     return Decision(
-        decision.verdict,
+        verdict,
         decision.method,
         f"read entry-wise as a {_SHAPE_NAMES[shape]} (row, col): {decision.detail}",
         decision.counterexample,
