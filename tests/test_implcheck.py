@@ -551,6 +551,22 @@ def test_cli_cannot_run_exits_2_without_traceback(
     assert err.startswith("error:") and len(err.strip().splitlines()) == 1
 
 
+def test_readme_example_output_is_real(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every line of the README's example report (bar the elided ones) is printed as shown."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section:check-impl -->")[1].split("<!-- /section:check-impl -->")[
+        0
+    ]
+    shown = section.split("```text\n")[1].split("```")[0].splitlines()
+    target = "tests/impls/wrong_jacobians.py:softmax_jacobian_diag"
+    code, out, _ = run_cli(["check-impl", str(Path(__file__).parent.parent / target)], capsys)
+    printed = out.replace(str(Path(__file__).parent.parent) + "/", "").splitlines()
+    assert code == 1
+    assert [line for line in shown if line.strip() != "..."] == [
+        line for line in printed if line in shown
+    ]
+
+
 def test_cli_samples_columns(capsys: pytest.CaptureFixture[str]) -> None:
     """README example: ``--samples columns`` for code with one sample per column."""
     args = ["check-impl", spec("columns_convention.py:softmax_backward"), "--samples", "columns"]
