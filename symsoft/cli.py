@@ -402,9 +402,7 @@ def _check_impl(
     else:
         typer.echo(report.to_text())
     if report.exit_code:
-        # main() runs Click with standalone_mode=False, which turns typer.Exit into a return
-        # value that main() drops; SystemExit passes through both.
-        sys.exit(report.exit_code)
+        raise typer.Exit(code=report.exit_code)
 
 
 def main(argv: list[str] | None = None) -> None:
