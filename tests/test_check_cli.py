@@ -179,3 +179,33 @@ def test_unstated_probability_target_is_conditional() -> None:
     assert "Σ_k y_k = 1" in result.stdout
     stated = runner.invoke(app, ["check", "-"], input=text + " Here y is one-hot.")
     assert stated.exit_code == 0 and "verified" in stated.stdout
+
+
+BLOG = r"""# Backprop through softmax
+
+$$\text{softmax}(\mathbf{x})_i = \frac{e^{x_i}}{\sum_{k=1}^{K} e^{x_k}}, \quad i = 1, \dots, K$$
+
+We'll write $p_i$ for $\text{softmax}(\mathbf{x})_i$. With $u = e^{x_i}$ and
+$v = \sum_{k=1}^{K} e^{x_k}$,
+
+**Case $i = j$.**
+
+$$\frac{\partial p_i}{\partial x_j} = \frac{e^{x_i} v - e^{x_i} e^{x_j}}{v^2} = p_i (1 - p_j)$$
+
+## Putting it together
+
+$$\frac{\partial p_i}{\partial x_j} = p_i (\delta_{ij} - p_j)$$
+
+and $\frac{\partial \mathbf{p}}{\partial \mathbf{x}}
+= \operatorname{diag}(\mathbf{p}) - \mathbf{p} \mathbf{p}^\top$.
+"""
+
+
+def test_alias_named_only_in_prose_reads_as_the_softmax(tmp_path: Path) -> None:
+    """'We write p_i for softmax(x)_i': p is the softmax, and the post checks clean."""
+    result = runner.invoke(app, ["check", "--strict", write(tmp_path, BLOG)])
+    assert result.exit_code == 0, result.stdout
+    assert "p read as softmax of x" in result.stdout
+    wrong = BLOG.replace(r"- \mathbf{p} \mathbf{p}^\top", r"+ \mathbf{p} \mathbf{p}^\top")
+    result = runner.invoke(app, ["check", write(tmp_path, wrong)])
+    assert result.exit_code == 1 and "refuted" in result.stdout
