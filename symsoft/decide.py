@@ -1349,6 +1349,11 @@ def _entries(
         function, (variable, count) = expr.expr, expr.variable_count[0]
         if isinstance(variable, sp.Symbol) and not variable.is_integer and count == 1:
             by = sp.IndexedBase(variable.name)
+            scalar = defs.table.get(("symbol", function.name)) if function.is_Symbol else None
+            if scalar is not None:
+                # ∂L/∂z for a scalar L (a loss): the gradient, a column like z
+                defs.used.add(scalar[2])
+                return "col", sp.Derivative(defs.expand(scalar[1]), by[_ROW])
             if isinstance(function, sp.Symbol):
                 return "mat", sp.Derivative(sp.IndexedBase(function.name)[_ROW], by[_COL])
             return "row", sp.Derivative(function, by[_COL])

@@ -244,3 +244,17 @@ def test_time_budget_falls_back_and_says_so() -> None:
     assert "time budget" in result.detail and "fell back" in result.detail
     wrong = decide(D(S[i], z[j]), S[i] * (d(i, j) + S[j]), softmax(), timeout=0.001)
     assert wrong.verdict in (Verdict.REFUTED, Verdict.CONDITIONAL)
+
+
+def test_gradient_of_a_defined_loss_in_vector_form() -> None:
+    """∂L/∂z = S − y for L = −Σ y_k log S_k (one-hot y) is proven; S + y is refuted."""
+    from symsoft.check import check_text
+
+    head = (
+        r"Let $S_i = \frac{e^{z_i}}{\sum_k e^{z_k}}$, one-hot $y$ and "
+        r"$L = -\sum_k y_k \log S_k$. $$\frac{\partial L}{\partial \mathbf{z}} = "
+    )
+    good = check_text(head + r"\mathbf{S} - \mathbf{y}$$")
+    assert good.steps[0].verdict is Verdict.VERIFIED, good.steps[0].detail
+    bad = check_text(head + r"\mathbf{S} + \mathbf{y}$$")
+    assert bad.steps[0].verdict is Verdict.REFUTED
