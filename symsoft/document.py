@@ -279,12 +279,13 @@ def _blank(text: str, start: int, end: int) -> str:
 
 
 def _blank_code(text: str) -> str:
-    """Hide Markdown code (fences and backtick spans) while keeping every offset."""
+    """Hide Markdown code (fences, backtick spans) and HTML comments, keeping every offset."""
 
     def fence(match: re.Match[str]) -> str:
         return re.sub(r"[^\n]", " ", match.group(0))
 
     text = re.sub(r"(?ms)^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1[ \t]*$|\Z)", fence, text)
+    text = re.sub(r"(?s)<!--.*?-->", fence, text)
     return re.sub(r"(`+)(?!`).+?(?<!`)\1(?!`)", fence, text)
 
 

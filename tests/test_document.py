@@ -211,3 +211,8 @@ def test_unknown_kind_is_a_usage_error() -> None:
 
     with pytest.raises(UsageError, match="'html'"):
         read_text("$$a = b$$", kind="html")
+
+
+def test_html_comments_are_not_math() -> None:
+    """Math inside an HTML comment in Markdown is not read."""
+    assert texts("<!-- $$a = b^2$$ -->\n$$c = d^2$$") == ["c = d^2"]
