@@ -3,7 +3,8 @@
 This module deliberately does not import symsoft: it is the independent half of the mutation
 suite. It finds the math lines of a Markdown derivation, cuts each line into the sides of its
 equality chain, applies textual mutations to one side (flip a sign, swap i and j in one place,
-drop a Kronecker delta, change a sum's bound or index, e^{z_i} for e^{z_j}, square a term) and
+drop a Kronecker delta, change a sum's bound or index, e^{z_i} for e^{z_j}, square a term;
+also drop a factor S_i and e^{-z} for e^{z}) and
 keeps a mutant only if a tiny numeric evaluator of the LaTeX subset used by the derivations
 shows that the side's value really changed, under index values that respect the conditions
 stated in the section (``$j = i$`` / ``$j \\neq i$`` ...).
@@ -918,6 +919,11 @@ def mutate_side(side: str) -> list[Mutant]:
         "square",
         _replace_each(side, _SOFTMAX_ENTRY, lambda m: "{" + m[0] + "}^{2}"),
     )
+    add(
+        "drop-factor",
+        _replace_each(side, _SOFTMAX_ENTRY + r"\s*(?=\\left\(|\(|\\frac|e\^)", lambda m: ""),
+    )
+    add("exp-sign", _replace_each(side, r"(?<=e\^\{)(?=z_)", lambda m: "-"))
     return out
 
 

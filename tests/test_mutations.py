@@ -31,7 +31,17 @@ import mutations  # noqa: E402  (the helper lives next to the tests on purpose)
 ROOT = Path(__file__).resolve().parent.parent
 DERIVATIONS = sorted((ROOT / "derivations").glob("*.md"))
 ALARMS = {"refuted", "conditional"}
-KINDS = ("flip-sign", "swap-index", "drop-delta", "sum-bound", "sum-index", "exp-index", "square")
+KINDS = (
+    "flip-sign",
+    "swap-index",
+    "drop-delta",
+    "sum-bound",
+    "sum-index",
+    "exp-index",
+    "square",
+    "drop-factor",
+    "exp-sign",
+)
 
 #: "<document>-<kind>" -> why the checker currently misses mutants of that kind.
 KNOWN_MISSES: dict[str, str] = {}
