@@ -829,7 +829,11 @@ def _check_notation(expr: Any, defs: Definitions) -> None:
         raise _Unsupported("the all-ones vector is not checked entry-wise yet")
     for derivative in expr.atoms(sp.Derivative):
         for variable, _ in derivative.variable_count:
-            if isinstance(variable, sp.Symbol) and variable.name == str(defs.variable.label):
+            if (
+                isinstance(variable, sp.Symbol)
+                and variable.name == str(defs.variable.label)
+                and variable not in derivative.expr.free_symbols  # f'(x) with a scalar x is fine
+            ):
                 raise _Unsupported(
                     f"a derivative by the whole vector {variable.name} outside a written-out matrix"
                 )
@@ -1350,7 +1354,7 @@ def _entries(
         if isinstance(variable, sp.Symbol) and not variable.is_integer and count == 1:
             by = sp.IndexedBase(variable.name)
             scalar = defs.table.get(("symbol", function.name)) if function.is_Symbol else None
-            if scalar is not None:
+            if scalar is not None and not _vector_named(function.name, scalar[1], defs):
                 # ∂L/∂z for a scalar L (a loss): the gradient, a column like z
                 defs.used.add(scalar[2])
                 return "col", sp.Derivative(defs.expand(scalar[1]), by[_ROW])
@@ -1375,6 +1379,13 @@ def _entries(
             raise _Unsupported("a power of a vector or matrix")
         return shape, base**expr.exp
     return "scalar", expr
+
+
+def _vector_named(name: str, value: Any, defs: Definitions) -> bool:
+    """Whether a defined symbol is a vector (``\\mathbf s = softmax(\\mathbf z)``), not a loss."""
+    if ("indexed", name) in defs.table or defs.reads_as_softmax(name):
+        return True
+    return isinstance(value, sp.Basic) and sp.Symbol(str(defs.variable.label)) in value.free_symbols
 
 
 def _vector_function(expr: Any, defs: Definitions, depth: int) -> tuple[str, Any]:

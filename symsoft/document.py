@@ -366,7 +366,7 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
     previous_end = 0
     consumed = False  # the prose before this block was a trailing condition of the last one
     for block, (start, body_start, body_end, inline) in enumerate(found):
-        prose = _prose(text, previous_end, start, prose_math)
+        prose = _prose(blanked, previous_end, start, prose_math)
         if _HEADING.search(prose) or _SCOPE_END.search(prose):
             scope = ()
         stated = () if consumed else _conditions(prose)
@@ -375,7 +375,7 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
         closing = _CLOSER.match(text, body_end)
         after_start = closing.end() if closing else body_end
         after_end = found[block + 1][0] if block + 1 < len(found) else len(text)
-        trailing = _trailing_conditions(_prose(text, after_start, after_end, prose_math))
+        trailing = _trailing_conditions(_prose(blanked, after_start, after_end, prose_math))
         consumed = bool(trailing)
         body = text[body_start:body_end]
         for offset, line_text in _split_lines(body):

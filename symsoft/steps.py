@@ -299,6 +299,8 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
     chain_conditions: tuple[Any, ...] = ()
     concrete = 0
     for piece, shift, text in _fragments(document):
+        if "=:" in text:
+            text = text.replace("=:", "\\equiv ")  # ``A =: s_i`` names the right side
         try:
             relation = _parse_with_qualifier(parse, text, context)
         except LatexParseError as error:
@@ -408,7 +410,10 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
     )
 
 
-_AND = re.compile(r"(?:\\q?quad\s*)?\\(?:text|mbox|textrm)\s*\{\s*and\s*\}(?:\s*\\q?quad)?")
+_AND = re.compile(
+    r"(?:\\q?quad\s*)?\\(?:text|mbox|textrm)\s*\{\s*(?:and|i\.\s*e\.,?|that is,?|so|hence|thus|"
+    r"therefore|or)\s*\}(?:\s*\\q?quad)?"
+)
 
 
 def _fragments(document: Document) -> Iterator[tuple[MathPiece, int, str]]:
