@@ -605,6 +605,8 @@ REFUSED = [
     (r"a \circ b", "unknown command"),
     ("a \u200b b", "character"),
     (r"\frac{\partial^2 y}{\partial x}", "order"),
+    (r"\begin{pmatrix}a\end{pmatrix}\begin{pmatrix}b\end{pmatrix}", "product of written-out"),
+    (r"\begin{pmatrix}a\end{pmatrix}^2", "power of a written-out"),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import time
 
+import pytest
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -140,6 +141,27 @@ def test_dots_in_a_huge_sum_cost_bounded_time() -> None:
     with contextlib.suppress(LatexParseError):
         parse_relation(text)
     assert time.perf_counter() - start < 15.0
+
+
+HOSTILE = {
+    "line breaks": "\\\\" * 9000,
+    "commas": "x," * 9000,
+    "chained equations": "a=b, " * 3500,
+    "spacing and commas": r"\quad," * 3000,
+    "joined relations": r"a=b\text{and}" * 1200,
+    "over": r"{a\over b}" * 1800,
+    "matrix products": r"\begin{pmatrix}a&b\\c&d\end{pmatrix}" * 400,
+    "alignment": "a&" * 9000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_lines_under_the_size_limit_end_fast(name: str) -> None:
+    """Lines that pass the size limit but repeat one construct thousands of times end quickly."""
+    start = time.perf_counter()
+    with contextlib.suppress(LatexParseError):
+        parse_relation(HOSTILE[name][:19_990])
+    assert time.perf_counter() - start < 10.0
 
 
 def test_long_operator_chains_rejected_or_read() -> None:

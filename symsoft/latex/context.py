@@ -24,6 +24,7 @@ __all__ = [
     "DOTS",
     "MAX_DEPTH",
     "MAX_LENGTH",
+    "MAX_SEPARATORS",
     "MAX_TERMS",
     "ParseContext",
     "Relation",
@@ -35,6 +36,8 @@ MAX_LENGTH = 20_000
 MAX_DEPTH = 60
 #: Most `+`/`−` separated terms accepted in one fragment.
 MAX_TERMS = 5_000
+#: Most relations, commas, spacings, line breaks and condition words in one fragment.
+MAX_SEPARATORS = 500
 
 #: The entry of a matrix written as ``\cdots``, ``\vdots`` or ``\ddots``.
 DOTS = sp.Symbol("…")

@@ -246,6 +246,8 @@ class FactorReader(ABC):
             return sp.Function("transpose")(value)
         if isinstance(sup, Tree) and lone_delimited_expr(sup):
             raise self.fail("a superscript in parentheses is a label, not a power")
+        if isinstance(value, sp.MatrixBase):
+            raise self.fail("a power of a written-out matrix")
         return value ** self.arg_value(sup)
 
     def delimited(self, tree: Tree) -> sp.Basic:

@@ -22,7 +22,7 @@ from lark import Token
 
 from symsoft.errors import LatexParseError
 from symsoft.latex import commands as _cmd
-from symsoft.latex.context import MAX_DEPTH, MAX_LENGTH, MAX_TERMS
+from symsoft.latex.context import MAX_DEPTH, MAX_LENGTH, MAX_SEPARATORS, MAX_TERMS
 from symsoft.latex.rewrites import rewrite
 
 __all__ = ["tokenize"]
@@ -42,6 +42,8 @@ _REL_CHARS = {"=": "=", "<": "<", ">": ">", "==": "==", "!=": "!=", "<=": "<=", 
 _OPEN = {"LBRACE", "LPAR", "LBRACK", "LSET", "LANGLE", "BEGIN"}
 _CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
 _ROW_SPACING = re.compile(r"\s*\[\s*-?[\d.]+\s*(?:pt|em|ex|mm|cm|in|mu|bp)\s*\]")
+#: Relations, commas, line breaks and condition words; real lines have a few dozen at most.
+_SEPARATORS = {"REL", "EQEQ", "COMMA", "QUAD", "COND", "ROWSEP", "BAR"}
 _ARG_TAKERS = {"SUB": 1, "SUP": 1, "FRAC": 2, "SQRT": 1}
 
 
@@ -254,7 +256,7 @@ def _skip_space(text: str, pos: int) -> int:
 
 def _check_shape(text: str, tokens: list[Token]) -> None:
     """Refuse hostile sizes early: nesting depth and number of terms."""
-    depth = terms = 0
+    depth = terms = separators = 0
     for token in tokens:
         if token.type in _OPEN:
             depth += 1
@@ -266,3 +268,7 @@ def _check_shape(text: str, tokens: list[Token]) -> None:
             terms += 1
             if terms > MAX_TERMS:
                 raise LatexParseError(text, f"more than {MAX_TERMS} terms")
+        elif token.type in _SEPARATORS:
+            separators += 1
+            if separators > MAX_SEPARATORS:
+                raise LatexParseError(text, f"more than {MAX_SEPARATORS} relations or separators")

@@ -36,12 +36,18 @@ _CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
 _CONDITION_TOKENS = {"LETTER", "NUMBER", "GREEK", "REL", "PLUS", "MINUS", "COMMA", "DOTS"}
 _CONDITION_RELS = {"=", "!=", "<", "<=", ">", ">="}
 _INDEX_LETTERS = "ijklmnpqrst"
+_TAIL_TOKENS = _CONDITION_TOKENS | {"QUAD", "LPAR", "RPAR"}
 
 
 def lines(tokens: list[Token], text: str) -> list[Token]:
     """Drop alignment ``&`` and continuation breaks ``\\\\ &=`` outside environments."""
     out: list[Token] = []
     env = 0
+    # The first token after each position that is not layout, computed once from the right.
+    significant: list[Token | None] = [None] * (len(tokens) + 1)
+    for k in range(len(tokens) - 1, -1, -1):
+        layout = tokens[k].type in ("AMP", "ROWSEP", "QUAD")
+        significant[k] = significant[k + 1] if layout else tokens[k]
     for i, token in enumerate(tokens):
         env += token.type == "BEGIN"
         env -= token.type == "END"
@@ -54,10 +60,10 @@ def lines(tokens: list[Token], text: str) -> list[Token]:
         if env or token.type not in ("AMP", "ROWSEP"):
             out.append(token)
             continue
-        if token.type == "ROWSEP":
-            rest = [t for t in tokens[i + 1 :] if t.type not in ("AMP", "ROWSEP", "QUAD")]
-            if rest and rest[0].type != "REL":
-                raise LatexParseError(text, "a line break inside the formula", position=None)
+        following_token = significant[i + 1]
+        continued = following_token is None or following_token.type == "REL"
+        if token.type == "ROWSEP" and not continued:
+            raise LatexParseError(text, "a line break inside the formula", position=None)
     return out
 
 
@@ -102,21 +108,28 @@ def split_condition(tokens: list[Token], text: str) -> tuple[list[Token], list[T
 
     ``A = B \\text{ and } C = D`` keeps both relations, joined by the relation ``"and"``.
     """
+    tokens = list(tokens)
     top = top_level(tokens)
     for i in top:
-        if tokens[i].type == "COND":
-            word = str(tokens[i])
-            suffix = tokens[i + 1 :]
-            condition = is_condition(suffix) and _about_indices(suffix, tokens[:i])
-            relation = any(t.type == "REL" for t in suffix)
-            if (word == "and" and not condition) or (word == "where" and relation):
-                joined = [*tokens[:i], Token("REL", "and", tokens[i].start_pos), *suffix]
-                return split_condition(joined, text)
-            if word not in ("if", "for", "when"):
-                raise LatexParseError(text, f"a '{word}' clause is not understood")
-            return tokens[:i], _condition_tokens(suffix, text)
+        if tokens[i].type != "COND":
+            continue
+        word = str(tokens[i])
+        suffix = tokens[i + 1 :]
+        condition = is_condition(suffix) and _about_indices(suffix, tokens[:i])
+        relation = any(t.type == "REL" for t in suffix)
+        if (word == "and" and not condition) or (word == "where" and relation):
+            tokens[i] = Token("REL", "and", tokens[i].start_pos)
+            continue
+        if word not in ("if", "for", "when"):
+            raise LatexParseError(text, f"a '{word}' clause is not understood")
+        return tokens[:i], _condition_tokens(suffix, text)
+    # A condition is a tail of plain index tokens: only separators inside that tail qualify.
+    tail = len(tokens)
+    while tail > 0 and tokens[tail - 1].type in _TAIL_TOKENS:
+        tail -= 1
+    candidates = [i for i in top if i >= tail - 1]
     for kind in ("QUAD", "COMMA"):
-        for i in reversed([i for i in top if tokens[i].type == kind]):
+        for i in reversed([i for i in candidates if tokens[i].type == kind]):
             suffix = _unwrap([t for t in tokens[i + 1 :] if t.type != "QUAD"])
             if is_condition(suffix, strict=True) and _about_indices(suffix, tokens[:i]):
                 return tokens[:i], suffix
@@ -124,8 +137,8 @@ def split_condition(tokens: list[Token], text: str) -> tuple[list[Token], list[T
         opening = _opening(tokens)
         inside = tokens[opening + 1 : -1]
         before = tokens[opening - 1].type if opening > 0 else None
-        indices = _about_indices(inside, tokens[:opening])
-        if before in ("QUAD", "COMMA") and is_condition(inside, strict=True) and indices:
+        spaced = before in ("QUAD", "COMMA") and is_condition(inside, strict=True)
+        if spaced and _about_indices(inside, tokens[:opening]):
             return tokens[:opening], inside
     return tokens, []
 
@@ -133,35 +146,46 @@ def split_condition(tokens: list[Token], text: str) -> tuple[list[Token], list[T
 def join_relations(tokens: list[Token]) -> list[Token]:
     """``A = B, \\quad C = D``: a spacing or comma between two relations is the relation "and"."""
     top = top_level(tokens)
-    rels = [i for i in top if tokens[i].type == "REL" and str(tokens[i]) != "and"]
+    on_top = set(top)
+    relations = [i for i in top if tokens[i].type == "REL" and str(tokens[i]) != "and"]
+    last_relation = relations[-1] if relations else -1
+    # For each position, the next token that is neither spacing nor a comma.
+    following: list[Token | None] = [None] * (len(tokens) + 1)
+    for k in range(len(tokens) - 1, -1, -1):
+        skip = tokens[k].type in ("QUAD", "COMMA")
+        following[k] = following[k + 1] if skip else tokens[k]
     out = list(tokens)
-    last = -1
+    last_join = -1
+    seen_relation = -1  # position of the latest relation read so far
     for i in top:
-        if tokens[i].type == "REL" and str(tokens[i]) == "and":
-            last = i
+        token = tokens[i]
+        if token.type == "REL":
+            if str(token) == "and":
+                last_join = i
+            else:
+                seen_relation = i
             continue
-        if tokens[i].type not in ("QUAD", "COMMA") or i + 1 >= len(tokens):
+        if token.type not in ("QUAD", "COMMA") or i + 1 >= len(tokens):
             continue
-        following = next((t for t in tokens[i + 1 :] if t.type not in ("QUAD", "COMMA")), None)
-        before = any(last < r < i for r in rels)
-        after = any(r > i for r in rels)
-        if before and after and following is not None and following.type != "REL":
-            out[i] = Token("REL", "and", tokens[i].start_pos)
-            last = i
+        nxt = following[i + 1]
+        before = seen_relation > last_join
+        if before and last_relation > i and nxt is not None and nxt.type != "REL":
+            out[i] = Token("REL", "and", token.start_pos)
+            last_join = i
     # A run of spacing and commas around one "and" collapses to it.
+    after: list[Token | None] = [None] * (len(out) + 1)
+    for k in range(len(out) - 1, -1, -1):
+        skip = out[k].type in ("QUAD", "COMMA")
+        after[k] = after[k + 1] if skip else out[k]
     return [
         t
         for k, t in enumerate(out)
-        if not (t.type in ("QUAD", "COMMA") and _next_is_and(out, k) and k in top)
+        if not (t.type in ("QUAD", "COMMA") and k in on_top and _is_and(after[k + 1]))
     ]
 
 
-def _next_is_and(tokens: list[Token], k: int) -> bool:
-    for t in tokens[k + 1 :]:
-        if t.type in ("QUAD", "COMMA"):
-            continue
-        return t.type == "REL" and str(t) == "and"
-    return False
+def _is_and(token: Token | None) -> bool:
+    return token is not None and token.type == "REL" and str(token) == "and"
 
 
 def _about_indices(condition: list[Token], main: list[Token]) -> bool:

@@ -21,6 +21,7 @@ from symsoft.errors import LatexParseError
 
 __all__ = ["rewrite"]
 
+_MAX_OVER = 50
 _OPEN = {"LBRACE", "LPAR", "LBRACK", "LSET", "LANGLE", "BEGIN"}
 _CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
 
@@ -73,6 +74,8 @@ def _primes(tokens: list[Token]) -> list[Token]:
 
 def _over(tokens: list[Token], text: str) -> list[Token]:
     """``{a \\over b}`` is ``\\frac{a}{b}`` (the braces around it are required)."""
+    if sum(t.type == "OVER" for t in tokens) > _MAX_OVER:
+        raise LatexParseError(text, f"more than {_MAX_OVER} \\over")  # each costs a pass
     while any(t.type == "OVER" for t in tokens):
         at = next(i for i, t in enumerate(tokens) if t.type == "OVER")
         opening = _enclosing(tokens, at)

@@ -151,11 +151,18 @@ class Converter(FactorReader):
                 denominator, i, rest = self.unit(items, i + 1)
                 if rest:
                     raise self.fail("ambiguous 'a / b c': add braces or \\frac", item)
-                factors = [sp.Mul(*factors) / denominator]
+                factors = [self.multiply(factors) / denominator]
                 continue
             value, i, _ = self.unit(items, i)
             factors.append(value)
         self.depth -= 1
+        return self.multiply(factors)
+
+    def multiply(self, factors: list[sp.Basic]) -> sp.Basic:
+        """The product of ``factors``; two written-out matrices are not multiplied out."""
+        if sum(isinstance(f, sp.MatrixBase) for f in factors) > 1:
+            # A symbolic matrix product grows without bound (400 juxtaposed 2×2 matrices).
+            raise self.fail("a product of written-out matrices")
         return sp.Mul(*factors)
 
     def unit(self, items: list[Any], i: int) -> tuple[sp.Basic, int, bool]:
