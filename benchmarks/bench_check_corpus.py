@@ -55,9 +55,9 @@ def bench_corpus(timeout: float) -> tuple[int, int, int, int]:
         back = {}
         if path.suffix == ".ipynb":
             # expectations use .ipynb file lines; accept joined-markdown lines as the tests do
-            mapping = _notebook_lines(path.name)
-            if not all(step.line in mapping for step in steps):
-                back = {joined: line for line, joined in mapping.items()}
+            pairs = _notebook_lines(path.name)
+            if not all(step.line in {line for line, _ in pairs} for step in steps):
+                back = {joined: line for line, joined in pairs}
         by_line = defaultdict(list)
         for step in steps:
             by_line[back.get(step.line, step.line)].append(step.verdict.value)

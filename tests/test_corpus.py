@@ -60,27 +60,37 @@ def _report(name: str) -> Any:
     return check.check_document(str(DOCUMENTS / name))
 
 
-def _notebook_lines(name: str) -> dict[int, int]:
-    """Map each ``.ipynb`` file line of a markdown source line to its joined-markdown line."""
+def _notebook_lines(name: str) -> list[tuple[int, int]]:
+    """(``.ipynb`` file line, joined-markdown line) for every markdown source line.
+
+    A cell's ``source`` may be a list of lines (one JSON line each) or a single string (the
+    whole cell on one JSON line).
+    """
     path = DOCUMENTS / name
     raw = path.read_text(encoding="utf-8").splitlines()
     notebook = json.loads(path.read_text(encoding="utf-8"))
-    mapping: dict[int, int] = {}
+    pairs: list[tuple[int, int]] = []
     joined = 1
     search_from = 0
     markdown = [c for c in notebook["cells"] if c["cell_type"] == "markdown"]
     for index, cell in enumerate(markdown):
-        for offset, source_line in enumerate(cell["source"]):
-            encoded = json.dumps(source_line, ensure_ascii=False)
+        source = cell["source"]
+        offset = 0
+        for piece in source if isinstance(source, list) else [source]:
+            encoded = json.dumps(piece, ensure_ascii=False)
+            count = piece.count("\n") + (0 if piece.endswith("\n") else 1)
             for number in range(search_from, len(raw)):
-                if raw[number].strip().rstrip(",") == encoded:
-                    mapping[number + 1] = joined + offset
+                text = raw[number].strip().rstrip(",")
+                if text in (encoded, f'"source": {encoded}'):
+                    pairs.extend((number + 1, joined + offset + k) for k in range(count))
                     search_from = number + 1
                     break
-        joined += len("".join(cell["source"]).split("\n"))
+            offset += count
+        text = "".join(source) if isinstance(source, list) else source
+        joined += len(text.split("\n"))
         if index < len(markdown) - 1:
             joined += 1  # the blank line that separates two cells
-    return mapping
+    return pairs
 
 
 def _steps_by_line(name: str, *, file_lines: bool = False) -> dict[int, list[Any]]:
@@ -88,11 +98,11 @@ def _steps_by_line(name: str, *, file_lines: bool = False) -> dict[int, list[Any
     report = _report(name)
     by_line: dict[int, list[Any]] = defaultdict(list)
     if name.endswith(".ipynb") and not file_lines:
-        mapping = _notebook_lines(name)
+        pairs = _notebook_lines(name)
         # Lines that are all markdown lines of the file are file lines already; otherwise they
         # count lines of the joined markdown cells and are mapped back to the file.
-        if not all(step.line in mapping for step in report.steps):
-            back = {joined: line for line, joined in mapping.items()}
+        if not all(step.line in {line for line, _ in pairs} for step in report.steps):
+            back = {joined: line for line, joined in pairs}
             for step in report.steps:
                 by_line[back.get(step.line, step.line)].append(step)
             return by_line
