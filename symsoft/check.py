@@ -127,6 +127,8 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
         raise DocumentError(document.path, f"more than {MAX_STEPS} steps; refusing to check it")
     targets = _probability_targets(document, plan)
     unstated = [t for t in _probability_targets(document, plan, stated=False) if t not in targets]
+    labels = _labels(plan, targets)
+    concrete_n = 0 if _symbolic(plan) else plan.concrete_dimension
     results: list[StepResult] = []
     extended: set[str] = set()
     used: set[str] = set()
@@ -146,14 +148,16 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
         decision = decide(
             item.lhs,
             item.rhs,
-            _definitions(plan, item, targets),
+            _definitions(plan, item, targets, labels),
             conditions=item.conditions,
             timeout=timeout,
             seed=number,
-            concrete_n=0 if _symbolic(plan) else plan.concrete_dimension,
+            concrete_n=concrete_n,
         )
         if decision.verdict is Verdict.REFUTED and unstated:
-            decision = _unstated_target(item, plan, targets, unstated, decision, timeout, number)
+            decision = _unstated_target(
+                item, plan, targets, unstated, decision, timeout, number, labels
+            )
         extended.update(decision.extended)
         used.update(decision.expanded)
         results.append(_result(item, decision))
@@ -227,12 +231,13 @@ def _unstated_target(
     refuted: Decision,
     timeout: float,
     seed: int,
+    labels: frozenset[str],
 ) -> Decision:
     """A refuted step that holds once the cross-entropy target sums to one is conditional."""
     retry = decide(
         step.lhs,
         step.rhs,
-        _definitions(plan, step, targets + unstated),
+        _definitions(plan, step, targets + unstated, labels),
         conditions=step.conditions,
         timeout=timeout,
         seed=seed,
@@ -253,10 +258,8 @@ def _unstated_target(
     )
 
 
-def _definitions(plan: Plan, step: Step, targets: list[Any]) -> Definitions:
-    context = plan.context
-    variable = sp.IndexedBase(getattr(context, "variable", "z"))
-    dimension = sp.Symbol(getattr(context, "dimension", "n"), integer=True, positive=True)
+def _labels(plan: Plan, targets: list[Any]) -> frozenset[str]:
+    """Letters that are labels, never the softmax, in this document."""
     names = {
         str(base.label)
         for item in plan.items
@@ -282,9 +285,16 @@ def _definitions(plan: Plan, step: Step, targets: list[Any]) -> Definitions:
         for index in outer.indices
         for inner in index.atoms(sp.Indexed)
     }
-    defs = Definitions(
-        variable=variable, dimension=dimension, implicit=True, not_softmax=frozenset(labels)
-    )
+    return frozenset(labels)
+
+
+def _definitions(
+    plan: Plan, step: Step, targets: list[Any], labels: frozenset[str] = frozenset()
+) -> Definitions:
+    context = plan.context
+    variable = sp.IndexedBase(getattr(context, "variable", "z"))
+    dimension = sp.Symbol(getattr(context, "dimension", "n"), integer=True, positive=True)
+    defs = Definitions(variable=variable, dimension=dimension, implicit=True, not_softmax=labels)
     defs.facts.extend((base, sp.S.One) for base in targets)
     for definition in plan.definitions[: step.visible]:
         if definition.key[0] == "chain":
