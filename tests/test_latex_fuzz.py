@@ -152,6 +152,9 @@ HOSTILE = {
     "over": r"{a\over b}" * 1800,
     "matrix products": r"\begin{pmatrix}a&b\\c&d\end{pmatrix}" * 400,
     "alignment": "a&" * 9000,
+    "power tower": "2^{10^{10}}",
+    "nested powers": "{{2^{999}}^{99}}^{99}",
+    "long number": "9" * 19_000,
 }
 
 
@@ -162,6 +165,17 @@ def test_hostile_lines_under_the_size_limit_end_fast(name: str) -> None:
     with contextlib.suppress(LatexParseError):
         parse_relation(HOSTILE[name][:19_990])
     assert time.perf_counter() - start < 10.0
+
+
+def test_numeric_powers_are_bounded() -> None:
+    """Exact numeric powers are evaluated only while small; huge ones are refused."""
+    assert parse_expression("2^{10}") == 1024
+    for text in ("2^{10^{10}}", "{2^{999}}^{999}", "9" * 500):
+        try:
+            parse_relation(text)
+        except LatexParseError:
+            continue
+        raise AssertionError(f"{text[:20]} was evaluated")
 
 
 def test_long_operator_chains_rejected_or_read() -> None:

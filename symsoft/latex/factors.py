@@ -43,6 +43,8 @@ _NUMERIC.update({"tanh": sp.tanh})
 #: Names that are functions wherever they appear (written ``\\log``, ``\\mathrm{diag}``, ...).
 BUILTINS = frozenset({*_NUMERIC, "max", "min", "diag", "softmax", "sigmoid"})
 _PREFIX = frozenset(_NUMERIC)
+_MAX_BITS = 100_000
+_MAX_DIGITS = 100
 _VECTOR_NAMES = frozenset({"x", "z"})
 
 
@@ -248,7 +250,11 @@ class FactorReader(ABC):
             raise self.fail("a superscript in parentheses is a label, not a power")
         if isinstance(value, sp.MatrixBase):
             raise self.fail("a power of a written-out matrix")
-        return value ** self.arg_value(sup)
+        exponent = self.arg_value(sup)
+        if exponent.is_Number and value.is_Number and _power_bits(value, exponent) > _MAX_BITS:
+            # SymPy evaluates 2^{10^{10}} exactly: refuse instead of computing for hours.
+            raise self.fail("a numeric power too large to evaluate")
+        return value**exponent
 
     def delimited(self, tree: Tree) -> sp.Basic:
         opener = token_type(tree.children[0])
@@ -362,7 +368,17 @@ class FactorReader(ABC):
         return sp.Function(name)(*args)
 
 
+def _power_bits(base: sp.Basic, exponent: sp.Basic) -> float:
+    """About how many bits the exact value of ``base ** exponent`` needs."""
+    if not (base.is_Rational and exponent.is_Rational):
+        return 0.0
+    bits = max(int(base.p).bit_length() + int(base.q).bit_length(), 1)
+    return bits * float(abs(exponent))
+
+
 def _number(text: str) -> sp.Rational:
+    if len(text) > _MAX_DIGITS:
+        raise ValueError("too many digits")  # reported as "no mathematical meaning"
     whole, _, frac = text.partition(".")
     return sp.Rational(int(whole + frac), 10 ** len(frac))
 
