@@ -1158,6 +1158,8 @@ def _verdict(
             )
         if len(bad) < len(patterns) and not cases:
             condition = _describe(patterns, bad)
+            if condition and _INTERNAL & set(condition.replace(",", " ").split()):
+                condition = None  # a condition on dz's index is a wrong differential
             if condition:
                 return Decision(
                     Verdict.CONDITIONAL,
@@ -1295,6 +1297,8 @@ def _middle_label(entry: Any, known: list[Any]) -> Any:
 # vector notation, read entry-wise: diag(s) - s s^T has entry δ_rc s_r - s_r s_c
 # ---------------------------------------------------------------------------------------
 
+#: index names symsoft introduces itself; a condition on them is never the author's
+_INTERNAL = frozenset({"row", "col", "coef"})
 _ROW = sp.Symbol("row", integer=True)
 _COL = sp.Symbol("col", integer=True)
 _SHAPE_NAMES = {
@@ -1539,7 +1543,7 @@ def _decide_vector(
     decision = _decide_scalar(left, right, defs, conditions, timeout, seed, concrete_n)
     shape = left_shape if left_shape != "zero" else right_shape
     verdict = decision.verdict
-    if verdict is Verdict.CONDITIONAL and {"row", "col"} & set(
+    if verdict is Verdict.CONDITIONAL and _INTERNAL & set(
         (decision.condition or "").replace(",", " ").split()
     ):
         # "holds off the diagonal" is a wrong matrix, not a condition the author could state

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sympy as sp
@@ -37,6 +37,8 @@ from symsoft.errors import LatexParseError
 __all__ = ["Definition", "Plan", "Step", "Unread", "build_plan", "guess_context", "name_of"]
 
 _SOFTMAX_LETTERS = frozenset({"S", "s", "sigma", "softmax", "p", "y", "a", "P", "Y", "smax"})
+#: the index of the coefficient of dz when differentials are compared
+COEFFICIENT = sp.Symbol("coef", integer=True)
 #: Relation operators that make a checkable step.
 _EQUALITY = {"=", "equiv"}
 _CONTINUATION = {"=", "equiv", "implies", "def"}
@@ -470,8 +472,15 @@ _QUALIFIER = re.compile(
 )
 
 
+#: a differential ``\mathrm{d} X`` (not the ``\frac{\mathrm{d} y}{\mathrm{d} x}`` of a derivative)
+_DIFFERENTIAL = re.compile(
+    r"\\(?:mathrm|operatorname|text)\s*\{\s*d\s*\}|\\mathrm\s+d\b|\{\\rm\s+d\}"
+)
+
+
 def _parse_with_qualifier(parse: Parser, text: str, context: Any) -> Any:
-    """Parse ``text``; if that fails, once more without a trailing quantifier or range."""
+    """Parse ``text``; if that fails, once more without a trailing quantifier or range, and
+    with differentials read coefficient-wise."""
     try:
         return parse(text, context)
     except LatexParseError:
@@ -479,7 +488,30 @@ def _parse_with_qualifier(parse: Parser, text: str, context: Any) -> Any:
             head = text[: match.start()]
             if match.start() and head.count("{") == head.count("}") and "=" in head:
                 return parse(head.rstrip(), context)
+        if _DIFFERENTIAL.search(text) and not re.search(r"\\d?frac\s*\{\s*\\(?:mathrm|rm)", text):
+            rewritten, index = _coefficients(text, context)
+            relation = parse(rewritten, context)
+            # the coefficient index is ours, not the author's: name it so verdicts can tell
+            mark = {sp.Symbol(index, integer=True): COEFFICIENT}
+            parts = tuple(
+                p.xreplace(mark) if isinstance(p, sp.Basic) else p for p in relation.parts
+            )
+            return replace(relation, parts=parts, text=text)
         raise
+
+
+def _coefficients(text: str, context: Any) -> tuple[str, str]:
+    """``d f = Σ_k ∂f/∂z_k dz_k``: two differentials are equal iff every coefficient is, so
+    each ``\\mathrm{d}`` becomes ``∂/∂z_κ`` for an index κ the line does not use."""
+    used = set(re.findall(r"_\{?\s*([a-z])", text)) | set(re.findall(r"\\sum_\{?\s*([a-z])", text))
+    index = next((c for c in "klmrtuw" if c not in used), None)
+    if index is None:
+        raise LatexParseError(text, "a differential with no free index letter left")
+    variable = getattr(context, "variable", "z")
+    rewritten = _DIFFERENTIAL.sub(
+        lambda m: f"\\frac{{\\partial}}{{\\partial {variable}_{index}}} ", text
+    )
+    return rewritten, index
 
 
 def _is_matrix(expr: Any) -> bool:

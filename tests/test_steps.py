@@ -169,3 +169,13 @@ def test_gradient_of_an_abstract_loss_is_recorded() -> None:
         r"$$\frac{\partial S_k}{\partial z_l} = 0$$"
     )
     assert [d.key for d in plan.definitions] == [("indexed", "S"), ("chain", "L")]
+
+
+def test_differentials_are_compared_coefficient_wise() -> None:
+    """`\\text{d} log s_i = \\text{d} z_i − Σ_j s_j \\text{d} z_j` is read coefficient-wise."""
+    from symsoft.check import check_text
+
+    good = r"$$\text{d} \log s_i = \text{d} z_i - \sum_{j=1}^{n} s_j \, \text{d} z_j$$"
+    assert [s.verdict.value for s in check_text(good).steps] == ["verified"]
+    bad = good.replace("s_j \\,", "s_i \\,")
+    assert [s.verdict.value for s in check_text(bad).steps] == ["refuted"]
