@@ -469,6 +469,33 @@ def test_d_with_two_indices_is_a_matrix_entry() -> None:
         parse_expression(r"\partial_{ij} S")
 
 
+def test_document_macros_expand() -> None:
+    """Macros read from the document (``\\newcommand``, ``\\def``) expand before reading."""
+    from symsoft.latex.macros import read_macros
+
+    source = (
+        r"\newcommand{\pd}[2]{\frac{\partial #1}{\partial #2}} "
+        r"\def\sm{\operatorname{softmax}} \DeclareMathOperator{\Diag}{diag}"
+    )
+    ctx = ParseContext(macros=read_macros(source))
+    rel = parse_relation(r"\pd{\log S_i}{z_j} = \delta_{ij} - S_j", ctx)
+    assert rel.parts == (sp.Derivative(sp.log(S[i]), z[j]), d(i, j) - S[j])
+    value = parse_expression(r"\sm(\mathbf z)_i + \Diag(s)", ctx)
+    assert value == sp.IndexedBase("softmax")[i] + sp.Function("diag")(sp.Symbol("s"))
+    with pytest.raises(LatexParseError, match="unknown command"):
+        parse_relation(r"\pd{S_i}{z_j}")
+
+
+def test_recursive_macros_are_refused() -> None:
+    """A macro that expands to itself, or grows exponentially, is refused quickly."""
+    loop = ParseContext(macros=(("r", 0, r"\r x"),))
+    with pytest.raises(LatexParseError, match="nesting"):
+        parse_relation(r"\r", loop)
+    bomb = (*((chr(97 + n), 0, ("\\" + chr(98 + n)) * 10) for n in range(5)), ("f", 0, "x"))
+    with pytest.raises(LatexParseError, match="size limit"):
+        parse_relation(r"\a", ParseContext(macros=bomb))
+
+
 def test_function_letters_are_configurable() -> None:
     """Only declared letters apply to parentheses; others multiply."""
     assert parse_expression(r"a(x+1)") == a * (x + 1)

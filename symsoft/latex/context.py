@@ -61,7 +61,8 @@ class ParseContext:
     positive=True)``; ``prime_variable`` is what a bare prime (``g'``, ``(e^{z_i})'``)
     differentiates by, as LaTeX text or a SymPy object; ``functions`` are the letters and
     names applied to a parenthesised argument; ``derivative_operators`` are the letters that
-    act as ``D_j`` (derivative by ``variable_j``).
+    act as ``D_j`` (derivative by ``variable_j``); ``macros`` are the document's own commands
+    as ``(name, argument count, body)`` (see :func:`symsoft.latex.macros.read_macros`).
 
     Examples
     --------
@@ -76,6 +77,7 @@ class ParseContext:
     prime_variable: str | sp.Basic | None = None
     functions: frozenset[str] = field(default=DEFAULT_FUNCTIONS)
     derivative_operators: frozenset[str] = field(default=frozenset({"D"}))
+    macros: tuple[tuple[str, int, str], ...] = ()
 
     @property
     def dimension_symbol(self) -> sp.Symbol:

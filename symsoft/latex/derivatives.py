@@ -40,7 +40,9 @@ def _marker(item: Any) -> tuple[str, int] | None:
         return None
     if is_token(script.base, "PARTIAL") and str(script.base) == "partial":
         kind = "partial"
-    elif is_token(script.base, "LETTER") and str(script.base) == "d":
+    elif is_token(script.base, "DIFF") or (
+        is_token(script.base, "LETTER") and str(script.base) == "d"
+    ):
         kind = "d"
     else:
         return None
@@ -152,6 +154,23 @@ def slash_derivative(cv: Any, items: list[Any], i: int) -> tuple[sp.Basic, int] 
     if kind == "partial":
         raise cv.fail("\\partial not in a derivative")
     return None
+
+
+def differential(cv: Any, expr: sp.Basic) -> sp.Basic:
+    """``\\mathrm{d} F``: the total differential Σ_k ∂F/∂z_k · dz_k, with dz the IndexedBase ``dz``.
+
+    ``\\mathrm{d} z_i`` (an entry of the variable itself) is ``dz[i]`` directly.
+    """
+    var = cv.ctx.variable
+    dz = sp.IndexedBase(f"d{var}")
+    if isinstance(expr, sp.Indexed) and expr.base == sp.IndexedBase(var) and len(expr.indices) == 1:
+        return dz[expr.indices[0]]
+    taken = {getattr(s, "name", "") for s in expr.free_symbols}
+    k = sp.Symbol(
+        next(n for n in ("k", "l", "m", "r", "s", "p", "kappa") if n not in taken), integer=True
+    )
+    zk = sp.IndexedBase(var)[k]
+    return sp.Sum(sp.Derivative(expr, zk) * dz[k], (k, 1, cv.ctx.dimension_symbol))
 
 
 def _prime_variable(cv: Any) -> sp.Basic:

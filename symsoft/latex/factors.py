@@ -207,6 +207,8 @@ class FactorReader(ABC):
                 value, sub_used = self.indicator_sub(s.sub), True
         elif is_token(base, "INFTY"):
             value = sp.oo
+        elif is_token(base, "DIFF"):
+            raise self.fail("\\mathrm{d} without what it differentiates", base)
         elif is_token(base, "DOTS"):
             raise self.fail("dots outside a written-out sum or a matrix", base)
         elif is_token(base, "PARTIAL"):

@@ -23,6 +23,7 @@ from lark import Token
 from symsoft.errors import LatexParseError
 from symsoft.latex import commands as _cmd
 from symsoft.latex.context import MAX_DEPTH, MAX_LENGTH, MAX_SEPARATORS, MAX_TERMS
+from symsoft.latex.macros import MAX_EXPANSION, expand_body
 from symsoft.latex.rewrites import rewrite
 
 __all__ = ["tokenize"]
@@ -47,7 +48,7 @@ _SEPARATORS = {"REL", "EQEQ", "COMMA", "QUAD", "COND", "ROWSEP", "BAR"}
 _ARG_TAKERS = {"SUB": 1, "SUP": 1, "FRAC": 2, "SQRT": 1}
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, macros: tuple[tuple[str, int, str], ...] = ()) -> list[Token]:
     """Tokens of ``text``, or :class:`LatexParseError` for anything not understood.
 
     Examples
@@ -61,7 +62,7 @@ def tokenize(text: str) -> list[Token]:
     if len(text) > MAX_LENGTH:
         raise LatexParseError(text, f"fragment longer than {MAX_LENGTH} characters")
     normal = _cmd.normalize_unicode(text)
-    tokens = rewrite(_Scanner(normal).run(normal, 0), normal)
+    tokens = rewrite(_Scanner(normal, macros).run(normal, 0), normal)
     _check_shape(normal, tokens)
     return tokens
 
@@ -69,8 +70,10 @@ def tokenize(text: str) -> list[Token]:
 class _Scanner:
     """A scanner over one fragment; recursion handles wrapper arguments (``\\mathbf{...}``)."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, macros: tuple[tuple[str, int, str], ...] = ()) -> None:
         self.source = source
+        self.macros = {name: (count, body) for name, count, body in macros}
+        self.expanded = 0
 
     def fail(self, reason: str, pos: int) -> LatexParseError:
         return LatexParseError(self.source, reason, position=pos)
@@ -171,6 +174,18 @@ class _Scanner:
             if name in ("underbrace", "overbrace") and text[after : after + 1] in ("_", "^"):
                 _, pos = self.argument(text, after + 1, start)
             return pos
+        if name in self.macros:
+            count, body = self.macros[name]
+            arguments = []
+            for _ in range(count):
+                argument, pos = self.argument(text, pos, start)
+                arguments.append(argument)
+            expansion = expand_body(count, body, arguments)
+            self.expanded += len(expansion)
+            if self.expanded > MAX_EXPANSION:
+                raise self.fail("macros expand beyond the size limit", start)
+            out.extend(self.run(_cmd.normalize_unicode(expansion), level + 1))
+            return pos
         raise self.fail(f"unknown command \\{name}", start)
 
     def argument(self, text: str, pos: int, start: int) -> tuple[str, int]:
@@ -204,6 +219,9 @@ class _Scanner:
         prefix = _cmd.STYLE_WRAPPERS[name]
         if name in ("mathbb", "mathds") and inner in _cmd.NUMBER_SETS:
             out.append(Token("LETTER", _cmd.NUMBER_SETS[inner], start))
+            return
+        if inner == "d" and name in _cmd.UPRIGHT:
+            out.append(Token("DIFF", "d", start))  # the upright differential d
             return
         if re.fullmatch(r"[A-Za-z]", inner):
             out.append(Token("LETTER", f"{prefix}{inner}" if prefix else inner, start))

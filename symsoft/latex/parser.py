@@ -73,7 +73,7 @@ def parse_relation(text: str, ctx: ParseContext | None = None) -> Relation:
     ctx = ParseContext() if ctx is None else ctx
     if not isinstance(text, str):
         raise LatexParseError(repr(text)[:80], "the fragment is not text")
-    tokens = lines(tokenize(text), text)
+    tokens = lines(tokenize(text, ctx.macros), text)
     tokens, evaluated = evaluation_bars(tokens, text)
     tokens, condition = split_condition(tokens, text)
     for extra in evaluated:

@@ -197,6 +197,10 @@ class Converter(FactorReader):
         if pattern is not None:
             value, i = pattern
             return value, i, _juxtaposed(items, i)
+        if is_token(base, "DIFF"):
+            if script.sub is not None or script.sup is not None or script.primes:
+                raise self.fail("\\mathrm{d} with a script", base)
+            return self.apply_operator(lambda e: derivatives.differential(self, e), items, i + 1)
         nxt = items[i + 1] if i + 1 < len(items) else None
         applied = self.application(script, nxt)
         if applied is not None:
