@@ -783,6 +783,7 @@ def decide(
     conditions = tuple(conditions)
     if lhs == rhs and isinstance(lhs, sp.Basic):
         return Decision(Verdict.VERIFIED, "identical", "both sides are the same expression")
+    _chain_from_step(lhs, rhs, defs)
     lhs, rhs = _fresh_bound(defs.unify(lhs)), _fresh_bound(defs.unify(rhs))
     try:
         if _is_matrix(lhs) or _is_matrix(rhs):
@@ -814,6 +815,25 @@ def decide(
 
 def _is_matrix(expr: Any) -> bool:
     return isinstance(expr, sp.MatrixBase)
+
+
+def _chain_from_step(lhs: Any, rhs: Any, defs: Definitions) -> None:
+    """A step that writes ∂L/∂s_i for an undefined L treats L as a function of s."""
+    for side in (lhs, rhs):
+        if not isinstance(side, sp.Basic):
+            continue
+        for derivative in side.atoms(sp.Derivative):
+            inner, variables = derivative.expr, derivative.variables
+            if (
+                isinstance(inner, sp.Symbol)
+                and not inner.is_integer
+                and ("symbol", inner.name) not in defs.table
+                and inner.name not in defs.chain
+                and len(variables) == 1
+                and isinstance(variables[0], sp.Indexed)
+                and variables[0].base != defs.variable
+            ):
+                defs.chain[inner.name] = variables[0].base
 
 
 def _check_notation(expr: Any, defs: Definitions) -> None:

@@ -200,7 +200,7 @@ def read_text(text: str, *, kind: str = "auto", path: str = "<string>") -> Docum
 _MATH_FENCE = re.compile(r"(?m)^ {0,3}```math[ \t]*(\n(?:.*\n)*?) {0,3}```[ \t]*$")
 _MACRO = re.compile(
     r"\\(?:newcommand|renewcommand|providecommand)\*?\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*"
-    r"\{((?:[^{}]|\{[^{}]*\})*)\}"
+    r"(?:\[(\d)\]\s*)?\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"
     r"|\\def\s*\\([A-Za-z]+)\s*\{((?:[^{}]|\{[^{}]*\})*)\}"
     r"|\\DeclareMathOperator\*?\s*\{\s*\\([A-Za-z]+)\s*\}\s*\{([^{}]*)\}"
 )
@@ -208,24 +208,60 @@ _MACRO = re.compile(
 _MACRO_LIMIT = 20_000
 
 
-def _macros(text: str) -> dict[str, str]:
-    """Argument-free macros the document defines: ``\\newcommand{\\R}{\\mathbb{R}}``."""
-    found: dict[str, str] = {}
+def _macros(text: str) -> dict[str, tuple[int, str]]:
+    """Macros the document defines, with their number of arguments:
+    ``\\newcommand{\\pd}[2]{\\frac{\\partial #1}{\\partial #2}}``, ``\\def\\R{…}``."""
+    found: dict[str, tuple[int, str]] = {}
     for match in _MACRO.finditer(text):
         if match.group(1):
-            found[match.group(1)] = match.group(2)
-        elif match.group(3):
-            found[match.group(3)] = match.group(4)
-        elif match.group(5):
-            found[match.group(5)] = f"\\operatorname{{{match.group(6)}}}"
+            found[match.group(1)] = (int(match.group(2) or 0), match.group(3))
+        elif match.group(4):
+            found[match.group(4)] = (0, match.group(5))
+        elif match.group(6):
+            found[match.group(6)] = (0, f"\\operatorname{{{match.group(7)}}}")
     return found
 
 
-def _expand_macros(text: str, macros: dict[str, str]) -> str:
+def _group(text: str, start: int) -> tuple[str, int] | None:
+    """The brace group ``{…}`` starting at or after ``start`` (spaces skipped), and its end."""
+    while start < len(text) and text[start] == " ":
+        start += 1
+    if start >= len(text) or text[start] != "{":
+        return None
+    depth = 0
+    for index in range(start, len(text)):
+        if text[index] == "{" and text[index - 1 : index] != "\\":
+            depth += 1
+        elif text[index] == "}" and text[index - 1 : index] != "\\":
+            depth -= 1
+            if depth == 0:
+                return text[start + 1 : index], index + 1
+    return None
+
+
+def _expand_macros(text: str, macros: dict[str, tuple[int, str]]) -> str:
     pattern = re.compile(r"\\(" + "|".join(map(re.escape, macros)) + r")(?![A-Za-z])")
     for _ in range(4):
-        expanded = pattern.sub(lambda m: " " + macros[m.group(1)] + " ", text)
-        if expanded == text or len(expanded) > _MACRO_LIMIT:
+        out, position, changed = [], 0, False
+        for match in pattern.finditer(text):
+            if match.start() < position:
+                continue
+            count, body = macros[match.group(1)]
+            end, arguments = match.end(), []
+            for _ in range(count):
+                group = _group(text, end)
+                if group is None:
+                    break
+                arguments.append(group[0])
+                end = group[1]
+            if len(arguments) != count:
+                continue
+            for number, argument in enumerate(arguments, start=1):
+                body = body.replace(f"#{number}", argument)
+            out.append(text[position : match.start()] + " " + body + " ")
+            position, changed = end, True
+        expanded = "".join(out) + text[position:]
+        if not changed or len(expanded) > _MACRO_LIMIT:
             break
         text = expanded
     return text
@@ -257,6 +293,15 @@ def _notebook_markdown(text: str, name: str) -> tuple[str, dict[int, int]]:
     lines: dict[int, int] = {}
     joined, search = 1, 0
     for source in sources:
+        if len(source) == 1 and "\n" in source[0]:
+            # a cell stored as one string sits on one line of the file
+            encoded = json.dumps(source[0], ensure_ascii=False)
+            for number in range(search, len(raw)):
+                if raw[number].strip().rstrip(",").endswith(encoded):
+                    for offset in range(source[0].count("\n") + 1):
+                        lines[joined + offset] = number + 1
+                    search = number + 1
+                    break
         for offset, source_line in enumerate(source):
             encoded = json.dumps(source_line, ensure_ascii=False)
             for number in range(search, len(raw)):

@@ -258,3 +258,18 @@ def test_gradient_of_a_defined_loss_in_vector_form() -> None:
     assert good.steps[0].verdict is Verdict.VERIFIED, good.steps[0].detail
     bad = check_text(head + r"\mathbf{S} + \mathbf{y}$$")
     assert bad.steps[0].verdict is Verdict.REFUTED
+
+
+def test_chain_rule_written_out_without_naming_the_gradient() -> None:
+    """∂L/∂z_j = Σ_i ∂L/∂s_i ∂s_i/∂z_j with L undefined: L is read as a function of s."""
+    from symsoft.check import check_text
+
+    text = (
+        r"$$s_i = \frac{e^{z_i}}{\sum_{k=1}^{n} e^{z_k}}$$"
+        r"$$\frac{\partial L}{\partial z_j} = \sum_{i=1}^{n} \frac{\partial L}{\partial s_i}"
+        r" \frac{\partial s_i}{\partial z_j} = s_j \left(\frac{\partial L}{\partial s_j}"
+        r" - \sum_{i=1}^{n} s_i \frac{\partial L}{\partial s_i}\right)$$"
+    )
+    assert [s.verdict for s in check_text(text).steps] == [Verdict.VERIFIED] * 2
+    wrong = text.replace(r"- \sum_{i=1}^{n} s_i", r"+ \sum_{i=1}^{n} s_i")
+    assert check_text(wrong).steps[-1].verdict is Verdict.REFUTED

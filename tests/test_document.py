@@ -216,3 +216,30 @@ def test_unknown_kind_is_a_usage_error() -> None:
 def test_html_comments_are_not_math() -> None:
     """Math inside an HTML comment in Markdown is not read."""
     assert texts("<!-- $$a = b^2$$ -->\n$$c = d^2$$") == ["c = d^2"]
+
+
+def test_macros_with_arguments() -> None:
+    """`\\newcommand{\\pd}[2]{\\frac{\\partial #1}{\\partial #2}}` is expanded with arguments."""
+    source = (
+        "\\documentclass{article}\\newcommand{\\pd}[2]{\\frac{\\partial #1}{\\partial #2}}"
+        "\\begin{document}$$\\pd{S_i}{z_j} = \\pd {y} {x}$$\\end{document}"
+    )
+    (text,) = texts(source, kind="auto")
+    assert (
+        "\\frac{\\partial S_i}{\\partial z_j}" in text
+        and "\\frac{\\partial y}{\\partial x}" in text
+    )
+
+
+def test_notebook_cell_stored_as_one_string(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A cell whose source is one string maps all its lines to that line of the file."""
+    notebook = {
+        "cells": [{"cell_type": "markdown", "source": "Intro\n\n$$a = b^2$$\n"}],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path = tmp_path / "s.ipynb"
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    (piece,) = read_document(path).pieces
+    assert "a = b^2" in path.read_text(encoding="utf-8").splitlines()[piece.line - 1]
