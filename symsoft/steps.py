@@ -127,7 +127,13 @@ def guess_context(document: Document) -> Any:
     exponentiated = set(
         re.findall(r"(?:e\s*\^\s*\{?|\\exp\s*\(?\s*\{?)\s*" + style + r"([A-Za-z])\s*\}?\s*_", text)
     )
-    ranked = sorted(variables, key=lambda v: (v not in exponentiated, -variables[v]))
+    # …and a letter that is itself differentiated (∂s_i/∂…) is a function, not the variable
+    numerators = set(
+        re.findall(r"\\frac\s*\{\s*\\partial\s*" + style + r"([A-Za-z])\s*\}?\s*_", text)
+    )
+    ranked = sorted(
+        variables, key=lambda v: (v not in exponentiated, v in numerators, -variables[v])
+    )
     variable = ranked[0] if ranked else "z"
     bounds = Counter(
         re.findall(r"\\sum\s*_\{?\s*[a-z]'?\s*=\s*1\s*\}?\s*\^\s*\{?\s*([A-Za-z])\b", text)
