@@ -137,11 +137,12 @@ class Definitions:
         }
         return expr.xreplace(same) if same else expr
 
-    def _softmax_of(self, index: Any) -> Any:
+    def _softmax_of(self, *indices: Any) -> Any:
+        """Softmax entry ``indices[-1]``; with two indices, of row ``indices[0]`` (a batch)."""
         k = sp.Dummy("k", integer=True)
-        return sp.exp(self.variable[index]) / sp.Sum(
-            sp.exp(self.variable[k]), (k, 1, self.dimension)
-        )
+        row = indices[:-1]
+        total = sp.Sum(sp.exp(self.variable[(*row, k)]), (k, 1, self.dimension))
+        return sp.exp(self.variable[indices]) / total
 
     def expand(self, expr: Any, depth: int = 0) -> Any:
         """Replace every defined name in ``expr`` by its definition (recursively)."""
@@ -192,9 +193,9 @@ class Definitions:
         entry = self.table.get(("indexed", name))
         indices = [self.expand(index, depth) for index in expr.indices]
         if entry is None:
-            if self.reads_as_softmax(name) and len(indices) == 1:
+            if self.reads_as_softmax(name) and len(indices) in (1, 2):
                 self.used.add(f"{name} read as softmax of {self.variable.label}")
-                return self._softmax_of(indices[0])
+                return self._softmax_of(*indices)
             return expr.base[tuple(indices)] if indices else expr
         lhs, rhs, label = entry
         if len(lhs.indices) != len(indices):

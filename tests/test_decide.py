@@ -273,3 +273,14 @@ def test_chain_rule_written_out_without_naming_the_gradient() -> None:
     assert [s.verdict for s in check_text(text).steps] == [Verdict.VERIFIED] * 2
     wrong = text.replace(r"- \sum_{i=1}^{n} s_i", r"+ \sum_{i=1}^{n} s_i")
     assert check_text(wrong).steps[-1].verdict is Verdict.REFUTED
+
+
+def test_batch_entries_without_a_definition() -> None:
+    """S_{b,i} undefined reads as the softmax of row b; the missing δ_bc is conditional."""
+    from symsoft.check import check_text
+
+    lhs = r"\frac{\partial S_{b,i}}{\partial z_{c,j}}"
+    good = check_text(rf"$${lhs} = \delta_{{bc}} S_{{b,i}}(\delta_{{ij}} - S_{{b,j}})$$")
+    assert good.steps[0].verdict is Verdict.VERIFIED
+    bad = check_text(rf"$${lhs} = S_{{b,i}}(\delta_{{ij}} - S_{{b,j}})$$")
+    assert bad.steps[0].verdict is Verdict.CONDITIONAL and bad.steps[0].condition == "b = c"
