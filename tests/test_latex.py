@@ -496,6 +496,17 @@ def test_recursive_macros_are_refused() -> None:
         parse_relation(r"\a", ParseContext(macros=bomb))
 
 
+def test_max_over_an_index() -> None:
+    """``\\max_k z_k`` is max over k, with k bound (not a free index)."""
+    value = parse_expression(r"\max_k z_k")
+    assert value == sp.Function("max")(sp.Lambda(k, z[k]))
+    assert k not in value.free_symbols
+    rel = parse_relation(r"p_i = \frac{\exp(z_i - \max_k z_k)}{\sum_j \exp(z_j - \max_k z_k)}")
+    assert rel.parts[1].has(sp.Function("max")(sp.Lambda(k, z[k])))
+    with pytest.raises(LatexParseError, match="ambiguous"):
+        parse_expression(r"\max_k z_k y_k")
+
+
 def test_function_letters_are_configurable() -> None:
     """Only declared letters apply to parentheses; others multiply."""
     assert parse_expression(r"a(x+1)") == a * (x + 1)
