@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symsoft.errors import LatexParseError
-from symsoft.latex import Relation, parse_expression, parse_relation
+from symsoft.latex import ParseContext, Relation, parse_expression, parse_relation
+from symsoft.latex.macros import read_macros
 
 PIECES = [
     r"\frac", r"\dfrac", "{", "}", "_", "^", r"\sum", r"\prod", "x", "i", "j", "k", "n", "(", ")",
@@ -103,6 +104,29 @@ def test_parse_expression_fuzz(text: str) -> None:
     """parse_expression never leaks another exception either."""
     with contextlib.suppress(LatexParseError):
         assert isinstance(parse_expression(text), sp.Basic)
+
+
+_MACRO_SOURCE = st.lists(
+    st.sampled_from(
+        [r"\newcommand{\pd}[2]{\frac{\partial #1}{\partial #2}}", r"\def\a{\a\a}",
+         r"\newcommand{\b}[1]{#1 #1 #1}", r"\renewcommand\c{\b{\b{x}}}", r"\newcommand{",
+         r"\def\e#1#2{#2#1}", r"\DeclareMathOperator{\f}{softmax}", "{", "}", "#3", r"\g"]
+    ),
+    max_size=8,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
+@given(_MACRO_SOURCE, latex_like)
+def test_document_macros_fuzz(source: str, text: str) -> None:
+    """Macros read from random sources expand safely: a result or LatexParseError, fast."""
+    macros = read_macros(source)
+    text = text + r"\pd{S_i}{z_j} \a \b{y} \c \e{p}{q} \f(z)"
+    try:
+        result = parse_relation(text, ParseContext(macros=macros))
+    except LatexParseError:
+        return
+    assert isinstance(result, Relation)
 
 
 def _rejected_fast(text: str) -> float:
