@@ -378,6 +378,18 @@ def test_layout_details_in_environments() -> None:
     assert matrix == sp.ImmutableMatrix([[a, b], [c, x]])
 
 
+def test_bendersky_style_lines() -> None:
+    """``\\forall j \\in 1..N`` is a range; ``\\left\\{\\begin{matrix}…\\right.`` is cases."""
+    rel = parse_relation(r"S_j=\frac{e^{a_j}}{\sum_{k=1}^{N}e^{a_k}} \qquad \forall j \in 1..N")
+    assert rel.conditions == ()
+    rel = parse_relation(
+        r"D_jS_i=\left\{\begin{matrix} S_i(1-S_j) & i=j\\ -S_jS_i & i\neq j \end{matrix}\right."
+    )
+    assert rel.parts[1] == sp.Piecewise(
+        (S[i] * (1 - S[j]), sp.Eq(i, j)), (-S[i] * S[j], sp.Ne(i, j))
+    )
+
+
 def test_array_with_left_brace_is_cases() -> None:
     """``\\left\\{ \\begin{array}{ll} … \\end{array} \\right.`` reads as cases."""
     rel = parse_relation(

@@ -30,7 +30,7 @@ __all__ = ["tokenize"]
 
 _SCAN = re.compile(
     r"(?P<space>\s+)|(?P<comment>%[^\n]*)|(?P<escaped>\\\\[{},;!_])|(?P<cmd>\\(?:[A-Za-z]+\*?|.))"
-    r"|(?P<number>\d+(?:\.\d+)?)|(?P<letters>[A-Za-z]+)|(?P<dots>\.\.\.)"
+    r"|(?P<number>\d+(?:\.\d+)?)|(?P<letters>[A-Za-z]+)|(?P<dots>\.\.\.?)"
     r"|(?P<rel>==|!=|<=|>=|:=)|(?P<char>.)",
     re.DOTALL,
 )
@@ -100,7 +100,7 @@ class _Scanner:
             elif kind == "letters":
                 self.letters(value, pos - len(value), out)
             elif kind == "dots":
-                out.append(Token("DOTS", "...", pos - 3))
+                out.append(Token("DOTS", "...", pos - len(value)))
             elif kind == "rel":
                 op = ":=" if value == ":=" else _REL_CHARS[value]
                 out.append(Token("EQEQ" if op == "==" else "REL", "def" if op == ":=" else op))

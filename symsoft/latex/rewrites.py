@@ -118,13 +118,14 @@ def _matching(tokens: list[Token], opening: int) -> int | None:
 
 
 def _array_cases(tokens: list[Token]) -> list[Token]:
-    """``\\left\\{ \\begin{array} … \\end{array} \\right.`` is a ``cases`` environment."""
+    """``\\left\\{ \\begin{array} … \\end{array} \\right.`` (or ``matrix``) is ``cases``."""
     out: list[Token] = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
         following = tokens[i + 1] if i + 1 < len(tokens) else None
-        if token.type == "LSET" and following is not None and str(following) == "array":
+        opens_table = following is not None and following.type == "BEGIN"
+        if token.type == "LSET" and opens_table and str(following) in ("array", "matrix"):
             end = _matching(tokens, i + 1)
             after = tokens[end + 1] if end is not None and end + 1 < len(tokens) else None
             if end is not None and (after is None or after.type != "RSET"):
