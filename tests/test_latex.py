@@ -346,6 +346,8 @@ def test_aligned_continuation_breaks_are_dropped() -> None:
         (r"S_i = x, \qquad i = 1, \ldots, K.", ()),
         (r"S_i = x \quad \text{for all } i = 1, \dots, n", ()),
         (r"S_i = x \;\;\; \forall i \in 1,\dots,N", ()),
+        (r"S_i = x \quad \text{for all } i, j", ()),
+        (r"S_i = x \quad \forall i", ()),
         (r"S_i = x.", ()),
         (r"S_i = x \text{ for } i \neq j:", (sp.Ne(i, j),)),
     ],

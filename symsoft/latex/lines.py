@@ -226,6 +226,9 @@ def _condition_tokens(tokens: list[Token], text: str) -> list[Token]:
             out.append(token)
     if any(t.type == "DOTS" or str(t) == "in" for t in out):
         return []  # a range (``\\forall i \\in 1, \\dots, N``) states no condition
+    only_letters = all(t.type in ("LETTER", "GREEK", "COMMA") for t in out)
+    if out and only_letters:
+        return []  # a quantifier (``\\text{for all } i, j``) states no condition
     if not is_condition(trim(out)):
         raise LatexParseError(text, "a condition that is not about indices")
     return trim(out)
