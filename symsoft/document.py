@@ -551,7 +551,7 @@ def _clean(line: str) -> tuple[str, tuple[int, ...], int]:
     text = _LINE_ENVIRONMENTS.sub(" ", line)
     text = re.sub(r"\\(label|tag\*?)\{[^{}]*\}|\\(nonumber|notag)\b", " ", text)
     text = text.replace("\\_", "_")
-    text = re.sub(r"[ \t]+", " ", _drop_alignment(text))
+    text = re.sub(r"[ \t]+", " ", _drop_alignment(_drop_annotation_columns(text)))
     text = re.sub(r" ?\n ?", "\n", text)
     if re.search(r"(?<!\\)\\\s*$", text):
         text = re.sub(r"\\\s*$", "", text)  # the first half of a Markdown-escaped ``\\]``
@@ -561,6 +561,63 @@ def _clean(line: str) -> tuple[str, tuple[int, ...], int]:
     breaks = tuple(m.start() - lead for m in re.finditer("\n", text) if lead <= m.start())
     breaks = tuple(b for b in breaks if 0 <= b < len(stripped))
     return stripped, breaks, skipped
+
+
+_RELATION = re.compile(
+    r"(?<!\\)[=<>]|\\(?:n?eq|le|leq|ge|geq|ne|neq|approx|equiv|propto|sim|simeq|coloneqq|"
+    r"eqqcolon|defeq|triangleq|forall|Rightarrow|implies)(?![A-Za-z])"
+)
+_CONDITION_TEXT = re.compile(r"\\(?:text|mathrm|textrm|mbox)\s*\{\s*(?:if|for|when|where|and)\b")
+
+
+def _drop_annotation_columns(text: str) -> str:
+    """Drop ``alignat`` justification columns: ``&= x & & \\text{(definition of } S\\text{)}``.
+
+    Alignment columns come in ``r & l`` pairs. From the second pair on, a pair with no relation
+    and no condition word is commentary (unless it follows eqnarray's lone ``& = &`` column),
+    whatever its ``\\text`` pieces leave behind: the ``S`` between the two halves of
+    ``\\text{(definition of } S\\text{)}`` is a word of the comment, not a factor.
+    """
+    amps = _top_level_amps(text)
+    if len(amps) < 2:
+        return text
+    keep_until = len(text)
+    for k in range(1, len(amps), 2):  # the '&' opening column pairs 2, 3, ...
+        stop = amps[k + 2] if k + 2 < len(amps) else len(text)
+        before = text[amps[k - 1] + 1 : amps[k]].strip()
+        if _RELATION.fullmatch(before):
+            continue  # eqnarray's ``a & = & b``: the column after a lone relation is the rhs
+        pair = text[amps[k] + 1 : stop]
+        bare = re.sub(r"\\(?:text|mathrm|textrm|mbox)\s*\{[^{}]*\}", " ", pair)
+        if not _RELATION.search(bare) and not _CONDITION_TEXT.search(pair):
+            keep_until = amps[k]
+            break
+    return text[:keep_until]
+
+
+def _top_level_amps(text: str) -> list[int]:
+    """Positions of ``&`` outside braces and cell environments (``cases``, matrices)."""
+    out: list[int] = []
+    depth = env_depth = 0
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            env = _CELL_ENVIRONMENTS.match(text, index)
+            if env:
+                env_depth += 1 if env.group(1) == "begin" else -1
+                index = env.end()
+            else:
+                index += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "&" and depth <= 0 and env_depth <= 0:
+            out.append(index)
+        index += 1
+    return out
 
 
 def _drop_alignment(text: str) -> str:

@@ -54,6 +54,25 @@ def test_alignment_forms_and_equation_labels() -> None:
     assert texts(source) == ["x = y", "= z"]
 
 
+def test_alignat_justification_columns_are_dropped() -> None:
+    """A column pair without a relation after the first pair is commentary and is dropped.
+
+    The ``S`` between the halves of ``\\text{(definition of } S\\text{)}`` must not become a
+    factor; eqnarray's ``a & = & b`` and a second equation ``& c &= d`` are kept.
+    """
+    source = (
+        "\\begin{alignat}{2}\n"
+        "x &= y & \\qquad & \\text{(product rule)} \\\\\n"
+        "  &= w & & \\text{(definition of } S\\text{)} \\\\\n"
+        "  &= v & & \\text{if } i = j\n"
+        "\\end{alignat}\n"
+        "\\begin{eqnarray} a & = & b \\\\ c &= d & e &= f \\end{eqnarray}\n"
+    )
+    got = [p.text for p in read_text(source, kind="latex").pieces]
+    assert got[:3] == ["x = y", "= w", "= v \\text{if } i = j"]
+    assert got[3:] == ["a = b", "c = d e = f"]
+
+
 def test_cases_and_matrices_keep_their_cells() -> None:
     """`&` and `\\\\` inside cases and matrices belong to them and are not split."""
     source = (

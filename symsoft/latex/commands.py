@@ -347,7 +347,7 @@ def text_tokens(content: str, pos: int) -> list[Token]:
         raise LatexParseError(content, "math inside \\text{...}", position=pos)
     words = re.findall(r"[A-Za-z]+", content)
     if not words:
-        return []
+        return [] if not content.strip(" .,;:") else [Token("QUAD", "quad", pos)]
     first = words[0].lower()
     if first in _COND_WORDS:
         if any(word.lower() not in _FILLER for word in words[1:]):
@@ -358,4 +358,6 @@ def text_tokens(content: str, pos: int) -> list[Token]:
         return [Token("LETTER", stripped, pos)]
     if re.fullmatch(r"[A-Za-z]+", stripped):
         return [Token("WORD", PLAIN_WORDS.get(stripped, stripped), pos)]
-    return []  # prose such as ``\text{(quotient rule)}`` carries no mathematics
+    # Prose such as ``\text{(quotient rule)}`` or ``\text{ s.t. }`` carries no mathematics but
+    # separates what is around it, like ``\quad``: ``A = B \text{ s.t. } i \neq j``.
+    return [Token("QUAD", "quad", pos)]

@@ -22,6 +22,7 @@ from typing import Any
 
 import sympy as sp
 
+from symsoft.errors import LatexParseError
 from symsoft.latex.context import DOTS
 from symsoft.latex.trees import Script, chain_parts, inner_chains, is_token
 
@@ -55,7 +56,9 @@ def big_operator(cv: Any, script: Script, body: sp.Basic) -> sp.Basic:
 def is_sigma_sum(cv: Any, script: Script, items: list[Any], i: int) -> bool:
     """``\\Sigma_{k=1}^{n} t`` (or ``Σ_{k=1}``) written for ``\\sum``: a capital sigma with bounds.
 
-    ``\\Sigma_k t`` could be the entry Σ_k of a matrix times t, so it is refused, not guessed.
+    Without bounds, ``\\Sigma_k t`` is read as a sum only when the term ``t`` uses ``k`` (as
+    in ``\\Sigma_j e^{z_j}``: an entry Σ_j times a term in the same free j would be an odd
+    thing to write); otherwise it could be the entry Σ_k of a vector times t and is refused.
     """
     if not (is_token(script.base, "GREEK") and str(script.base) == "Sigma") or script.primes:
         return False
@@ -65,9 +68,20 @@ def is_sigma_sum(cv: Any, script: Script, items: list[Any], i: int) -> bool:
         not is_token(script.sub)
         and any(chain_parts(chain)[1] for chain in inner_chains(script.sub))
     )
-    if not bounded:
+    if not bounded and not _body_uses_index(cv, script.sub, items[i + 1 :]):
         raise cv.fail("ambiguous \\Sigma_k followed by a term: write \\sum_k", script.base)
     return True
+
+
+def _body_uses_index(cv: Any, sub: Any, body: list[Any]) -> bool:
+    if not is_token(sub, "LETTER"):
+        return False
+    index = cv.index_symbol(str(sub))
+    try:
+        value = cv.product(body)
+    except LatexParseError:
+        return False
+    return index in value.free_symbols
 
 
 def _bounds(cv: Any, sub: Any) -> tuple[list[sp.Symbol], Any, Any, list[tuple[Any, Any]]]:

@@ -205,8 +205,6 @@ class Converter(FactorReader):
         applied = self.application(script, nxt)
         if applied is not None:
             return applied, i + 2, _juxtaposed(items, i + 2)
-        if is_token(base, "WORD") and str(base) in ("max", "min") and script.sub is not None:
-            return self.extremum(script, items, i)
         if self.is_prefix_function(script):
             if nxt is None or is_token(nxt):
                 raise self.fail(f"\\{base} without an argument", base)
@@ -215,21 +213,6 @@ class Converter(FactorReader):
                 raise self.fail(f"ambiguous argument of \\{base}: add parentheses", base)
             return self.call_prefix(script, argument), j, False
         return self.factor(script), i + 1, _juxtaposed(items, i + 1)
-
-    def extremum(self, script: Script, items: list[Any], i: int) -> tuple[Any, int, bool]:
-        """``\\max_k z_k``: ``Function("max")(Lambda(k, z_k))``, the index bound by the Lambda."""
-        name = str(script.base)
-        if script.sup is not None or script.primes:
-            raise self.fail(f"\\{name}_… with a superscript or prime", script.base)
-        indices = self.indices(script.sub)
-        if len(indices) != 1 or not isinstance(indices[0], sp.Symbol):
-            raise self.fail(f"\\{name} over something that is not one index", script.base)
-        if i + 1 >= len(items) or is_token(items[i + 1]):
-            raise self.fail(f"\\{name}_… without an argument", script.base)
-        argument, j, rest = self.unit(items, i + 1)
-        if rest:
-            raise self.fail(f"ambiguous argument of \\{name}: add parentheses", script.base)
-        return sp.Function(name)(sp.Lambda(indices[0], argument)), j, False
 
     def apply_operator(self, operator: Any, items: list[Any], i: int) -> tuple[Any, int, bool]:
         if i >= len(items) or is_token(items[i]):
