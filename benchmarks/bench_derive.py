@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
 from symsoft import indexed
 from symsoft.derive import ROUTE_NAMES, _derive
