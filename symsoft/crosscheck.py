@@ -50,7 +50,7 @@ def _numeric_result(
     worst = max(parts, key=lambda part: part[1])
     failed = [part for part in parts if not part[1] <= tol]
     summary = "; ".join(f"{label}: max abs {a:.1e}, max rel {r:.1e}" for label, a, r, _ in parts)
-    detail = f"{summary}; tolerance {tol:g} (float64), seed {seed}" + (
+    detail = f"{summary}; tolerance {tol:g} on the absolute error (float64), seed {seed}" + (
         f"; {extra}" if extra else ""
     )
     counterexample = None
