@@ -427,6 +427,7 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
             cleaned, breaks, skipped = _clean(line_text)
             if not cleaned:
                 continue
+            scope = tuple(c for c in scope if not _general_case(cleaned, c))
             pieces.append(
                 MathPiece(
                     text=cleaned,
@@ -493,6 +494,24 @@ def _conditions(prose: str) -> tuple[Condition, ...]:
         result = [c for c in result if {c[0], c[2]} != {a, b}]
         result.append(condition)
     return tuple(result)
+
+
+def _general_case(formula: str, condition: Condition) -> bool:
+    """Whether ``formula`` writes δ_ab (or an indicator of a = b) for the pair of ``condition``.
+
+    Under "if i ≠ k" nobody writes δ_ik (it is 0 there): a formula that does is the general
+    case, so a prose case condition stops applying from there on ("So ∂σ_i/∂z_k = σ_i(δ_ik −
+    σ_k)" after the two cases must not be checked under the last case's i ≠ k).
+    """
+    a, _, b = (re.escape(name) for name in condition)
+    pair = rf"(?:{a}\s*,?\s*{b}|{b}\s*,?\s*{a})"
+    equal = rf"(?:{a}\s*==?\s*{b}|{b}\s*==?\s*{a})"
+    delta = rf"\\delta_\s*(?:\{{\s*{pair}\s*\}}|{pair}(?![A-Za-z0-9]))"
+    indicator = (  # 1_{i=k}, \\mathbb{1}\\{i=k\\}, [i = k], (i == k)
+        rf"(?:_\s*\{{\s*{equal}\s*\}}|\\\{{\s*{equal}\s*\\\}}"
+        rf"|\[\s*{equal}\s*\]|\(\s*{equal}\s*\))"
+    )
+    return re.search(f"{delta}|{indicator}", formula) is not None
 
 
 def _trailing_conditions(prose: str) -> tuple[Condition, ...]:

@@ -129,6 +129,18 @@ def test_condition_scope_ends_at_heading_and_summary() -> None:
     assert scopes == [(("i", "=", "j"),), (("i", "=", "j"),), (), (("i", "!=", "j"),), ()]
 
 
+def test_condition_scope_ends_at_a_formula_with_the_delta_of_its_pair() -> None:
+    """Writing δ_ik (or [i = k]) is the general case: 'If i ≠ k' stops applying there."""
+    source = (
+        "If $i \\neq k$:\n\n$$a_i = -b_k$$\n\nSo $a_i = b_i(\\delta_{ki} - b_k)$ and\n\n"
+        "$$c_i = d_k$$\n\nIf $i = j$:\n\n$$e_i = \\delta_{ik} f_j$$\n\n"
+        "$$g = [j = i] h$$\n\n$$u = v$$"
+    )
+    scopes = [piece.conditions for piece in read_text(source).pieces]
+    ne, eq = ("i", "!=", "k"), ("i", "=", "j")
+    assert scopes == [(ne,), (), (), (eq,), (), ()]
+
+
 def test_trailing_condition_after_a_formula() -> None:
     """'…$$ for $i \\neq j$.' in the same paragraph applies to that formula only."""
     source = "$$a_i = b_j$$ for $i \\neq j$.\n\n$$c_i = d_j$$"
