@@ -230,16 +230,27 @@ def _kind_from_signature(
     if _DERIVATIVE_NAME.search(name):
         return "jacobian", f"one parameter and the name {name!r}"
     probe = _with_framework(Target(label, obj, "softmax", "probe", timeout=timeout, fixed=fixed))
-    outcome = probe.run(_PROBE, None)
-    if outcome.value is not None and np.squeeze(outcome.value).shape == (3, 3):
+    # Code written for a batch of rows or for column vectors answers only in its own layout
+    # (a 1-D probe may raise, or collapse np.dot(s, s.T) to a scalar).
+    outcome = first = probe.run(_PROBE, None)
+    for shape in ((1, 3), (3, 1)):
+        if _probe_shape(outcome) in ((3, 3), (3,)) or outcome.timed_out:
+            break
+        outcome = probe.run(_PROBE.reshape(shape), None)
+    if _probe_shape(outcome) == (3, 3):
         return "jacobian", "one parameter and a probe call returned a 3 × 3 matrix"
-    if outcome.value is not None and np.squeeze(outcome.value).shape == (3,):
+    if _probe_shape(outcome) == (3,):
         return "softmax", "one parameter and a probe call returned a vector"
+    outcome = first
     if "softmax" in name:
         return "softmax", f"one parameter and the name {name!r}"
     shape = getattr(outcome.value, "shape", None)
     what = f"raised {outcome.error}" if outcome.error else f"returned shape {shape}"
     raise ImplementationError(label, f"cannot tell the contract: a probe call {what}; pass --kind")
+
+
+def _probe_shape(outcome: Any) -> tuple[int, ...] | None:
+    return None if outcome.value is None else np.squeeze(outcome.value).shape
 
 
 def _with_framework(target: Target) -> Target:

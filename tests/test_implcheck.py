@@ -238,6 +238,35 @@ def test_layer_for_one_row_is_right_on_rows_and_wrong_on_batches() -> None:
     assert any("backward(x, dvalues, 0.0)" in note for note in report.notes)
 
 
+def test_batch_only_jacobian_is_detected_by_a_row_probe() -> None:
+    """A one-parameter function with a neutral name that needs a batch is probed as a (1, 3) row."""
+
+    def back(delta):
+        _, classes = delta.shape
+        s = np.exp(delta - delta.max(axis=1, keepdims=True))
+        s = s / s.sum(axis=1, keepdims=True)
+        eye = np.eye(classes)[None]
+        return s[:, :, None] * eye - s[:, :, None] * s[:, None, :]
+
+    report = check_implementation(back)
+    assert report.passed and report.kind == "jacobian"
+    assert report.layout == "row vectors (1, n), batches (m, n)"
+
+
+def test_jacobian_of_the_wrong_shape_on_vectors_is_judged_on_columns() -> None:
+    """np.dot(s, (1 - s).T) is a scalar on (n,) and s (1 - s)ᵀ on (n, 1): judged there, wrong."""
+
+    def der(x):
+        s = np.exp(x - x.max(axis=0, keepdims=True))
+        s = s / s.sum(axis=0, keepdims=True)
+        return np.dot(s, 1 - s.T)
+
+    report = check_implementation(der, kind="jacobian")
+    assert report.layout == "column vectors (n, 1)"
+    assert [f.name for f in report.diagnosis] == ["missing-delta"]
+    assert any("vectors (n,) output shape ()" in note for note in report.notes)
+
+
 def test_samples_in_columns_convention() -> None:
     """One-sample-per-column code is wrong-axis by default and passes with samples='columns'."""
     target = spec("columns_convention.py:softmax_backward")
