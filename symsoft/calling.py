@@ -76,9 +76,26 @@ GRADIENT_ATTRIBUTES = (
 )
 
 #: Method names of a layer's forward and backward pass, tried in this order.
-FORWARD_NAMES = ("forward", "forward_pass", "fprop", "feedforward", "feed_forward")
+FORWARD_NAMES = (
+    "forward",
+    "forward_pass",
+    "fprop",
+    "feedforward",
+    "feed_forward",
+    "forward_propagate",
+    "forward_propagation",
+)
 
-BACKWARD_NAMES = ("backward", "backward_pass", "backprop", "bprop", "backpropagate")
+BACKWARD_NAMES = (
+    "backward",
+    "backwards",
+    "backward_pass",
+    "backprop",
+    "bprop",
+    "backpropagate",
+    "backward_propagate",
+    "backward_propagation",
+)
 
 #: Seconds one call of user code may take before it is interrupted.
 DEFAULT_TIMEOUT = 20.0

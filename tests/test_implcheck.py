@@ -267,6 +267,27 @@ def test_jacobian_of_the_wrong_shape_on_vectors_is_judged_on_columns() -> None:
     assert any("vectors (n,) output shape ()" in note for note in report.notes)
 
 
+def test_layer_method_name_variants() -> None:
+    """Layers with backwards() or forward_propagate()/backward_propagate() are layers."""
+
+    class Backwards:
+        def forward(self, x):
+            e = np.exp(x - x.max(axis=-1, keepdims=True))
+            self.s = e / e.sum(axis=-1, keepdims=True)
+            return self.s
+
+        def backwards(self, dout):
+            return self.s * (dout - (dout * self.s).sum(axis=-1, keepdims=True))
+
+    class Propagate:
+        forward_propagate = Backwards.forward
+        backward_propagate = Backwards.backwards
+
+    for layer in (Backwards, Propagate):
+        report = check_implementation(layer)
+        assert report.passed and report.kind == "layer"
+
+
 def test_samples_in_columns_convention() -> None:
     """One-sample-per-column code is wrong-axis by default and passes with samples='columns'."""
     target = spec("columns_convention.py:softmax_backward")
