@@ -170,6 +170,11 @@ class _Stub(types.ModuleType):
     def __iter__(self) -> Any:
         raise TypeError(f"{self.__name__} comes from a module that is not installed")
 
+    def __mro_entries__(self, bases: tuple[Any, ...]) -> tuple[type, ...]:
+        # ``class Softmax(Layer)`` with ``Layer`` from a sibling module that is not there: the
+        # class is still defined, without that base (PEP 560).
+        return ()
+
 
 def _stub(missing: str, stubs: list[str]) -> bool:
     if missing in stubs or len(stubs) >= _MAX_STUBS or missing.split(".")[0] in _NEVER_STUBBED:

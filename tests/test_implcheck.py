@@ -407,6 +407,29 @@ def test_missing_demo_dependencies_are_stubbed_and_reported() -> None:
     assert "nnfs_not_installed_here" not in sys.modules  # the stub does not leak
 
 
+LAYER_BODY = """
+    def forward(self, x):
+        e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+        self.s = e / np.sum(e, axis=-1, keepdims=True)
+        return self.s
+
+    def backward(self, dvalues):
+        return self.s * (dvalues - np.sum(dvalues * self.s, axis=-1, keepdims=True))
+"""
+
+
+def test_a_base_class_from_a_missing_sibling_module_is_dropped(tmp_path: Path) -> None:
+    """class Softmax(Layer) with Layer from a module that is not there is still defined."""
+    path = tmp_path / "layer_softmax.py"
+    path.write_text(
+        "import numpy as np\nfrom base_layer_not_here import Layer\n\n\n"
+        "class Softmax(Layer):" + LAYER_BODY
+    )
+    report = check_implementation(f"{path}:Softmax")
+    assert report.passed
+    assert any("base_layer_not_here" in note for note in report.notes)
+
+
 def test_code_that_needs_the_missing_package_cannot_run() -> None:
     """A function that really calls the uninstalled package fails to run: it is never passed."""
     with pytest.raises(ImplementationError, match="not numbers"):
