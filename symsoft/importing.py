@@ -18,6 +18,8 @@ Examples
 
 from __future__ import annotations
 
+import ast
+import builtins
 import contextlib
 import hashlib
 import importlib
@@ -160,6 +162,12 @@ class _Stub(types.ModuleType):
     """Stands in for a module that is not installed: every attribute and call gives a stub."""
 
     def __getattr__(self, attribute: str) -> Any:
+        if attribute == "__all__":
+            # ``from layer import *``: the names the importing file uses and never defines
+            # (its ``Layer`` base class) are the ones it expects from the missing module.
+            names = _undefined_names(sys._getframe(1))
+            if names is not None:
+                return names
         if attribute.startswith("__"):
             raise AttributeError(attribute)
         return _Stub(f"{self.__name__}.{attribute}")
@@ -174,6 +182,29 @@ class _Stub(types.ModuleType):
         # ``class Softmax(Layer)`` with ``Layer`` from a sibling module that is not there: the
         # class is still defined, without that base (PEP 560).
         return ()
+
+
+def _undefined_names(frame: types.FrameType) -> list[str] | None:
+    """Names a module's source loads but never binds, and that are not bound yet or builtins."""
+    if frame.f_code.co_name != "<module>":
+        return None
+    try:
+        tree = ast.parse(Path(frame.f_code.co_filename).read_text(encoding="utf-8"))
+    except (OSError, ValueError, SyntaxError):
+        return None
+    loaded, bound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return sorted(loaded - bound - set(dir(builtins)) - set(frame.f_globals))
 
 
 def _stub(missing: str, stubs: list[str]) -> bool:

@@ -51,7 +51,6 @@ HOLDOUT = [
 # target -> why the checker still gets it wrong (strict xfail: fixing one must update this)
 KNOWN_MISSES: dict[str, str] = {
     "holdout_npbench_cupy.py:softmax": "cannot run: CuPy not installed, stubbed",
-    "holdout_app_project.py:Softmax": "cannot run: star import from a stubbed module",
 }
 
 

@@ -430,6 +430,20 @@ def test_a_base_class_from_a_missing_sibling_module_is_dropped(tmp_path: Path) -
     assert any("base_layer_not_here" in note for note in report.notes)
 
 
+def test_star_import_from_a_missing_module_supplies_the_names_the_file_lacks(
+    tmp_path: Path,
+) -> None:
+    """from layer import * (not there) gives Layer, and never shadows an earlier real import."""
+    path = tmp_path / "star_softmax.py"
+    path.write_text(
+        "import numpy as np\nfrom numpy import *\nfrom star_layer_not_here import *\n\n\n"
+        "def softmax(x):\n    e = exp(x - np.max(x))\n    return e / np.sum(e)\n\n\n"
+        "class Softmax(Layer):" + LAYER_BODY
+    )
+    assert check_implementation(f"{path}:Softmax").passed
+    assert check_implementation(f"{path}:softmax", n=3).layout.startswith("vectors (n,)")
+
+
 def test_code_that_needs_the_missing_package_cannot_run() -> None:
     """A function that really calls the uninstalled package fails to run: it is never passed."""
     with pytest.raises(ImplementationError, match="not numbers"):
