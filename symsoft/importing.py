@@ -3,8 +3,9 @@
 Module-level code runs the way its author runs it, with three allowances: a script whose demo
 code fails after it defined the requested name still yields that name (with a note); a module
 it imports that is not installed is replaced by an inert stub while importing (never NumPy,
-SciPy, PyTorch or JAX), and named in a note; warnings and ``np.seterr`` changes made by
-module-level code do not leak out. Imports are time-limited like calls.
+SciPy, PyTorch or JAX; CuPy by NumPy, whose API it mirrors), and named in a note; warnings
+and ``np.seterr`` changes made by module-level code do not leak out. Imports are time-limited
+like calls.
 
 Examples
 --------
@@ -72,11 +73,7 @@ def import_file(path: Path, spec: str, first: str, timeout: float | None, notes:
         sys.path.remove(str(path.resolve().parent))
         for stubbed in stubs:
             sys.modules.pop(stubbed, None)
-        if stubs:
-            notes.append(
-                f"not installed, imported as inert stubs: {', '.join(stubs)} "
-                "(code that really uses them fails when called)"
-            )
+        notes.extend(_stub_notes(stubs, " (code that really uses them fails when called)"))
     return module
 
 
@@ -123,8 +120,7 @@ def import_notebook(path: Path, spec: str, timeout: float | None, notes: list[st
         sys.modules.pop(stubbed, None)
     if skipped:
         notes.append(f"notebook cells that failed and were skipped: {'; '.join(skipped[:5])}")
-    if stubs:
-        notes.append(f"not installed, imported as inert stubs: {', '.join(stubs)}")
+    notes.extend(_stub_notes(stubs, ""))
     return module
 
 
@@ -207,12 +203,38 @@ def _undefined_names(frame: types.FrameType) -> list[str] | None:
     return sorted(loaded - bound - set(dir(builtins)) - set(frame.f_globals))
 
 
+class _NumpyStandIn(types.ModuleType):
+    """CuPy when it is not installed: CuPy mirrors the NumPy API, so NumPy runs the same code."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute in ("asnumpy", "asarray"):
+            return np.asarray
+        if attribute == "get_array_module":
+            return lambda *arrays: np
+        return getattr(np, attribute)
+
+
 def _stub(missing: str, stubs: list[str]) -> bool:
     if missing in stubs or len(stubs) >= _MAX_STUBS or missing.split(".")[0] in _NEVER_STUBBED:
         return False
-    sys.modules[missing] = _Stub(missing)
+    sys.modules[missing] = _NumpyStandIn(missing) if missing in _ON_NUMPY else _Stub(missing)
     stubs.append(missing)
     return True
+
+
+def _stub_notes(stubs: list[str], consequence: str) -> list[str]:
+    inert = [name for name in stubs if name not in _ON_NUMPY]
+    on_numpy = [name for name in stubs if name in _ON_NUMPY]
+    notes = []
+    if on_numpy:
+        notes.append(f"not installed, NumPy stood in for: {', '.join(on_numpy)} (same API)")
+    if inert:
+        notes.append(f"not installed, imported as inert stubs: {', '.join(inert)}{consequence}")
+    return notes
+
+
+#: GPU array libraries that mirror NumPy: when absent, the code runs on NumPy arrays
+_ON_NUMPY = {"cupy"}
 
 
 #: libraries whose absence must be reported, never papered over

@@ -49,9 +49,7 @@ HOLDOUT = [
 ]
 
 # target -> why the checker still gets it wrong (strict xfail: fixing one must update this)
-KNOWN_MISSES: dict[str, str] = {
-    "holdout_npbench_cupy.py:softmax": "cannot run: CuPy not installed, stubbed",
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 
 def _outcome(target: str, options: dict) -> tuple[int, set[str]]:

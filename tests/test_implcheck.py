@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -442,6 +443,28 @@ def test_star_import_from_a_missing_module_supplies_the_names_the_file_lacks(
     )
     assert check_implementation(f"{path}:Softmax").passed
     assert check_implementation(f"{path}:softmax", n=3).layout.startswith("vectors (n,)")
+
+
+def test_cupy_code_runs_on_numpy_when_cupy_is_not_installed(tmp_path: Path) -> None:
+    """CuPy code (import cupy as cp) is checked on NumPy, with a note; a wrong one still fails."""
+    if importlib.util.find_spec("cupy") is not None:
+        pytest.skip("CuPy is installed: it runs as itself")
+    path = tmp_path / "gpu_softmax.py"
+    path.write_text(
+        "import cupy as cp\n\n\n"
+        "def softmax_backward(z, grad):\n"
+        "    e = cp.exp(z - cp.max(z, axis=-1, keepdims=True))\n"
+        "    s = e / cp.sum(e, axis=-1, keepdims=True)\n"
+        "    return s * (grad - cp.sum(grad * s, axis=-1, keepdims=True))\n\n\n"
+        "def softmax_backward_diag(z, grad):\n"
+        "    s = cp.exp(z) / cp.sum(cp.exp(z), axis=-1, keepdims=True)\n"
+        "    return cp.asnumpy(grad * s * (1 - s))\n"
+    )
+    good = check_implementation(f"{path}:softmax_backward")
+    assert good.passed
+    assert any("NumPy stood in for: cupy" in note for note in good.notes)
+    bad = check_implementation(f"{path}:softmax_backward_diag")
+    assert {f.name for f in bad.diagnosis} == {"missing-sum-term", "unstable-exp"}
 
 
 def test_code_that_needs_the_missing_package_cannot_run() -> None:
