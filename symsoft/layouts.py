@@ -1,8 +1,9 @@
 """Input layouts: how single vectors and batches are handed to the user's code.
 
 Single vectors go in as ``(n,)``; when that fails, as a column ``(n, 1)`` and then a row
-``(1, n)`` (code that runs on ``(n,)`` but never returns the right shape there is judged in the
-first of those where every output has the right shape). Batches go in as ``(m, n)`` (or
+``(1, n)`` (code that runs on ``(n,)`` but never returns the right shape there, and a Jacobian
+that raises on every ``(n,)``, are judged in the first of those where every output has the right
+shape, even when wrong there). Batches go in as ``(m, n)`` (or
 ``(n, m)`` with ``samples="columns"``); ``(m, n, 1)`` is a fallback only for code that raises
 on every ``(m, n)`` batch, since code that runs on ``(m, n)`` but is right only on
 ``(m, n, 1)`` (a forgotten reshape) is wrong. A family of inputs
@@ -85,21 +86,18 @@ def run_family(run: Any, cases: list[Case], notes: list[str], convention: str):
     if all(r.passed for r, _ in plain):
         return plain, plain_name
     plain_dead = all(r.status == "error" for r, _ in plain)
-    # No output of the right shape at all (np.dot(s, s.T) on a 1-D s is a scalar): the code is
-    # written for another layout, and is judged, right or wrong, in the one that fits.
-    # (n = 1 does not count: every shape squeezes to a scalar there.)
-    plain_unshaped = not plain_dead and not any(_shaped(r) for r, _ in plain if r.shape[-1] > 1)
     sizable = sum(case.z.shape[-1] > 1 for case in cases)
     alternatives = () if family == "batch" and run.samples == "columns" else _ALTERNATIVES[family]
+    tried = []
     for key, name in alternatives:
         other = [run(case, layout=key) for case in cases]
+        tried.append((name, other))
         other_ok = all(r.passed for r, _ in other)
         if family == "vector":
             chosen = (
                 other_ok
                 or (_acceptable(other) and not _acceptable(plain))
                 or (plain_dead and 2 * _votes(other) >= sizable)
-                or (plain_unshaped and all(_shaped(r) for r, _ in other))
             )
         else:
             # (m, n, 1) is only a fallback for code that cannot take (m, n) at all: a layer
@@ -113,11 +111,27 @@ def run_family(run: Any, cases: list[Case], notes: list[str], convention: str):
             notes.append(
                 _layout_note(run, cases, plain, run.contract, convention, name, plain_name)
             )
-        elif other_ok or plain_unshaped:
-            failed = next(r for r, _ in plain if not r.passed)
-            notes.append(f"takes {name}; {plain_name} {failed.detail}")
+        elif other_ok:
+            notes.append(f"takes {name}; {plain_name} {plain[0][0].detail}")
         return other, name
+    if family == "vector" and _misfit(plain, run.contract):
+        # Written for another layout, and wrong in it: judged there, in the first layout where
+        # every output has the right shape (n = 1 does not count: any shape squeezes to it).
+        for name, other in tried:
+            if all(_shaped(r) for r, _ in other if r.shape[-1] > 1):
+                failed = next(r for r, _ in plain if not r.passed and r.shape[-1] > 1)
+                notes.append(f"takes {name}; {plain_name} {failed.detail}")
+                return other, name
     return plain, plain_name
+
+
+def _misfit(plain: list[tuple[CaseResult, Outcome]], contract: str) -> bool:
+    """No right-shaped output on (n,): a scalar where a matrix belongs, or (for a Jacobian,
+    which must take single vectors; batches are optional) an error on every vector."""
+    sized = [r for r, _ in plain if r.shape[-1] > 1]
+    if all(r.status == "error" for r, _ in plain):
+        return contract == "jacobian"
+    return not any(_shaped(r) for r in sized)
 
 
 def _shaped(result: CaseResult) -> bool:

@@ -71,7 +71,6 @@ HOLDOUT = [
 # target -> why the checker still gets it wrong (strict xfail: fixing one must update this)
 KNOWN_MISSES: dict[str, str] = {
     "holdout_fau_pdr.py:SoftMax": "cannot run: relative import in a file target",
-    "holdout_nerva.py:log_softmax_rowwise_jacobian": "row-only Jacobian: (n,) raises, no pattern",
 }
 
 

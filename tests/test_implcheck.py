@@ -268,6 +268,21 @@ def test_jacobian_of_the_wrong_shape_on_vectors_is_judged_on_columns() -> None:
     assert any("vectors (n,) output shape ()" in note for note in report.notes)
 
 
+def test_wrong_jacobian_for_rows_only_is_judged_on_rows() -> None:
+    """A Jacobian that takes only a (1, n) row and is wrong there is diagnosed on rows."""
+
+    def jacobian_of_row(x):
+        rows, _ = x.shape
+        assert rows == 1
+        e = np.exp(x - x.max())
+        s = e / e.sum()
+        return np.diagflat(s * (1 - s))
+
+    report = check_implementation(jacobian_of_row)
+    assert report.layout == "row vectors (1, n)"
+    assert [f.name for f in report.diagnosis] == ["diagonal-only"]
+
+
 def test_layer_method_name_variants() -> None:
     """Layers with backwards() or forward_propagate()/backward_propagate() are layers."""
 
