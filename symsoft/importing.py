@@ -49,6 +49,7 @@ def import_file(path: Path, spec: str, first: str, timeout: float | None, notes:
     digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
     name = f"_symsoft_impl_{re.sub(r'[^0-9A-Za-z_]', '_', path.stem)}_{digest}"
     stubs: list[str] = []
+    package = ""
     # The user's file may import its neighbours, as it would when run as a script.
     sys.path.insert(0, str(path.resolve().parent))
     try:
@@ -68,13 +69,44 @@ def import_file(path: Path, spec: str, first: str, timeout: float | None, notes:
                 )
                 if missing and first not in vars(module) and _stub(missing, stubs):
                     continue  # a demo-only dependency (nnfs, matplotlib, ...): retry without it
+                if not package and _needs_package(error):
+                    # ``from .Base import BaseLayer``: a module of a package (an exercise's
+                    # Layers/), imported as such, its siblings resolved from its directory.
+                    sys.modules.pop(name, None)
+                    package = _synthetic_package(path, digest)
+                    name = f"{package}.{path.stem}"
+                    notes.append(f"imported as a module of the package in {path.resolve().parent}")
+                    continue
                 return _salvage(module, error, path, spec, first, timeout, notes)
     finally:
         sys.path.remove(str(path.resolve().parent))
         for stubbed in stubs:
             sys.modules.pop(stubbed, None)
-        notes.extend(_stub_notes(stubs, " (code that really uses them fails when called)"))
+        shown = [stub.replace(f"{package}.", ".") if package else stub for stub in stubs]
+        notes.extend(_stub_notes(shown, " (code that really uses them fails when called)"))
     return module
+
+
+def _needs_package(error: BaseException) -> bool:
+    return isinstance(error, ImportError) and "relative import" in str(error)
+
+
+def _synthetic_package(path: Path, digest: str) -> str:
+    """Register packages for the file's directory and two above it; return the innermost name.
+
+    Relative imports up to ``from ...x import y`` then resolve to the user's real neighbouring
+    files, under names that cannot clash with installed packages.
+    """
+    here = path.resolve().parent
+    directories = [*list(here.parents)[:2][::-1], here]
+    name = f"_symsoft_pkg_{digest}"
+    for level, directory in enumerate(directories):
+        name = f"{name}._d{level}" if level else name
+        package = types.ModuleType(name)
+        package.__path__ = [str(directory)]
+        package.__package__ = name
+        sys.modules[name] = package
+    return name
 
 
 def import_notebook(path: Path, spec: str, timeout: float | None, notes: list[str]) -> Any:

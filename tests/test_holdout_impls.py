@@ -69,9 +69,7 @@ HOLDOUT = [
 ]
 
 # target -> why the checker still gets it wrong (strict xfail: fixing one must update this)
-KNOWN_MISSES: dict[str, str] = {
-    "holdout_fau_pdr.py:SoftMax": "cannot run: relative import in a file target",
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 
 def _outcome(target: str, options: dict) -> tuple[int, set[str]]:

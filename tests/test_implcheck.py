@@ -482,6 +482,23 @@ def test_cupy_code_runs_on_numpy_when_cupy_is_not_installed(tmp_path: Path) -> N
     assert {f.name for f in bad.diagnosis} == {"missing-sum-term", "unstable-exp"}
 
 
+def test_a_module_of_a_package_with_relative_imports(tmp_path: Path) -> None:
+    """Layers/SoftMax.py with from .Base import ... and from ..helpers import ... is loaded."""
+    (tmp_path / "helpers.py").write_text("import numpy as np\n\nKEEP = True\n")
+    layers = tmp_path / "Layers"
+    layers.mkdir()
+    (layers / "__init__.py").write_text("")
+    (layers / "Base.py").write_text("class BaseLayer:\n    def __init__(self):\n        pass\n")
+    (layers / "SoftMax.py").write_text(
+        "import numpy as np\nfrom .Base import BaseLayer\nfrom ..helpers import KEEP\n\n\n"
+        "class SoftMax(BaseLayer):" + LAYER_BODY
+    )
+    report = check_implementation(f"{layers / 'SoftMax.py'}:SoftMax")
+    assert report.passed
+    assert any("as a module of the package" in note for note in report.notes)
+    assert not any("stubs" in note for note in report.notes)  # the real Base.py was used
+
+
 def test_code_that_needs_the_missing_package_cannot_run() -> None:
     """A function that really calls the uninstalled package fails to run: it is never passed."""
     with pytest.raises(ImplementationError, match="not numbers"):
@@ -539,11 +556,24 @@ def test_package_module_target_from_the_working_directory(
     assert check_implementation("symsoft_demo_pkg.ops:softmax_backward").passed
 
 
-def test_relative_import_in_a_file_target_suggests_the_module_form(tmp_path: Path) -> None:
-    """A file using relative imports cannot load as PATH.py; the error says what to do instead."""
+def test_relative_import_in_a_file_target_loads_it_as_a_module_of_its_package(
+    tmp_path: Path,
+) -> None:
+    """A file using relative imports loads as PATH.py inside its package, with a note."""
     write_package(tmp_path, "symsoft_demo_pkg2")
+    report = check_implementation(f"{tmp_path / 'symsoft_demo_pkg2' / 'ops.py'}:softmax_backward")
+    assert report.passed
+    assert any("as a module of the package" in note for note in report.notes)
+
+
+def test_relative_import_too_deep_for_a_file_target_suggests_the_module_form(
+    tmp_path: Path,
+) -> None:
+    """A relative import beyond three package levels still fails, saying what to do instead."""
+    path = tmp_path / "deep.py"
+    path.write_text("from ....far import thing\n\n\ndef softmax(x):\n    return x\n")
     with pytest.raises(ImplementationError, match=r"package\.module:NAME"):
-        check_implementation(f"{tmp_path / 'symsoft_demo_pkg2' / 'ops.py'}:softmax_backward")
+        check_implementation(f"{path}:softmax")
 
 
 def test_module_targets_load() -> None:
