@@ -84,6 +84,8 @@ FORWARD_NAMES = (
     "feed_forward",
     "forward_propagate",
     "forward_propagation",
+    # ``layer(x)`` then ``layer.backward(g)``: a class whose __call__ is its forward pass.
+    "__call__",
 )
 
 BACKWARD_NAMES = (
@@ -323,7 +325,14 @@ def required_parameters(obj: Any, label: str) -> list[str]:
 
 
 def find_method(obj: Any, names: tuple[str, ...]) -> str:
-    return next((name for name in names if callable(getattr(obj, name, None))), "")
+    return next((name for name in names if _has_method(obj, name)), "")
+
+
+def _has_method(obj: Any, name: str) -> bool:
+    if name == "__call__" and inspect.isclass(obj):
+        # Every class is callable (through its metaclass); only a __call__ it defines counts.
+        return any("__call__" in vars(base) for base in obj.__mro__[:-1])
+    return callable(getattr(obj, name, None))
 
 
 def describe_error(error: BaseException) -> str:

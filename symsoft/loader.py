@@ -150,9 +150,9 @@ def resolve_target(
             raise UsageError("kind", kind, "layer (or vjp) for an object with forward and backward")
         if inspect.isclass(obj):
             obj = _instantiate(obj, label)
-        target = Target(
-            label, obj, "layer", "has forward(x) and backward(dvalues)", timeout=timeout
-        )
+        forward, backward = find_method(obj, FORWARD_NAMES), find_method(obj, BACKWARD_NAMES)
+        reason = f"has {forward}(x) and {backward}(dvalues)"
+        target = Target(label, obj, "layer", reason, timeout=timeout)
         return _with_framework(target)
     if kind == "layer":
         raise UsageError(

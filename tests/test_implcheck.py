@@ -304,6 +304,23 @@ def test_layer_method_name_variants() -> None:
         assert report.passed and report.kind == "layer"
 
 
+def test_a_class_called_for_its_forward_pass_with_a_backward_is_a_layer() -> None:
+    """layer(x) then layer.backward(g): the backward is checked, not only the forward pass."""
+
+    class Softmax:
+        def __call__(self, x):
+            e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+            self.output = e / np.sum(e, axis=-1, keepdims=True)
+            return self.output
+
+        def backward(self, grad_output, learning_rate):
+            return grad_output * self.output * (1 - self.output)
+
+    report = check_implementation(Softmax)
+    assert report.kind == "layer" and report.kind_reason.startswith("has __call__(x)")
+    assert [f.name for f in report.diagnosis] == ["missing-sum-term"]
+
+
 def test_samples_in_columns_convention() -> None:
     """One-sample-per-column code is wrong-axis by default and passes with samples='columns'."""
     target = spec("columns_convention.py:softmax_backward")
