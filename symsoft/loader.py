@@ -209,6 +209,23 @@ def resolve_target(
     )
     if fixed:
         add_note(target, "called with " + ", ".join(f"{k}={v:g}" for k, v in fixed))
+    if not inspect.isroutine(obj):
+        # An activation object (__call__ and gradient(x)): only its forward pass was checked.
+        mine = [c for c in type(obj).__mro__ if c.__module__ == type(obj).__module__]
+        others = [
+            name
+            for name in dict.fromkeys(n for c in mine for n in vars(c))
+            if not name.startswith("_")
+            and _DERIVATIVE_NAME.search(name.lower())
+            and inspect.isfunction(inspect.getattr_static(type(obj), name, None))
+        ]
+        if others:
+            owner = type(obj).__name__
+            add_note(
+                target,
+                f"only {owner}'s forward pass was checked; check its derivative with "
+                + ", ".join(f"{owner}.{name}" for name in others[:3]),
+            )
     return _with_framework(target)
 
 

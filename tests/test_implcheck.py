@@ -321,6 +321,13 @@ def test_a_class_called_for_its_forward_pass_with_a_backward_is_a_layer() -> Non
     assert [f.name for f in report.diagnosis] == ["missing-sum-term"]
 
 
+def test_activation_object_names_its_unchecked_derivative_method() -> None:
+    """An object checked through __call__ only says which derivative method was not checked."""
+    report = check_implementation(spec("activation_functions.py:Softmax"))
+    assert report.kind == "softmax"
+    assert any("check its derivative with Softmax.gradient" in note for note in report.notes)
+
+
 def test_samples_in_columns_convention() -> None:
     """One-sample-per-column code is wrong-axis by default and passes with samples='columns'."""
     target = spec("columns_convention.py:softmax_backward")
