@@ -163,7 +163,8 @@ def resolve_target(
     if inspect.isclass(obj) or not callable(obj):
         raise ImplementationError(
             label,
-            f"is a {type(obj).__name__}, not a function or a class with forward and backward",
+            f"is a {type(obj).__name__}, not a function or a class with forward and backward"
+            + _method_hint(obj),
         )
     # torch.nn.Module instances take (*args, **kwargs) in __call__; forward has the signature.
     signed = getattr(obj, "forward", obj) if not inspect.isroutine(obj) else obj
@@ -227,6 +228,24 @@ def resolve_target(
                 + ", ".join(f"{owner}.{name}" for name in others[:3]),
             )
     return _with_framework(target)
+
+
+def _method_hint(obj: Any) -> str:
+    """For a class with a forward pass and a derivative but no backward: the targets to use."""
+    if not inspect.isclass(obj):
+        return ""
+    names = [
+        name
+        for name in dict.fromkeys(n for c in obj.__mro__[:-1] for n in vars(c))
+        if not name.startswith("_")
+        and (name in FORWARD_NAMES or _DERIVATIVE_NAME.search(name.lower()))
+        and inspect.isfunction(inspect.getattr_static(obj, name, None))
+    ]
+    if not names:
+        return ""
+    return "; check its methods one by one: " + ", ".join(
+        f"{obj.__name__}.{name}" for name in names[:4]
+    )
 
 
 def _kind_from_signature(

@@ -328,6 +328,22 @@ def test_activation_object_names_its_unchecked_derivative_method() -> None:
     assert any("check its derivative with Softmax.gradient" in note for note in report.notes)
 
 
+def test_class_with_forward_and_derivative_but_no_backward_names_its_methods() -> None:
+    """A class with forward(x) and derivative(x) cannot be run as a whole; the error says how."""
+
+    class Softmax:
+        def forward(self, x):
+            e = np.exp(x - x.max(axis=-1, keepdims=True))
+            return e / e.sum(axis=-1, keepdims=True)
+
+        def derivative(self, x):
+            s = self.forward(x)
+            return s * (1 - s)
+
+    with pytest.raises(ImplementationError, match=r"Softmax\.forward, Softmax\.derivative"):
+        check_implementation(Softmax)
+
+
 def test_samples_in_columns_convention() -> None:
     """One-sample-per-column code is wrong-axis by default and passes with samples='columns'."""
     target = spec("columns_convention.py:softmax_backward")
