@@ -73,9 +73,7 @@ HOLDOUT = [
 ]
 
 # target -> why the checker still gets it wrong (strict xfail: fixing one must update this)
-KNOWN_MISSES: dict[str, str] = {
-    "holdout_dnn_mofeiyu.py:softmax.forward": "missing-keepdims not named without a max shift",
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 
 def _outcome(target: str, options: dict) -> tuple[int, set[str]]:
