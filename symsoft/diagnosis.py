@@ -283,6 +283,13 @@ CATALOGUE: tuple[Hypothesis, ...] = (
         {"vjp": (("g ⊙ (1 − g)", lambda z, g: g * (1 - g)),)},
     ),
     Hypothesis(
+        "gradient-passed-through",
+        "the upstream gradient returned unchanged: the softmax backward is skipped",
+        "apply s ⊙ (g − ⟨g, s⟩); skipping it is right only when the loss's gradient is already "
+        "taken with respect to the logits (softmax fused with cross-entropy: s − y)",
+        {"vjp": (("g", lambda z, g: g),)},
+    ),
+    Hypothesis(
         "log-softmax-jacobian",
         "the Jacobian of log-softmax, δ_ij − s_j, instead of softmax's s_i(δ_ij − s_j)",
         "multiply row i by s_i: J = diag(s) − s sᵀ",
