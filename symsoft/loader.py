@@ -11,9 +11,10 @@ Accepted targets are ``PATH.py:NAME``, ``package.module:NAME`` and ``NOTEBOOK.ip
   from the parameter names (a name such as ``grad``, ``dout``, ``dvalues``, ``g`` or ``delta``
   marks the upstream gradient), ``(z, g)`` otherwise;
 * ``softmax`` -- ``f(z) -> s``, the forward pass;
-* ``layer`` -- a class (constructed without arguments) or an instance with ``forward(x)`` and
-  ``backward(dvalues)`` (see :mod:`symsoft.calling` for the accepted variants). A subclass of
-  ``torch.autograd.Function`` is checked as a ``vjp`` through ``apply`` and autograd.
+* ``layer`` -- a class (constructed without arguments, or with ``name``, ``axis``, ``dim``
+  filled in) or an instance with ``forward(x)`` and ``backward(dvalues)`` (see
+  :mod:`symsoft.calling` for the accepted variants). A subclass of ``torch.autograd.Function``
+  is checked as a ``vjp`` through ``apply`` and autograd.
 
 ``Class.method`` targets are called on an instance; a class with ``__call__`` (such as a
 ``torch.nn.Module``) is checked through an instance. A parameter named like the softmax output
@@ -114,6 +115,8 @@ def load(spec: str, *, timeout: float | None = None) -> tuple[Any, tuple[str, ..
     for part in name.split("."):
         if inspect.isclass(obj) and inspect.isfunction(inspect.getattr_static(obj, part, None)):
             # ``Class.method`` with ``self``: call it on an instance, as its author does.
+            if _construction_note(obj):
+                notes.append(_construction_note(obj))
             obj = _instantiate(obj, spec)
         try:
             obj = getattr(obj, part)
@@ -148,17 +151,22 @@ def resolve_target(
     if _is_layer(obj):
         if kind not in (None, "layer", "vjp"):
             raise UsageError("kind", kind, "layer (or vjp) for an object with forward and backward")
+        constructed = _construction_note(obj)
         if inspect.isclass(obj):
             obj = _instantiate(obj, label)
         forward, backward = find_method(obj, FORWARD_NAMES), find_method(obj, BACKWARD_NAMES)
         reason = f"has {forward}(x) and {backward}(dvalues)"
         target = Target(label, obj, "layer", reason, timeout=timeout)
+        if constructed:
+            add_note(target, constructed)
         return _with_framework(target)
     if kind == "layer":
         raise UsageError(
             "kind", kind, "jacobian, vjp or softmax for an object without forward/backward"
         )
+    constructed = ""
     if inspect.isclass(obj) and _defines_call(obj):
+        constructed = _construction_note(obj)
         obj = _instantiate(obj, label)
     if inspect.isclass(obj) or not callable(obj):
         raise ImplementationError(
@@ -210,6 +218,8 @@ def resolve_target(
     )
     if fixed:
         add_note(target, "called with " + ", ".join(f"{k}={v:g}" for k, v in fixed))
+    if constructed:
+        add_note(target, constructed)
     if not inspect.isroutine(obj):
         # An activation object (__call__ and gradient(x)): only its forward pass was checked.
         mine = [c for c in type(obj).__mro__ if c.__module__ == type(obj).__module__]
@@ -332,13 +342,65 @@ def _imported_libraries(target: Target) -> set[str]:
 
 
 def _instantiate(cls: type, label: str) -> Any:
+    arguments = constructor_arguments(cls)
     try:
         with importing(None):
-            return cls()
+            return cls(**arguments)
     except (Exception, SystemExit) as error:
         raise ImplementationError(
-            label, f"cannot construct {cls.__name__}() without arguments: {describe_error(error)}"
+            label, f"cannot construct {_shown_call(cls, arguments)}: {describe_error(error)}"
         ) from None
+
+
+#: required constructor parameters symsoft can fill in, and with what (by name)
+_CONSTRUCTOR_NAME = re.compile(r"^(name|layer_name)$")
+_CONSTRUCTOR_STEP = re.compile(r"^(lr|learning_rate|eta)$")
+
+
+def constructor_arguments(cls: type) -> dict[str, Any]:
+    """Values for a class's required constructor parameters that do not depend on the input.
+
+    ``Softmax(name)``, ``Softmax(dim)`` or ``Softmax(axis)`` are constructed as
+    ``Softmax(name='Softmax')``, ``Softmax(dim=-1)``; a size (``input_size``) cannot be guessed,
+    so such a class still fails to construct, saying so.
+
+    Examples
+    --------
+    >>> class Softmax:
+    ...     def __init__(self, name, axis, scale=2.0):
+    ...         pass
+    >>> constructor_arguments(Softmax)
+    {'name': 'Softmax', 'axis': -1}
+    """
+    try:
+        required = required_parameters(cls.__init__, cls.__name__)[1:]
+    except ImplementationError:
+        return {}
+    values: dict[str, Any] = {}
+    for name in required:
+        if AXIS_NAME.match(name):
+            values[name] = -1
+        elif TEMPERATURE_NAME.match(name):
+            values[name] = 1.0
+        elif _CONSTRUCTOR_STEP.match(name):
+            values[name] = 0.0
+        elif _CONSTRUCTOR_NAME.match(name):
+            values[name] = cls.__name__
+        else:
+            return {}
+    return values
+
+
+def _construction_note(obj: Any) -> str:
+    if not inspect.isclass(obj) or not constructor_arguments(obj):
+        return ""
+    return f"constructed as {_shown_call(obj, constructor_arguments(obj))}"
+
+
+def _shown_call(cls: type, arguments: dict[str, Any]) -> str:
+    if not arguments:
+        return f"{cls.__name__}() without arguments"
+    return f"{cls.__name__}({', '.join(f'{k}={v!r}' for k, v in arguments.items())})"
 
 
 def _defines_call(cls: type) -> bool:

@@ -345,6 +345,33 @@ def test_class_with_forward_and_derivative_but_no_backward_names_its_methods() -
         check_implementation(Softmax)
 
 
+def test_layer_constructed_with_a_name_and_an_axis() -> None:
+    """Softmax(name, dim) is constructed as Softmax(name='Softmax', dim=-1), with a note."""
+
+    class Softmax:
+        def __init__(self, name, dim):
+            self.name, self.dim = name, dim
+
+        def forward(self, x):
+            e = np.exp(x - np.max(x, axis=self.dim, keepdims=True))
+            self.s = e / np.sum(e, axis=self.dim, keepdims=True)
+            return self.s
+
+        def backward(self, dvalues):
+            return self.s * (dvalues - np.sum(dvalues * self.s, axis=self.dim, keepdims=True))
+
+    report = check_implementation(Softmax)
+    assert report.passed
+    assert "constructed as Softmax(name='Softmax', dim=-1)" in report.notes
+
+    class Sized(Softmax):
+        def __init__(self, input_size):
+            super().__init__("sized", -1)
+
+    with pytest.raises(ImplementationError, match="input_size"):
+        check_implementation(Sized)
+
+
 def test_samples_in_columns_convention() -> None:
     """One-sample-per-column code is wrong-axis by default and passes with samples='columns'."""
     target = spec("columns_convention.py:softmax_backward")
