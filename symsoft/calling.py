@@ -234,6 +234,9 @@ def _backward_arguments(backward: Any, x: Any, g: Any) -> tuple[list[Any], str]:
             values.append(x)
         elif GRADIENT_NAME.match(name) or (index == 0 and not _INPUT_NAME.match(name)):
             values.append(g)
+        elif _TRAINING_NAME.match(name):
+            # backward(dout, mode) mirrors forward(x, mode): the training pass.
+            values.append(True)
         else:
             raise TypeError(f"backward() needs arguments symsoft cannot supply: {name}")
     if sum(value is g for value in values) != 1:
@@ -241,8 +244,7 @@ def _backward_arguments(backward: Any, x: Any, g: Any) -> tuple[list[Any], str]:
             f"cannot tell which parameter of backward({', '.join(names)}) is the gradient"
         )
     shown = ", ".join(
-        "0.0" if value is not x and value is not g else ("x" if value is x else "dvalues")
-        for value in values
+        "x" if value is x else "dvalues" if value is g else repr(value) for value in values
     )
     return values, shown
 

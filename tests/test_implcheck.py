@@ -372,6 +372,23 @@ def test_layer_constructed_with_a_name_and_an_axis() -> None:
         check_implementation(Sized)
 
 
+def test_layer_with_a_mode_flag_in_forward_and_backward() -> None:
+    """forward(x, mode) and backward(dout, mode) both get mode=True."""
+
+    class Softmax:
+        def forward(self, x, mode):
+            e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+            self.s = e / np.sum(e, axis=-1, keepdims=True)
+            return self.s
+
+        def backward(self, dout, mode):
+            return self.s * (dout - np.sum(dout * self.s, axis=-1, keepdims=True))
+
+    report = check_implementation(Softmax)
+    assert report.passed
+    assert any("backward(dvalues, True)" in note for note in report.notes)
+
+
 def test_samples_in_columns_convention() -> None:
     """One-sample-per-column code is wrong-axis by default and passes with samples='columns'."""
     target = spec("columns_convention.py:softmax_backward")
