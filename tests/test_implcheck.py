@@ -284,6 +284,20 @@ def test_wrong_jacobian_for_rows_only_is_judged_on_rows() -> None:
     assert [f.name for f in report.diagnosis] == ["diagonal-only"]
 
 
+def test_wrong_row_jacobian_is_not_judged_on_degenerate_columns() -> None:
+    """A row-wise Jacobian runs on (n, 1) too (every s_i = 1); the rows, where it is
+    diagonal-only, are the layout it is judged on."""
+
+    def jacobian(x):
+        e = np.exp(x - x.max(axis=1, keepdims=True))
+        s = e / e.sum(axis=1, keepdims=True)
+        return np.diagflat(s * (1 - s))
+
+    report = check_implementation(jacobian)
+    assert report.layout == "row vectors (1, n)"
+    assert [f.name for f in report.diagnosis] == ["diagonal-only"]
+
+
 def test_layer_method_name_variants() -> None:
     """Layers with backwards() or forward_propagate()/backward_propagate() are layers."""
 
