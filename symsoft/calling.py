@@ -76,9 +76,28 @@ GRADIENT_ATTRIBUTES = (
 )
 
 #: Method names of a layer's forward and backward pass, tried in this order.
-FORWARD_NAMES = ("forward", "forward_pass", "fprop", "feedforward", "feed_forward")
+FORWARD_NAMES = (
+    "forward",
+    "forward_pass",
+    "fprop",
+    "feedforward",
+    "feed_forward",
+    "forward_propagate",
+    "forward_propagation",
+    # ``layer(x)`` then ``layer.backward(g)``: a class whose __call__ is its forward pass.
+    "__call__",
+)
 
-BACKWARD_NAMES = ("backward", "backward_pass", "backprop", "bprop", "backpropagate")
+BACKWARD_NAMES = (
+    "backward",
+    "backwards",
+    "backward_pass",
+    "backprop",
+    "bprop",
+    "backpropagate",
+    "backward_propagate",
+    "backward_propagation",
+)
 
 #: Seconds one call of user code may take before it is interrupted.
 DEFAULT_TIMEOUT = 20.0
@@ -215,6 +234,9 @@ def _backward_arguments(backward: Any, x: Any, g: Any) -> tuple[list[Any], str]:
             values.append(x)
         elif GRADIENT_NAME.match(name) or (index == 0 and not _INPUT_NAME.match(name)):
             values.append(g)
+        elif _TRAINING_NAME.match(name):
+            # backward(dout, mode) mirrors forward(x, mode): the training pass.
+            values.append(True)
         else:
             raise TypeError(f"backward() needs arguments symsoft cannot supply: {name}")
     if sum(value is g for value in values) != 1:
@@ -222,8 +244,7 @@ def _backward_arguments(backward: Any, x: Any, g: Any) -> tuple[list[Any], str]:
             f"cannot tell which parameter of backward({', '.join(names)}) is the gradient"
         )
     shown = ", ".join(
-        "0.0" if value is not x and value is not g else ("x" if value is x else "dvalues")
-        for value in values
+        "x" if value is x else "dvalues" if value is g else repr(value) for value in values
     )
     return values, shown
 
@@ -306,7 +327,14 @@ def required_parameters(obj: Any, label: str) -> list[str]:
 
 
 def find_method(obj: Any, names: tuple[str, ...]) -> str:
-    return next((name for name in names if callable(getattr(obj, name, None))), "")
+    return next((name for name in names if _has_method(obj, name)), "")
+
+
+def _has_method(obj: Any, name: str) -> bool:
+    if name == "__call__" and inspect.isclass(obj):
+        # Every class is callable (through its metaclass); only a __call__ it defines counts.
+        return any("__call__" in vars(base) for base in obj.__mro__[:-1])
+    return callable(getattr(obj, name, None))
 
 
 def describe_error(error: BaseException) -> str:

@@ -131,6 +131,14 @@ def _flat_max_softmax(z: np.ndarray) -> np.ndarray:
     return _softmax(z - np.max(z, axis=-1))
 
 
+def _flat_unshifted_softmax(z: np.ndarray) -> np.ndarray:
+    # np.exp(z) / np.sum(np.exp(z), axis=-1): entry (i, j) is divided by row j's sum. Without the
+    # max shift, the shift of row j does not cancel against row i's: shift both by row j's max.
+    top = np.max(z, axis=-1)
+    rows = np.sum(np.exp(z - np.max(z, axis=-1, keepdims=True)), axis=-1)
+    return np.exp(z - top) / rows
+
+
 def _dot_vjp(z: np.ndarray, g: np.ndarray) -> np.ndarray:
     s = _softmax(z)
     return s * g - np.sum(s * s, axis=-1, keepdims=True) * np.sum(g, axis=-1, keepdims=True)
@@ -214,6 +222,7 @@ CATALOGUE: tuple[Hypothesis, ...] = (
             "softmax": (
                 ("normalising sum without keepdims", _flat_keepdims_softmax),
                 ("max shift without keepdims", _flat_max_softmax),
+                ("exp(z) / sum without keepdims, no max shift", _flat_unshifted_softmax),
             ),
             "vjp": (
                 ("⟨g, s⟩ without keepdims", lambda z, g: S(z) * (g - np.sum(g * S(z), axis=-1))),
@@ -223,6 +232,10 @@ CATALOGUE: tuple[Hypothesis, ...] = (
                 ),
                 ("softmax sum without keepdims", lambda z, g: _vjp(_flat_keepdims_softmax(z), g)),
                 ("softmax max shift without keepdims", lambda z, g: _vjp(_flat_max_softmax(z), g)),
+                (
+                    "softmax sum without keepdims, no max shift",
+                    lambda z, g: _vjp(_flat_unshifted_softmax(z), g),
+                ),
             ),
         },
     ),
@@ -268,6 +281,13 @@ CATALOGUE: tuple[Hypothesis, ...] = (
         "g ⊙ (1 − g): the sigmoid-style derivative applied to the upstream gradient",
         "the derivative is taken at s = softmax(z): s ⊙ (g − ⟨g, s⟩)",
         {"vjp": (("g ⊙ (1 − g)", lambda z, g: g * (1 - g)),)},
+    ),
+    Hypothesis(
+        "gradient-passed-through",
+        "the upstream gradient returned unchanged: the softmax backward is skipped",
+        "apply s ⊙ (g − ⟨g, s⟩); skipping it is right only when the loss's gradient is already "
+        "taken with respect to the logits (softmax fused with cross-entropy: s − y)",
+        {"vjp": (("g", lambda z, g: g),)},
     ),
     Hypothesis(
         "log-softmax-jacobian",

@@ -3,8 +3,9 @@
 Module-level code runs the way its author runs it, with three allowances: a script whose demo
 code fails after it defined the requested name still yields that name (with a note); a module
 it imports that is not installed is replaced by an inert stub while importing (never NumPy,
-SciPy, PyTorch or JAX), and named in a note; warnings and ``np.seterr`` changes made by
-module-level code do not leak out. Imports are time-limited like calls.
+SciPy, PyTorch or JAX; CuPy by NumPy, whose API it mirrors), and named in a note; warnings
+and ``np.seterr`` changes made by module-level code do not leak out. Imports are time-limited
+like calls.
 
 Examples
 --------
@@ -18,6 +19,8 @@ Examples
 
 from __future__ import annotations
 
+import ast
+import builtins
 import contextlib
 import hashlib
 import importlib
@@ -46,6 +49,7 @@ def import_file(path: Path, spec: str, first: str, timeout: float | None, notes:
     digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
     name = f"_symsoft_impl_{re.sub(r'[^0-9A-Za-z_]', '_', path.stem)}_{digest}"
     stubs: list[str] = []
+    package = ""
     # The user's file may import its neighbours, as it would when run as a script.
     sys.path.insert(0, str(path.resolve().parent))
     try:
@@ -65,17 +69,44 @@ def import_file(path: Path, spec: str, first: str, timeout: float | None, notes:
                 )
                 if missing and first not in vars(module) and _stub(missing, stubs):
                     continue  # a demo-only dependency (nnfs, matplotlib, ...): retry without it
+                if not package and _needs_package(error):
+                    # ``from .Base import BaseLayer``: a module of a package (an exercise's
+                    # Layers/), imported as such, its siblings resolved from its directory.
+                    sys.modules.pop(name, None)
+                    package = _synthetic_package(path, digest)
+                    name = f"{package}.{path.stem}"
+                    notes.append(f"imported as a module of the package in {path.resolve().parent}")
+                    continue
                 return _salvage(module, error, path, spec, first, timeout, notes)
     finally:
         sys.path.remove(str(path.resolve().parent))
         for stubbed in stubs:
             sys.modules.pop(stubbed, None)
-        if stubs:
-            notes.append(
-                f"not installed, imported as inert stubs: {', '.join(stubs)} "
-                "(code that really uses them fails when called)"
-            )
+        shown = [stub.replace(f"{package}.", ".") if package else stub for stub in stubs]
+        notes.extend(_stub_notes(shown, " (code that really uses them fails when called)"))
     return module
+
+
+def _needs_package(error: BaseException) -> bool:
+    return isinstance(error, ImportError) and "relative import" in str(error)
+
+
+def _synthetic_package(path: Path, digest: str) -> str:
+    """Register packages for the file's directory and two above it; return the innermost name.
+
+    Relative imports up to ``from ...x import y`` then resolve to the user's real neighbouring
+    files, under names that cannot clash with installed packages.
+    """
+    here = path.resolve().parent
+    directories = [*list(here.parents)[:2][::-1], here]
+    name = f"_symsoft_pkg_{digest}"
+    for level, directory in enumerate(directories):
+        name = f"{name}._d{level}" if level else name
+        package = types.ModuleType(name)
+        package.__path__ = [str(directory)]
+        package.__package__ = name
+        sys.modules[name] = package
+    return name
 
 
 def import_notebook(path: Path, spec: str, timeout: float | None, notes: list[str]) -> Any:
@@ -121,8 +152,7 @@ def import_notebook(path: Path, spec: str, timeout: float | None, notes: list[st
         sys.modules.pop(stubbed, None)
     if skipped:
         notes.append(f"notebook cells that failed and were skipped: {'; '.join(skipped[:5])}")
-    if stubs:
-        notes.append(f"not installed, imported as inert stubs: {', '.join(stubs)}")
+    notes.extend(_stub_notes(stubs, ""))
     return module
 
 
@@ -160,6 +190,12 @@ class _Stub(types.ModuleType):
     """Stands in for a module that is not installed: every attribute and call gives a stub."""
 
     def __getattr__(self, attribute: str) -> Any:
+        if attribute == "__all__":
+            # ``from layer import *``: the names the importing file uses and never defines
+            # (its ``Layer`` base class) are the ones it expects from the missing module.
+            names = _undefined_names(sys._getframe(1))
+            if names is not None:
+                return names
         if attribute.startswith("__"):
             raise AttributeError(attribute)
         return _Stub(f"{self.__name__}.{attribute}")
@@ -170,13 +206,67 @@ class _Stub(types.ModuleType):
     def __iter__(self) -> Any:
         raise TypeError(f"{self.__name__} comes from a module that is not installed")
 
+    def __mro_entries__(self, bases: tuple[Any, ...]) -> tuple[type, ...]:
+        # ``class Softmax(Layer)`` with ``Layer`` from a sibling module that is not there: the
+        # class is still defined, without that base (PEP 560).
+        return ()
+
+
+def _undefined_names(frame: types.FrameType) -> list[str] | None:
+    """Names a module's source loads but never binds, and that are not bound yet or builtins."""
+    if frame.f_code.co_name != "<module>":
+        return None
+    try:
+        tree = ast.parse(Path(frame.f_code.co_filename).read_text(encoding="utf-8"))
+    except (OSError, ValueError, SyntaxError):
+        return None
+    loaded, bound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return sorted(loaded - bound - set(dir(builtins)) - set(frame.f_globals))
+
+
+class _NumpyStandIn(types.ModuleType):
+    """CuPy when it is not installed: CuPy mirrors the NumPy API, so NumPy runs the same code."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute in ("asnumpy", "asarray"):
+            return np.asarray
+        if attribute == "get_array_module":
+            return lambda *arrays: np
+        return getattr(np, attribute)
+
 
 def _stub(missing: str, stubs: list[str]) -> bool:
     if missing in stubs or len(stubs) >= _MAX_STUBS or missing.split(".")[0] in _NEVER_STUBBED:
         return False
-    sys.modules[missing] = _Stub(missing)
+    sys.modules[missing] = _NumpyStandIn(missing) if missing in _ON_NUMPY else _Stub(missing)
     stubs.append(missing)
     return True
+
+
+def _stub_notes(stubs: list[str], consequence: str) -> list[str]:
+    inert = [name for name in stubs if name not in _ON_NUMPY]
+    on_numpy = [name for name in stubs if name in _ON_NUMPY]
+    notes = []
+    if on_numpy:
+        notes.append(f"not installed, NumPy stood in for: {', '.join(on_numpy)} (same API)")
+    if inert:
+        notes.append(f"not installed, imported as inert stubs: {', '.join(inert)}{consequence}")
+    return notes
+
+
+#: GPU array libraries that mirror NumPy: when absent, the code runs on NumPy arrays
+_ON_NUMPY = {"cupy"}
 
 
 #: libraries whose absence must be reported, never papered over

@@ -1,9 +1,12 @@
 """Input layouts: how single vectors and batches are handed to the user's code.
 
 Single vectors go in as ``(n,)``; when that fails, as a column ``(n, 1)`` and then a row
-``(1, n)``. Batches go in as ``(m, n)`` (or ``(n, m)`` with ``samples="columns"``); ``(m, n, 1)``
-is a fallback only for code that raises on every ``(m, n)`` batch, since code that runs on
-``(m, n)`` but is right only on ``(m, n, 1)`` (a forgotten reshape) is wrong. A family of inputs
+``(1, n)`` (code that runs on ``(n,)`` but never returns the right shape there, and a Jacobian
+that raises on every ``(n,)``, are judged in one of those where every output has the right
+shape, preferring one whose outputs a known mistake explains, even when wrong there). Batches
+go in as ``(m, n)`` (or ``(n, m)`` with ``samples="columns"``); ``(m, n, 1)`` is a fallback only
+for code that raises on every ``(m, n)`` batch, since code that runs on ``(m, n)`` but is right
+only on ``(m, n, 1)`` (a forgotten reshape) is wrong. A family of inputs
 on which the code raises every time is *unsupported*, not wrong, when the other family runs.
 
 Examples
@@ -85,8 +88,10 @@ def run_family(run: Any, cases: list[Case], notes: list[str], convention: str):
     plain_dead = all(r.status == "error" for r, _ in plain)
     sizable = sum(case.z.shape[-1] > 1 for case in cases)
     alternatives = () if family == "batch" and run.samples == "columns" else _ALTERNATIVES[family]
+    tried = []
     for key, name in alternatives:
         other = [run(case, layout=key) for case in cases]
+        tried.append((name, other))
         other_ok = all(r.passed for r, _ in other)
         if family == "vector":
             chosen = (
@@ -109,7 +114,40 @@ def run_family(run: Any, cases: list[Case], notes: list[str], convention: str):
         elif other_ok:
             notes.append(f"takes {name}; {plain_name} {plain[0][0].detail}")
         return other, name
+    if family == "vector" and _misfit(plain, run.contract):
+        # Written for another layout, and wrong in it: judged there, in a layout where every
+        # output has the right shape (n = 1 does not count: any shape squeezes to it). A known
+        # mistake there marks the layout the code was written for; a row-wise softmax given a
+        # column (n, 1) makes every s_i = 1, and its outputs explain nothing.
+        fitting = [
+            (name, other)
+            for name, other in tried
+            if all(_shaped(r) for r, _ in other if r.shape[-1] > 1)
+        ]
+        explained = [(n, o) for n, o in fitting if _explained(run, cases, o, convention)]
+        for name, other in (explained or fitting)[:1]:
+            failed = next(r for r, _ in plain if not r.passed and r.shape[-1] > 1)
+            notes.append(f"takes {name}; {plain_name} {failed.detail}")
+            return other, name
     return plain, plain_name
+
+
+def _explained(run, cases, results, convention) -> bool:
+    evidence = [run.evidence(c, o) for c, (_, o) in zip(cases, results)]
+    return bool(diagnose(run.contract, evidence, convention=convention))
+
+
+def _misfit(plain: list[tuple[CaseResult, Outcome]], contract: str) -> bool:
+    """No right-shaped output on (n,): a scalar where a matrix belongs, or (for a Jacobian,
+    which must take single vectors; batches are optional) an error on every vector."""
+    sized = [r for r, _ in plain if r.shape[-1] > 1]
+    if all(r.status == "error" for r, _ in plain):
+        return contract == "jacobian"
+    return not any(_shaped(r) for r in sized)
+
+
+def _shaped(result: CaseResult) -> bool:
+    return result.status != "error" and "shape" not in result.detail
 
 
 def _votes(results: list[tuple[CaseResult, Outcome]]) -> int:

@@ -11,9 +11,10 @@ Accepted targets are ``PATH.py:NAME``, ``package.module:NAME`` and ``NOTEBOOK.ip
   from the parameter names (a name such as ``grad``, ``dout``, ``dvalues``, ``g`` or ``delta``
   marks the upstream gradient), ``(z, g)`` otherwise;
 * ``softmax`` -- ``f(z) -> s``, the forward pass;
-* ``layer`` -- a class (constructed without arguments) or an instance with ``forward(x)`` and
-  ``backward(dvalues)`` (see :mod:`symsoft.calling` for the accepted variants). A subclass of
-  ``torch.autograd.Function`` is checked as a ``vjp`` through ``apply`` and autograd.
+* ``layer`` -- a class (constructed without arguments, or with ``name``, ``axis``, ``dim``
+  filled in) or an instance with ``forward(x)`` and ``backward(dvalues)`` (see
+  :mod:`symsoft.calling` for the accepted variants). A subclass of ``torch.autograd.Function``
+  is checked as a ``vjp`` through ``apply`` and autograd.
 
 ``Class.method`` targets are called on an instance; a class with ``__call__`` (such as a
 ``torch.nn.Module``) is checked through an instance. A parameter named like the softmax output
@@ -114,6 +115,8 @@ def load(spec: str, *, timeout: float | None = None) -> tuple[Any, tuple[str, ..
     for part in name.split("."):
         if inspect.isclass(obj) and inspect.isfunction(inspect.getattr_static(obj, part, None)):
             # ``Class.method`` with ``self``: call it on an instance, as its author does.
+            if _construction_note(obj):
+                notes.append(_construction_note(obj))
             obj = _instantiate(obj, spec)
         try:
             obj = getattr(obj, part)
@@ -148,22 +151,28 @@ def resolve_target(
     if _is_layer(obj):
         if kind not in (None, "layer", "vjp"):
             raise UsageError("kind", kind, "layer (or vjp) for an object with forward and backward")
+        constructed = _construction_note(obj)
         if inspect.isclass(obj):
             obj = _instantiate(obj, label)
-        target = Target(
-            label, obj, "layer", "has forward(x) and backward(dvalues)", timeout=timeout
-        )
+        forward, backward = find_method(obj, FORWARD_NAMES), find_method(obj, BACKWARD_NAMES)
+        reason = f"has {forward}(x) and {backward}(dvalues)"
+        target = Target(label, obj, "layer", reason, timeout=timeout)
+        if constructed:
+            add_note(target, constructed)
         return _with_framework(target)
     if kind == "layer":
         raise UsageError(
             "kind", kind, "jacobian, vjp or softmax for an object without forward/backward"
         )
+    constructed = ""
     if inspect.isclass(obj) and _defines_call(obj):
+        constructed = _construction_note(obj)
         obj = _instantiate(obj, label)
     if inspect.isclass(obj) or not callable(obj):
         raise ImplementationError(
             label,
-            f"is a {type(obj).__name__}, not a function or a class with forward and backward",
+            f"is a {type(obj).__name__}, not a function or a class with forward and backward"
+            + _method_hint(obj),
         )
     # torch.nn.Module instances take (*args, **kwargs) in __call__; forward has the signature.
     signed = getattr(obj, "forward", obj) if not inspect.isroutine(obj) else obj
@@ -209,7 +218,44 @@ def resolve_target(
     )
     if fixed:
         add_note(target, "called with " + ", ".join(f"{k}={v:g}" for k, v in fixed))
+    if constructed:
+        add_note(target, constructed)
+    if not inspect.isroutine(obj):
+        # An activation object (__call__ and gradient(x)): only its forward pass was checked.
+        mine = [c for c in type(obj).__mro__ if c.__module__ == type(obj).__module__]
+        others = [
+            name
+            for name in dict.fromkeys(n for c in mine for n in vars(c))
+            if not name.startswith("_")
+            and _DERIVATIVE_NAME.search(name.lower())
+            and inspect.isfunction(inspect.getattr_static(type(obj), name, None))
+        ]
+        if others:
+            owner = type(obj).__name__
+            add_note(
+                target,
+                f"only {owner}'s forward pass was checked; check its derivative with "
+                + ", ".join(f"{owner}.{name}" for name in others[:3]),
+            )
     return _with_framework(target)
+
+
+def _method_hint(obj: Any) -> str:
+    """For a class with a forward pass and a derivative but no backward: the targets to use."""
+    if not inspect.isclass(obj):
+        return ""
+    names = [
+        name
+        for name in dict.fromkeys(n for c in obj.__mro__[:-1] for n in vars(c))
+        if not name.startswith("_")
+        and (name in FORWARD_NAMES or _DERIVATIVE_NAME.search(name.lower()))
+        and inspect.isfunction(inspect.getattr_static(obj, name, None))
+    ]
+    if not names:
+        return ""
+    return "; check its methods one by one: " + ", ".join(
+        f"{obj.__name__}.{name}" for name in names[:4]
+    )
 
 
 def _kind_from_signature(
@@ -230,16 +276,27 @@ def _kind_from_signature(
     if _DERIVATIVE_NAME.search(name):
         return "jacobian", f"one parameter and the name {name!r}"
     probe = _with_framework(Target(label, obj, "softmax", "probe", timeout=timeout, fixed=fixed))
-    outcome = probe.run(_PROBE, None)
-    if outcome.value is not None and np.squeeze(outcome.value).shape == (3, 3):
+    # Code written for a batch of rows or for column vectors answers only in its own layout
+    # (a 1-D probe may raise, or collapse np.dot(s, s.T) to a scalar).
+    outcome = first = probe.run(_PROBE, None)
+    for shape in ((1, 3), (3, 1)):
+        if _probe_shape(outcome) in ((3, 3), (3,)) or outcome.timed_out:
+            break
+        outcome = probe.run(_PROBE.reshape(shape), None)
+    if _probe_shape(outcome) == (3, 3):
         return "jacobian", "one parameter and a probe call returned a 3 × 3 matrix"
-    if outcome.value is not None and np.squeeze(outcome.value).shape == (3,):
+    if _probe_shape(outcome) == (3,):
         return "softmax", "one parameter and a probe call returned a vector"
+    outcome = first
     if "softmax" in name:
         return "softmax", f"one parameter and the name {name!r}"
     shape = getattr(outcome.value, "shape", None)
     what = f"raised {outcome.error}" if outcome.error else f"returned shape {shape}"
     raise ImplementationError(label, f"cannot tell the contract: a probe call {what}; pass --kind")
+
+
+def _probe_shape(outcome: Any) -> tuple[int, ...] | None:
+    return None if outcome.value is None else np.squeeze(outcome.value).shape
 
 
 def _with_framework(target: Target) -> Target:
@@ -285,13 +342,65 @@ def _imported_libraries(target: Target) -> set[str]:
 
 
 def _instantiate(cls: type, label: str) -> Any:
+    arguments = constructor_arguments(cls)
     try:
         with importing(None):
-            return cls()
+            return cls(**arguments)
     except (Exception, SystemExit) as error:
         raise ImplementationError(
-            label, f"cannot construct {cls.__name__}() without arguments: {describe_error(error)}"
+            label, f"cannot construct {_shown_call(cls, arguments)}: {describe_error(error)}"
         ) from None
+
+
+#: required constructor parameters symsoft can fill in, and with what (by name)
+_CONSTRUCTOR_NAME = re.compile(r"^(name|layer_name)$")
+_CONSTRUCTOR_STEP = re.compile(r"^(lr|learning_rate|eta)$")
+
+
+def constructor_arguments(cls: type) -> dict[str, Any]:
+    """Values for a class's required constructor parameters that do not depend on the input.
+
+    ``Softmax(name)``, ``Softmax(dim)`` or ``Softmax(axis)`` are constructed as
+    ``Softmax(name='Softmax')``, ``Softmax(dim=-1)``; a size (``input_size``) cannot be guessed,
+    so such a class still fails to construct, saying so.
+
+    Examples
+    --------
+    >>> class Softmax:
+    ...     def __init__(self, name, axis, scale=2.0):
+    ...         pass
+    >>> constructor_arguments(Softmax)
+    {'name': 'Softmax', 'axis': -1}
+    """
+    try:
+        required = required_parameters(cls.__init__, cls.__name__)[1:]
+    except ImplementationError:
+        return {}
+    values: dict[str, Any] = {}
+    for name in required:
+        if AXIS_NAME.match(name):
+            values[name] = -1
+        elif TEMPERATURE_NAME.match(name):
+            values[name] = 1.0
+        elif _CONSTRUCTOR_STEP.match(name):
+            values[name] = 0.0
+        elif _CONSTRUCTOR_NAME.match(name):
+            values[name] = cls.__name__
+        else:
+            return {}
+    return values
+
+
+def _construction_note(obj: Any) -> str:
+    if not inspect.isclass(obj) or not constructor_arguments(obj):
+        return ""
+    return f"constructed as {_shown_call(obj, constructor_arguments(obj))}"
+
+
+def _shown_call(cls: type, arguments: dict[str, Any]) -> str:
+    if not arguments:
+        return f"{cls.__name__}() without arguments"
+    return f"{cls.__name__}({', '.join(f'{k}={v!r}' for k, v in arguments.items())})"
 
 
 def _defines_call(cls: type) -> bool:

@@ -73,6 +73,16 @@ def test_one_mismatching_case_rejects_a_hypothesis() -> None:
     assert name not in {f.name for f in diagnose("vjp", cases)}
 
 
+def test_unshifted_sum_without_keepdims_is_missing_keepdims() -> None:
+    """np.exp(z) / np.sum(np.exp(z), axis=1) (no shift, no keepdims) is named missing-keepdims."""
+
+    def softmax(z):
+        return np.exp(z) / np.sum(np.exp(z), axis=-1)
+
+    found = diagnose("softmax", evidence_from("softmax", softmax, VECTORS + BATCHES))
+    assert [f.name for f in found] == ["missing-keepdims"]
+
+
 def test_unknown_mistake_matches_nothing() -> None:
     """An output no hypothesis explains gives no finding ("no known pattern")."""
     cases = evidence_from("vjp", lambda z, g: stable_softmax(z) * g, VECTORS + BATCHES)

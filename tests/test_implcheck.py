@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -103,6 +104,7 @@ WRONG = [
     ("course_code.py:softmax_pure_python", {"unstable-exp"}),
     ("blog_snippets.py:softmax_derivative", {"summed-jacobian"}),
     ("blog_snippets.py:Dense.softmax_derivative", {"jacobian-at-logits"}),
+    ("holdout_cnn_rishov.py:SoftMaxLayer", {"gradient-passed-through"}),
 ]
 
 TORCH_WRONG = [
@@ -238,6 +240,169 @@ def test_layer_for_one_row_is_right_on_rows_and_wrong_on_batches() -> None:
     assert any("backward(x, dvalues, 0.0)" in note for note in report.notes)
 
 
+def test_batch_only_jacobian_is_detected_by_a_row_probe() -> None:
+    """A one-parameter function with a neutral name that needs a batch is probed as a (1, 3) row."""
+
+    def back(delta):
+        _, classes = delta.shape
+        s = np.exp(delta - delta.max(axis=1, keepdims=True))
+        s = s / s.sum(axis=1, keepdims=True)
+        eye = np.eye(classes)[None]
+        return s[:, :, None] * eye - s[:, :, None] * s[:, None, :]
+
+    report = check_implementation(back)
+    assert report.passed and report.kind == "jacobian"
+    assert report.layout == "row vectors (1, n), batches (m, n)"
+
+
+def test_jacobian_of_the_wrong_shape_on_vectors_is_judged_on_columns() -> None:
+    """np.dot(s, (1 - s).T) is a scalar on (n,) and s (1 - s)ᵀ on (n, 1): judged there, wrong."""
+
+    def der(x):
+        s = np.exp(x - x.max(axis=0, keepdims=True))
+        s = s / s.sum(axis=0, keepdims=True)
+        return np.dot(s, 1 - s.T)
+
+    report = check_implementation(der, kind="jacobian")
+    assert report.layout == "column vectors (n, 1)"
+    assert [f.name for f in report.diagnosis] == ["missing-delta"]
+    assert any("vectors (n,) output shape ()" in note for note in report.notes)
+
+
+def test_wrong_jacobian_for_rows_only_is_judged_on_rows() -> None:
+    """A Jacobian that takes only a (1, n) row and is wrong there is diagnosed on rows."""
+
+    def jacobian_of_row(x):
+        rows, _ = x.shape
+        assert rows == 1
+        e = np.exp(x - x.max())
+        s = e / e.sum()
+        return np.diagflat(s * (1 - s))
+
+    report = check_implementation(jacobian_of_row)
+    assert report.layout == "row vectors (1, n)"
+    assert [f.name for f in report.diagnosis] == ["diagonal-only"]
+
+
+def test_wrong_row_jacobian_is_not_judged_on_degenerate_columns() -> None:
+    """A row-wise Jacobian runs on (n, 1) too (every s_i = 1); the rows, where it is
+    diagonal-only, are the layout it is judged on."""
+
+    def jacobian(x):
+        e = np.exp(x - x.max(axis=1, keepdims=True))
+        s = e / e.sum(axis=1, keepdims=True)
+        return np.diagflat(s * (1 - s))
+
+    report = check_implementation(jacobian)
+    assert report.layout == "row vectors (1, n)"
+    assert [f.name for f in report.diagnosis] == ["diagonal-only"]
+
+
+def test_layer_method_name_variants() -> None:
+    """Layers with backwards() or forward_propagate()/backward_propagate() are layers."""
+
+    class Backwards:
+        def forward(self, x):
+            e = np.exp(x - x.max(axis=-1, keepdims=True))
+            self.s = e / e.sum(axis=-1, keepdims=True)
+            return self.s
+
+        def backwards(self, dout):
+            return self.s * (dout - (dout * self.s).sum(axis=-1, keepdims=True))
+
+    class Propagate:
+        forward_propagate = Backwards.forward
+        backward_propagate = Backwards.backwards
+
+    for layer in (Backwards, Propagate):
+        report = check_implementation(layer)
+        assert report.passed and report.kind == "layer"
+
+
+def test_a_class_called_for_its_forward_pass_with_a_backward_is_a_layer() -> None:
+    """layer(x) then layer.backward(g): the backward is checked, not only the forward pass."""
+
+    class Softmax:
+        def __call__(self, x):
+            e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+            self.output = e / np.sum(e, axis=-1, keepdims=True)
+            return self.output
+
+        def backward(self, grad_output, learning_rate):
+            return grad_output * self.output * (1 - self.output)
+
+    report = check_implementation(Softmax)
+    assert report.kind == "layer" and report.kind_reason.startswith("has __call__(x)")
+    assert [f.name for f in report.diagnosis] == ["missing-sum-term"]
+
+
+def test_activation_object_names_its_unchecked_derivative_method() -> None:
+    """An object checked through __call__ only says which derivative method was not checked."""
+    report = check_implementation(spec("activation_functions.py:Softmax"))
+    assert report.kind == "softmax"
+    assert any("check its derivative with Softmax.gradient" in note for note in report.notes)
+
+
+def test_class_with_forward_and_derivative_but_no_backward_names_its_methods() -> None:
+    """A class with forward(x) and derivative(x) cannot be run as a whole; the error says how."""
+
+    class Softmax:
+        def forward(self, x):
+            e = np.exp(x - x.max(axis=-1, keepdims=True))
+            return e / e.sum(axis=-1, keepdims=True)
+
+        def derivative(self, x):
+            s = self.forward(x)
+            return s * (1 - s)
+
+    with pytest.raises(ImplementationError, match=r"Softmax\.forward, Softmax\.derivative"):
+        check_implementation(Softmax)
+
+
+def test_layer_constructed_with_a_name_and_an_axis() -> None:
+    """Softmax(name, dim) is constructed as Softmax(name='Softmax', dim=-1), with a note."""
+
+    class Softmax:
+        def __init__(self, name, dim):
+            self.name, self.dim = name, dim
+
+        def forward(self, x):
+            e = np.exp(x - np.max(x, axis=self.dim, keepdims=True))
+            self.s = e / np.sum(e, axis=self.dim, keepdims=True)
+            return self.s
+
+        def backward(self, dvalues):
+            return self.s * (dvalues - np.sum(dvalues * self.s, axis=self.dim, keepdims=True))
+
+    report = check_implementation(Softmax)
+    assert report.passed
+    assert "constructed as Softmax(name='Softmax', dim=-1)" in report.notes
+
+    class Sized(Softmax):
+        def __init__(self, input_size):
+            super().__init__("sized", -1)
+
+    with pytest.raises(ImplementationError, match="input_size"):
+        check_implementation(Sized)
+
+
+def test_layer_with_a_mode_flag_in_forward_and_backward() -> None:
+    """forward(x, mode) and backward(dout, mode) both get mode=True."""
+
+    class Softmax:
+        def forward(self, x, mode):
+            e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+            self.s = e / np.sum(e, axis=-1, keepdims=True)
+            return self.s
+
+        def backward(self, dout, mode):
+            return self.s * (dout - np.sum(dout * self.s, axis=-1, keepdims=True))
+
+    report = check_implementation(Softmax)
+    assert report.passed
+    assert any("backward(dvalues, True)" in note for note in report.notes)
+
+
 def test_samples_in_columns_convention() -> None:
     """One-sample-per-column code is wrong-axis by default and passes with samples='columns'."""
     target = spec("columns_convention.py:softmax_backward")
@@ -357,6 +522,82 @@ def test_missing_demo_dependencies_are_stubbed_and_reported() -> None:
     assert "nnfs_not_installed_here" not in sys.modules  # the stub does not leak
 
 
+LAYER_BODY = """
+    def forward(self, x):
+        e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+        self.s = e / np.sum(e, axis=-1, keepdims=True)
+        return self.s
+
+    def backward(self, dvalues):
+        return self.s * (dvalues - np.sum(dvalues * self.s, axis=-1, keepdims=True))
+"""
+
+
+def test_a_base_class_from_a_missing_sibling_module_is_dropped(tmp_path: Path) -> None:
+    """class Softmax(Layer) with Layer from a module that is not there is still defined."""
+    path = tmp_path / "layer_softmax.py"
+    path.write_text(
+        "import numpy as np\nfrom base_layer_not_here import Layer\n\n\n"
+        "class Softmax(Layer):" + LAYER_BODY
+    )
+    report = check_implementation(f"{path}:Softmax")
+    assert report.passed
+    assert any("base_layer_not_here" in note for note in report.notes)
+
+
+def test_star_import_from_a_missing_module_supplies_the_names_the_file_lacks(
+    tmp_path: Path,
+) -> None:
+    """from layer import * (not there) gives Layer, and never shadows an earlier real import."""
+    path = tmp_path / "star_softmax.py"
+    path.write_text(
+        "import numpy as np\nfrom numpy import *\nfrom star_layer_not_here import *\n\n\n"
+        "def softmax(x):\n    e = exp(x - np.max(x))\n    return e / np.sum(e)\n\n\n"
+        "class Softmax(Layer):" + LAYER_BODY
+    )
+    assert check_implementation(f"{path}:Softmax").passed
+    assert check_implementation(f"{path}:softmax", n=3).layout.startswith("vectors (n,)")
+
+
+def test_cupy_code_runs_on_numpy_when_cupy_is_not_installed(tmp_path: Path) -> None:
+    """CuPy code (import cupy as cp) is checked on NumPy, with a note; a wrong one still fails."""
+    if importlib.util.find_spec("cupy") is not None:
+        pytest.skip("CuPy is installed: it runs as itself")
+    path = tmp_path / "gpu_softmax.py"
+    path.write_text(
+        "import cupy as cp\n\n\n"
+        "def softmax_backward(z, grad):\n"
+        "    e = cp.exp(z - cp.max(z, axis=-1, keepdims=True))\n"
+        "    s = e / cp.sum(e, axis=-1, keepdims=True)\n"
+        "    return s * (grad - cp.sum(grad * s, axis=-1, keepdims=True))\n\n\n"
+        "def softmax_backward_diag(z, grad):\n"
+        "    s = cp.exp(z) / cp.sum(cp.exp(z), axis=-1, keepdims=True)\n"
+        "    return cp.asnumpy(grad * s * (1 - s))\n"
+    )
+    good = check_implementation(f"{path}:softmax_backward")
+    assert good.passed
+    assert any("NumPy stood in for: cupy" in note for note in good.notes)
+    bad = check_implementation(f"{path}:softmax_backward_diag")
+    assert {f.name for f in bad.diagnosis} == {"missing-sum-term", "unstable-exp"}
+
+
+def test_a_module_of_a_package_with_relative_imports(tmp_path: Path) -> None:
+    """Layers/SoftMax.py with from .Base import ... and from ..helpers import ... is loaded."""
+    (tmp_path / "helpers.py").write_text("import numpy as np\n\nKEEP = True\n")
+    layers = tmp_path / "Layers"
+    layers.mkdir()
+    (layers / "__init__.py").write_text("")
+    (layers / "Base.py").write_text("class BaseLayer:\n    def __init__(self):\n        pass\n")
+    (layers / "SoftMax.py").write_text(
+        "import numpy as np\nfrom .Base import BaseLayer\nfrom ..helpers import KEEP\n\n\n"
+        "class SoftMax(BaseLayer):" + LAYER_BODY
+    )
+    report = check_implementation(f"{layers / 'SoftMax.py'}:SoftMax")
+    assert report.passed
+    assert any("as a module of the package" in note for note in report.notes)
+    assert not any("stubs" in note for note in report.notes)  # the real Base.py was used
+
+
 def test_code_that_needs_the_missing_package_cannot_run() -> None:
     """A function that really calls the uninstalled package fails to run: it is never passed."""
     with pytest.raises(ImplementationError, match="not numbers"):
@@ -414,11 +655,24 @@ def test_package_module_target_from_the_working_directory(
     assert check_implementation("symsoft_demo_pkg.ops:softmax_backward").passed
 
 
-def test_relative_import_in_a_file_target_suggests_the_module_form(tmp_path: Path) -> None:
-    """A file using relative imports cannot load as PATH.py; the error says what to do instead."""
+def test_relative_import_in_a_file_target_loads_it_as_a_module_of_its_package(
+    tmp_path: Path,
+) -> None:
+    """A file using relative imports loads as PATH.py inside its package, with a note."""
     write_package(tmp_path, "symsoft_demo_pkg2")
+    report = check_implementation(f"{tmp_path / 'symsoft_demo_pkg2' / 'ops.py'}:softmax_backward")
+    assert report.passed
+    assert any("as a module of the package" in note for note in report.notes)
+
+
+def test_relative_import_too_deep_for_a_file_target_suggests_the_module_form(
+    tmp_path: Path,
+) -> None:
+    """A relative import beyond three package levels still fails, saying what to do instead."""
+    path = tmp_path / "deep.py"
+    path.write_text("from ....far import thing\n\n\ndef softmax(x):\n    return x\n")
     with pytest.raises(ImplementationError, match=r"package\.module:NAME"):
-        check_implementation(f"{tmp_path / 'symsoft_demo_pkg2' / 'ops.py'}:softmax_backward")
+        check_implementation(f"{path}:softmax")
 
 
 def test_module_targets_load() -> None:
