@@ -50,6 +50,8 @@ MATH_ENVIRONMENTS = (
     "aligned",
     "gathered",
 )
+#: The optional extra space of a line break, ``\\\\[1.6em]``; not a bracketed factor.
+_ROW_SPACING = re.compile(r"[ \t]*\[\s*-?[\d.]+\s*(?:pt|em|ex|mm|cm|in|mu|bp)\s*\]")
 #: Environments inside math that use ``&`` and ``\\`` for their own cells, kept whole.
 _CELL_ENVIRONMENTS = re.compile(
     r"\\(begin|end)\{(cases|dcases|rcases|matrix|pmatrix|bmatrix|Bmatrix|vmatrix|Vmatrix|"
@@ -529,6 +531,8 @@ def _split_lines(body: str) -> list[tuple[int, str]]:
                 # kramdown doubles every backslash: ``\\\\`` is one line break
                 while body.startswith("\\\\", index):
                     index += 2
+                spacing = _ROW_SPACING.match(body, index)  # ``\\[1.6em]``: extra space only
+                index = spacing.end() if spacing else index
                 start = index
                 continue
             index += 2

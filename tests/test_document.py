@@ -89,6 +89,12 @@ def test_kramdown_doubled_breaks() -> None:
     assert texts(source) == ["a = b", "= c"]
 
 
+def test_line_break_spacing_is_not_part_of_the_next_line() -> None:
+    """`\\\\[1.6em]` only adds space: the next line starts after the bracket."""
+    source = "$$\n\\begin{aligned}\na &= b \\\\[1.6em]\n&= c \\\\ [2pt] &= d\n\\end{aligned}\n$$"
+    assert texts(source) == ["a = b", "= c", "= d"]
+
+
 def test_escaped_underscores_are_read_as_subscripts() -> None:
     """Markdown escaping `z\\_i` is the subscript `z_i`."""
     assert texts("$$S\\_i = e^{z\\_i}$$") == ["S_i = e^{z_i}"]
