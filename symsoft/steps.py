@@ -306,6 +306,7 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
     previous_text = ""
     chain_conditions: tuple[Any, ...] = ()
     concrete = 0
+    index_letters = _index_letters(document)
     for piece, shift, text in _fragments(document):
         if "=:" in text:
             text = text.replace("=:", "\\equiv ")  # ``A =: s_i`` names the right side
@@ -377,6 +378,8 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                     Definition(fact[0], fact[1], piece.line_at(shift), lhs, rhs, text)
                 )
                 continue
+            if op in _EQUALITY and _index_statement(lhs, rhs, index_letters):
+                continue  # ``i = j = k`` says which indices coincide; it defines nothing
             if op == "def" or (
                 op == "="
                 and starts_chain
@@ -416,6 +419,23 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
         context=context,
         concrete_dimension=concrete,
     )
+
+
+_SUBSCRIPT = re.compile(r"_\s*(?:\{([^{}]*)\}|([A-Za-z]))")
+
+
+def _index_letters(document: Document) -> frozenset[str]:
+    """Single letters the document uses as subscripts (``z_j``, ``\\delta_{ij}``, ``y_{k'}``)."""
+    letters: set[str] = set()
+    for piece in document.pieces:
+        for group, single in _SUBSCRIPT.findall(piece.text):
+            letters.update(re.findall(r"(?<![A-Za-z\\])[a-z](?![A-Za-z])", group) or single)
+    return frozenset(letters)
+
+
+def _index_statement(lhs: Any, rhs: Any, index_letters: frozenset[str]) -> bool:
+    """``i = j`` between two letters the document uses as indices states a case."""
+    return all(isinstance(side, sp.Symbol) and side.name in index_letters for side in (lhs, rhs))
 
 
 _AND = re.compile(

@@ -179,3 +179,14 @@ def test_differentials_are_compared_coefficient_wise() -> None:
     assert [s.verdict.value for s in check_text(good).steps] == ["verified"]
     bad = good.replace("s_j \\,", "s_i \\,")
     assert [s.verdict.value for s in check_text(bad).steps] == ["refuted"]
+
+
+def test_equal_indices_are_a_case_not_a_definition() -> None:
+    """`when \\(i=j=k\\)` in prose says which indices coincide; it never defines i or j."""
+    plan = plan_of(
+        "$$y_k = \\frac{e^{a_k}}{\\sum_{j} e^{a_j}}$$\n"
+        "a tensor whose entries are 1 when \\(i=j=k\\), and zero otherwise.\n"
+        "$$\\frac{\\partial y_i}{\\partial a_j} = \\delta_{ij} y_i - y_i y_j$$"
+    )
+    assert [d.key for d in plan.definitions] == [("indexed", "y")]
+    assert [s.rhs_text for s in plan.steps] == ["\\delta_{ij} y_i - y_i y_j"]
