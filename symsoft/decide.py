@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import mpmath
@@ -164,13 +164,44 @@ class Definitions:
         if isinstance(expr, (sp.Sum, sp.Product)):
             body = self.expand(expr.function, depth)
             return expr.func(body, *expr.limits)
-        args = [self.expand(arg, depth) for arg in expr.args]
         if isinstance(expr, sp.Derivative):
-            inner = args[0]
+            inner = self.expand(expr.expr, depth)
             if isinstance(inner, sp.Symbol) and inner.name in self.chain:
                 return self._chain_rule(inner, expr.variable_count, depth)
+            held = self._by_defined_name(expr, depth)
+            if held is not None:
+                return held
             return sp.Derivative(inner, *expr.variable_count)
+        args = [self.expand(arg, depth) for arg in expr.args]
         return expr.func(*args) if args != list(expr.args) else expr
+
+    def _by_defined_name(self, derivative: sp.Derivative, depth: int) -> Any:
+        """``∂/∂p_j (−y_j log p_j)`` with p defined: differentiate by p itself, then expand p.
+
+        A derivative by a defined quantity treats it as the variable (the chain-rule reading of
+        ``∂L/∂p_j``); expanding p first would make the derivative 0. ``None`` when the variable
+        is not a defined or softmax name.
+        """
+        if len(derivative.variable_count) != 1 or derivative.variable_count[0][1] != 1:
+            return None
+        variable = derivative.variable_count[0][0]
+        if isinstance(variable, sp.Indexed):
+            key: tuple[str, str] = ("indexed", str(variable.base.label))
+            undefined = key not in self.table and not self.reads_as_softmax(key[1])
+        elif isinstance(variable, sp.Symbol):
+            key = ("symbol", variable.name)
+            undefined = key not in self.table
+        else:
+            return None
+        if undefined or variable.has(self.variable):
+            return None
+        held = replace(
+            self,
+            table={k: v for k, v in self.table.items() if k != key},
+            not_softmax=self.not_softmax | {key[1]},
+        )
+        inner = held.expand(derivative.expr, depth + 1)
+        return self.expand(sp.diff(inner, variable), depth + 1)
 
     def _chain_rule(self, loss: sp.Symbol, variables: Any, depth: int) -> Any:
         """∂L/∂S_k is the opaque gradient G_k; ∂L/∂z_l = Σ_k G_k ∂S_k/∂z_l (chain rule)."""

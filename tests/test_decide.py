@@ -284,3 +284,14 @@ def test_batch_entries_without_a_definition() -> None:
     assert good.steps[0].verdict is Verdict.VERIFIED
     bad = check_text(rf"$${lhs} = S_{{b,i}}(\delta_{{ij}} - S_{{b,j}})$$")
     assert bad.steps[0].verdict is Verdict.CONDITIONAL and bad.steps[0].condition == "b = c"
+
+
+def test_derivative_by_a_defined_name_differentiates_by_that_name() -> None:
+    """∂/∂S_j (−y_j log S_j) = −y_j/S_j with S defined: S is the variable, not 0 after expanding."""
+    left = D(-y[j] * sp.log(S[j]), S[j])
+    assert decide(left, -y[j] / S[j], softmax()).verdict is Verdict.VERIFIED
+    bad = decide(left, y[j] / S[j], softmax())
+    assert bad.verdict is Verdict.REFUTED
+    inside = sp.Sum(y[i] * D(sp.log(S[i]), S[i]) * D(S[i], z[k]), (i, 1, n))
+    right = sp.Sum(y[i] / S[i] * D(S[i], z[k]), (i, 1, n))
+    assert decide(inside, right, softmax()).verdict is Verdict.VERIFIED
