@@ -156,6 +156,12 @@ class Definitions:
                 if entry:
                     self.used.add(entry[2])
                     return self.expand(entry[1], depth + 1)
+                entry = self.table.get(("function", expr.name))
+                if entry and not any(arg.atoms(sp.Indexed) for arg in entry[0].args):
+                    # ``L(x, y) = -Σ y_i log p_i`` or ``H(Y, σ(A)) = …`` then ``∂L/∂x_k``: the
+                    # arguments only name the vectors the body already uses
+                    self.used.add(entry[2])
+                    return self.expand(entry[1], depth + 1)
             return expr
         if isinstance(expr, AppliedUndef):
             replaced = self._applied(expr, depth)

@@ -295,3 +295,14 @@ def test_derivative_by_a_defined_name_differentiates_by_that_name() -> None:
     inside = sp.Sum(y[i] * D(sp.log(S[i]), S[i]) * D(S[i], z[k]), (i, 1, n))
     right = sp.Sum(y[i] / S[i] * D(S[i], z[k]), (i, 1, n))
     assert decide(inside, right, softmax()).verdict is Verdict.VERIFIED
+
+
+def test_bare_name_of_a_defined_function_is_its_body() -> None:
+    """`L(z, y) = −Σ y_i log S_i` defines L: `∂L/∂z_k` differentiates that body."""
+    defs = softmax()
+    loss = sp.Function("L")(sp.Symbol("z"), sp.Symbol("y"))
+    defs.add(("function", "L"), loss, -sp.Sum(y[i] * sp.log(S[i]), (i, 1, n)), "L(z, y)")
+    left = D(sp.Symbol("L"), z[k])
+    right = S[k] * sp.Sum(y[i], (i, 1, n)) - y[k]
+    assert decide(left, right, defs).verdict is Verdict.VERIFIED
+    assert decide(left, S[k] - y[k], defs).verdict is Verdict.REFUTED  # y need not sum to 1
