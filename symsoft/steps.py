@@ -181,12 +181,19 @@ def name_of(expr: Any) -> tuple[str, str] | None:
     ):
         return ("indexed", str(expr.base.label))
     if isinstance(expr, sp.core.function.AppliedUndef) and all(
-        isinstance(arg, (sp.Symbol, sp.Indexed)) for arg in expr.args
+        isinstance(arg, (sp.Symbol, sp.Indexed)) or _names_a_vector(arg) for arg in expr.args
     ):
         return ("function", expr.func.__name__)
     if isinstance(expr, sp.Symbol) and not expr.is_integer and expr.name not in ("…",):
         return ("symbol", expr.name)
     return None
+
+
+def _names_a_vector(arg: Any) -> bool:
+    """``σ(A)`` in ``H(Y, σ(A)) = …``: a function of a bare name, standing for a vector."""
+    return isinstance(arg, sp.core.function.AppliedUndef) and all(
+        isinstance(inner, sp.Symbol) for inner in arg.args
+    )
 
 
 def _mentions(expr: Any, key: tuple[str, str]) -> bool:

@@ -190,3 +190,14 @@ def test_equal_indices_are_a_case_not_a_definition() -> None:
     )
     assert [d.key for d in plan.definitions] == [("indexed", "y")]
     assert [s.rhs_text for s in plan.steps] == ["\\delta_{ij} y_i - y_i y_j"]
+
+
+def test_function_of_a_function_of_a_vector_is_defined() -> None:
+    """`H(Y, \\sigma(A)) = -\\sum_i Y_i \\log(\\sigma(A_i))` defines H; it is not a step."""
+    plan = plan_of(
+        "$$H(Y, \\sigma(A)) = - \\sum_{i=1}^{C} Y_i \\log(\\sigma(A_i))$$\n"
+        "$$\\sigma(A_i) = \\frac{e^{A_i}}{\\sum_{j=1}^{C} e^{A_j}}$$\n"
+        "$$\\frac{\\partial H}{\\partial A_i} = \\sigma(A_i) - Y_i$$"
+    )
+    assert [d.key for d in plan.definitions] == [("function", "H"), ("function", "sigma")]
+    assert [s.lhs_text for s in plan.steps] == ["\\frac{\\partial H}{\\partial A_i}"]
