@@ -201,3 +201,20 @@ def test_function_of_a_function_of_a_vector_is_defined() -> None:
     )
     assert [d.key for d in plan.definitions] == [("function", "H"), ("function", "sigma")]
     assert [s.lhs_text for s in plan.steps] == ["\\frac{\\partial H}{\\partial A_i}"]
+
+
+def test_a_section_with_its_own_logits_and_written_out_n() -> None:
+    """After ∂σ(A_k)/∂A_i, a worked n = 3 example in z reads the undefined a as softmax of z."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$\\sigma(A_i) = \\frac{e^{A_i}}{\\sum_{j=1}^{C} e^{A_j}}$$\n"
+        "$$\\frac{\\partial \\sigma(A_i)}{\\partial A_j}"
+        " = \\sigma(A_i)(\\delta_{ij} - \\sigma(A_j))$$\n"
+        "$$\\frac{\\partial \\log \\sigma(A_i)}{\\partial A_j} = \\delta_{ij} - \\sigma(A_j)$$\n"
+        "$$\\frac{\\partial a_1}{\\partial z_2} = \\frac{- e^{z_1}e^{z_2}}"
+        "{(e^{z_1} + e^{z_2} + e^{z_3})^2} = -a_1a_2$$\n"
+        "$$\\frac{\\partial a_1}{\\partial z_2} = a_1 a_2$$"
+    )
+    verdicts = [s.verdict.value for s in check_text(source).steps]
+    assert verdicts == ["verified", "verified", "verified", "verified", "refuted"]
