@@ -296,7 +296,10 @@ def _definitions(
     dimension = sp.Symbol(getattr(context, "dimension", "n"), integer=True, positive=True)
     defs = Definitions(variable=variable, dimension=dimension, implicit=True, not_softmax=labels)
     defs.facts.extend((base, sp.S.One) for base in targets)
-    for definition in plan.definitions[: step.visible]:
+    # a stated Σ_k y_k = 1 describes the target everywhere, also when it is stated after the
+    # derivation ("… = p_i - y_i, given that Σ_k y_k = 1")
+    later = [d for d in plan.definitions[step.visible :] if d.key[0] == "fact"]
+    for definition in [*plan.definitions[: step.visible], *later]:
         if definition.key[0] == "chain":
             defs.chain[definition.key[1]] = definition.rhs.variables[0].base
             defs.add(

@@ -218,3 +218,15 @@ def test_a_section_with_its_own_logits_and_written_out_n() -> None:
     )
     verdicts = [s.verdict.value for s in check_text(source).steps]
     assert verdicts == ["verified", "verified", "verified", "verified", "refuted"]
+
+
+def test_target_sum_stated_after_the_derivation_is_used() -> None:
+    """`… = p_i - y_i` followed by "given that Σ_k y_k = 1" is verified, not conditional."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$p_j = \\frac{e^{o_j}}{\\sum_k e^{o_k}}$$ $$L = -\\sum_j y_j \\log p_j$$\n"
+        "$$\\frac{\\partial L}{\\partial o_i} = p_i - y_i$$\n"
+        "given that \\(\\sum_k y_k = 1\\) from the slides."
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified"]
