@@ -207,6 +207,9 @@ class Definitions:
             not_softmax=self.not_softmax | {key[1]},
         )
         inner = held.expand(derivative.expr, depth + 1)
+        if isinstance(inner, sp.Indexed) and inner.base != variable.base:
+            # ``∂ℓ_j/∂p_j`` with ℓ never defined: not 0
+            raise _Unsupported(_undefined_dependency(inner, derivative))
         return self.expand(sp.diff(inner, variable), depth + 1)
 
     def _chain_rule(self, loss: sp.Symbol, variables: Any, depth: int) -> Any:
@@ -906,8 +909,17 @@ def _check_notation(expr: Any, defs: Definitions) -> None:
             raise _Unsupported(
                 f"derivative of {inner}, which the document does not define as a function"
             )
+        if isinstance(inner, sp.Indexed) and any(
+            isinstance(v, sp.Indexed) and v.base != inner.base for v, _ in derivative.variable_count
+        ):
+            raise _Unsupported(_undefined_dependency(inner, derivative))
     if expr.has(sp.Integral, sp.Limit):
         raise _Unsupported("integrals and limits are not checked")
+
+
+def _undefined_dependency(inner: Any, derivative: Any) -> str:
+    by = ", ".join(_show(v) for v, _ in derivative.variable_count)
+    return f"derivative of {_show(inner)} by {by}: the document never says how it depends on it"
 
 
 def _leaked_index(lhs: Any, rhs: Any, conditions: tuple[Any, ...], n: Any) -> str | None:

@@ -306,3 +306,11 @@ def test_bare_name_of_a_defined_function_is_its_body() -> None:
     right = S[k] * sp.Sum(y[i], (i, 1, n)) - y[k]
     assert decide(left, right, defs).verdict is Verdict.VERIFIED
     assert decide(left, S[k] - y[k], defs).verdict is Verdict.REFUTED  # y need not sum to 1
+
+
+def test_derivative_of_an_undefined_entry_by_another_vector_is_refused() -> None:
+    """∂z_j/∂w_jk (z never written as a function of w) is not understood, never 0."""
+    w = sp.IndexedBase("w")
+    result = decide(D(z[j], w[j, k]), x[k], softmax())
+    assert result.verdict is Verdict.NOT_UNDERSTOOD
+    assert "never says how" in result.detail
