@@ -268,3 +268,13 @@ def test_notebook_cell_stored_as_one_string(tmp_path) -> None:  # type: ignore[n
     path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
     (piece,) = read_document(path).pieces
     assert "a = b^2" in path.read_text(encoding="utf-8").splitlines()[piece.line - 1]
+
+
+def test_kramdown_inline_double_dollars_are_prose() -> None:
+    """kramdown's `$$x_j$$, where $$j \\neq i$$.` in a sentence is inline math, a condition."""
+    source = (
+        "compute the derivative of $$s_i$$ with respect to $$x_j$$, where $$j \\neq i$$.\n\n"
+        "$$\n\\frac{\\partial s_i}{\\partial x_j} = - s_i s_j\n$$"
+    )
+    (piece,) = read_text(source).pieces
+    assert piece.conditions == (("j", "!=", "i"),)
