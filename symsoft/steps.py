@@ -312,6 +312,8 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
     previous: Any = None  # last expression of the running chain
     previous_text = ""
     chain_conditions: tuple[Any, ...] = ()
+    chain_prose: frozenset[Any] = frozenset()  # prose conditions where the chain started
+    case_start: tuple[Any, str, frozenset[Any]] | None = None
     concrete = 0
     index_letters = _index_letters(document)
     for piece, shift, text in _fragments(document):
@@ -349,6 +351,17 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
             texts = [(shift, str(part)) for part in parts]
 
         continues = leading in _CONTINUATION and (leading != "implies" or not ops)
+        stated = frozenset(_prose_conditions(piece))
+        if not continues:
+            chain_prose, case_start = stated, None
+        elif previous is not None and stated and stated != chain_prose:
+            # "If i = j, $$= …$$ … And if i ≠ j, $$= …$$": each case continues the expression
+            # the cases split from, not the last line of the previous case
+            if case_start is None:
+                case_start = (previous, previous_text, stated)
+            elif case_start[2] != stated:
+                previous, previous_text = case_start[0], case_start[1]
+                case_start = (previous, previous_text, stated)
         if continues and previous is None and leading != "implies":
             items.append(
                 Unread(piece.line_at(shift), text, "continues a chain with nothing before it")

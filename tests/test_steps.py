@@ -230,3 +230,13 @@ def test_target_sum_stated_after_the_derivation_is_used() -> None:
         "given that \\(\\sum_k y_k = 1\\) from the slides."
     )
     assert [s.verdict.value for s in check_text(source).steps] == ["verified"]
+
+
+def test_each_case_continues_the_expression_the_cases_split_from() -> None:
+    """`A = B`, "If i = j," `= C = D`, "And if i ≠ j," `= E`: the second case starts from B."""
+    source = (
+        "$$ \\frac{\\partial p_j}{\\partial a_i} = \\frac{\\partial}{\\partial a_i} u $$\n"
+        "If \\(i=j\\),\n$$ = v \\\\ = w $$\nAnd if \\(i \\neq j\\),\n$$ = x $$"
+    )
+    assert pairs(source)[-1] == ("\\frac{\\partial}{\\partial a_i} u", "x")
+    assert pairs(source)[1:3] == [("\\frac{\\partial}{\\partial a_i} u", "v"), ("v", "w")]
