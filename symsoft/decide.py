@@ -171,6 +171,7 @@ class Definitions:
             body = self.expand(expr.function, depth)
             return expr.func(body, *expr.limits)
         if isinstance(expr, sp.Derivative):
+            self._constant_in_argument(expr)
             inner = self.expand(expr.expr, depth)
             if isinstance(inner, sp.Symbol) and inner.name in self.chain:
                 return self._chain_rule(inner, expr.variable_count, depth)
@@ -180,6 +181,24 @@ class Definitions:
             return sp.Derivative(inner, *expr.variable_count)
         args = [self.expand(arg, depth) for arg in expr.args]
         return expr.func(*args) if args != list(expr.args) else expr
+
+    def _constant_in_argument(self, derivative: sp.Derivative) -> None:
+        """``g(x) = e^{a_i}`` then ``g'(x) = e^{a_i}``: g does not depend on x, so the prime
+        means a derivative by something the document only names in prose."""
+        applied = derivative.expr
+        if not isinstance(applied, AppliedUndef):
+            return
+        entry = self.table.get(("function", applied.func.__name__))
+        if entry is None or not isinstance(entry[1], sp.Basic):
+            return
+        formal = dict(zip(applied.args, entry[0].args, strict=False))
+        for variable, _ in derivative.variable_count:
+            argument = formal.get(variable)
+            if isinstance(argument, sp.Symbol) and argument not in entry[1].free_symbols:
+                raise _Unsupported(
+                    f"{entry[2]} does not depend on {argument}: its derivative by {argument} "
+                    "is not what the document means"
+                )
 
     def _by_defined_name(self, derivative: sp.Derivative, depth: int) -> Any:
         """``∂/∂p_j (−y_j log p_j)`` with p defined: differentiate by p itself, then expand p.

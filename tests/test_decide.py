@@ -314,3 +314,14 @@ def test_derivative_of_an_undefined_entry_by_another_vector_is_refused() -> None
     result = decide(D(z[j], w[j, k]), x[k], softmax())
     assert result.verdict is Verdict.NOT_UNDERSTOOD
     assert "never says how" in result.detail
+
+
+def test_prime_of_a_function_defined_without_its_argument_is_refused() -> None:
+    """`g(x) = e^{a_i}` then `g'(x) = e^{a_i}`: the prime means ∂/∂a_i, not d/dx; never refuted."""
+    defs = softmax()
+    xs = sp.Symbol("x")
+    a = sp.IndexedBase("a")
+    defs.add(("function", "g"), sp.Function("g")(xs), sp.exp(a[i]), "g(x)")
+    result = decide(D(sp.Function("g")(xs), xs), sp.exp(a[i]), defs)
+    assert result.verdict is Verdict.NOT_UNDERSTOOD
+    assert "does not depend on x" in result.detail
