@@ -23,7 +23,7 @@ from typing import Any
 
 import sympy as sp
 
-from symsoft.decide import Decision, Definitions, decide
+from symsoft.decide import SOFTMAX_NAMES, Decision, Definitions, decide
 from symsoft.document import Document, read_document, read_text
 from symsoft.errors import DocumentError, UsageError
 from symsoft.steps import Plan, Step, Unread, build_plan
@@ -152,7 +152,7 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
             conditions=item.conditions,
             timeout=timeout,
             seed=number,
-            concrete_n=concrete_n,
+            concrete_n=_written_out_dimension(item) or concrete_n,
         )
         if decision.verdict is Verdict.REFUTED and unstated:
             decision = _unstated_target(
@@ -292,11 +292,14 @@ def _definitions(
     plan: Plan, step: Step, targets: list[Any], labels: frozenset[str] = frozenset()
 ) -> Definitions:
     context = plan.context
-    variable = sp.IndexedBase(getattr(context, "variable", "z"))
+    variable = _step_variable(plan, step, sp.IndexedBase(getattr(context, "variable", "z")))
     dimension = sp.Symbol(getattr(context, "dimension", "n"), integer=True, positive=True)
     defs = Definitions(variable=variable, dimension=dimension, implicit=True, not_softmax=labels)
     defs.facts.extend((base, sp.S.One) for base in targets)
-    for definition in plan.definitions[: step.visible]:
+    # a stated Σ_k y_k = 1 describes the target everywhere, also when it is stated after the
+    # derivation ("… = p_i - y_i, given that Σ_k y_k = 1")
+    later = [d for d in plan.definitions[step.visible :] if d.key[0] == "fact"]
+    for definition in [*plan.definitions[: step.visible], *later]:
         if definition.key[0] == "chain":
             defs.chain[definition.key[1]] = definition.rhs.variables[0].base
             defs.add(
@@ -316,6 +319,62 @@ def _definitions(
             continue
         defs.add(definition.key, definition.lhs, definition.rhs, definition.name)
     return defs
+
+
+def _written_out_dimension(step: Step) -> int:
+    """N when the step writes a softmax denominator out as ``e^{z_1} + … + e^{z_N}``.
+
+    A document with a symbolic dimension may still work one example through for n = 3;
+    that step is about n = N only (0: no such sum).
+    """
+    sizes = set()
+    for side in (step.lhs, step.rhs):
+        if not isinstance(side, sp.Basic):
+            continue
+        for add in side.atoms(sp.Add):
+            terms = [t.args[0] if isinstance(t, sp.exp) else None for t in add.args]
+            if not all(isinstance(t, sp.Indexed) and len(t.indices) == 1 for t in terms):
+                continue
+            bases = {t.base for t in terms}  # type: ignore[union-attr]
+            indices = {t.indices[0] for t in terms}  # type: ignore[union-attr]
+            expected = set(map(sp.Integer, range(1, len(terms) + 1)))
+            if len(bases) == 1 and len(terms) >= 2 and indices == expected:
+                sizes.add(len(terms))
+    return sizes.pop() if len(sizes) == 1 else 0
+
+
+def _step_variable(plan: Plan, step: Step, default: sp.IndexedBase) -> sp.IndexedBase:
+    """What this step differentiates (or else exponentiates) by, when it is one undefined
+    vector other than the document's: a section that switches from ``∂σ(A_k)/∂A_i`` to
+    ``∂a_1/∂z_1`` reads the undefined a as the softmax of z there, not of A."""
+    defined = {d.key[1] for d in plan.definitions}
+    vectors = {
+        str(base.label)
+        for item in plan.items
+        if isinstance(item, Step)
+        for side in (item.lhs, item.rhs)
+        if isinstance(side, sp.Basic)
+        for base in side.atoms(sp.IndexedBase)
+    }
+    names: set[str] = set()
+    for side in (step.lhs, step.rhs):
+        if not isinstance(side, sp.Basic):
+            continue
+        for derivative in side.atoms(sp.Derivative):
+            for by, _ in derivative.variable_count:
+                if isinstance(by, sp.Indexed):
+                    names.add(str(by.base.label))
+                elif isinstance(by, sp.Symbol) and not by.is_integer and by.name in vectors:
+                    names.add(by.name)
+    if not names:  # no derivative: the exponentiated letter (``e^{z_1} / (…) = a_1(1 - a_1)``)
+        for side in (step.lhs, step.rhs):
+            if isinstance(side, sp.Basic):
+                for power in side.atoms(sp.exp):
+                    names.update(str(x.base.label) for x in power.args[0].atoms(sp.Indexed))
+    names -= defined | SOFTMAX_NAMES
+    if len(names) == 1 and (name := names.pop()) != str(default.label):
+        return sp.IndexedBase(name)
+    return default
 
 
 def _result(step: Step, decision: Decision) -> StepResult:

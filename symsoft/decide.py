@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import mpmath
@@ -156,6 +156,12 @@ class Definitions:
                 if entry:
                     self.used.add(entry[2])
                     return self.expand(entry[1], depth + 1)
+                entry = self.table.get(("function", expr.name))
+                if entry and not any(arg.atoms(sp.Indexed) for arg in entry[0].args):
+                    # ``L(x, y) = -Σ y_i log p_i`` or ``H(Y, σ(A)) = …`` then ``∂L/∂x_k``: the
+                    # arguments only name the vectors the body already uses
+                    self.used.add(entry[2])
+                    return self.expand(entry[1], depth + 1)
             return expr
         if isinstance(expr, AppliedUndef):
             replaced = self._applied(expr, depth)
@@ -164,13 +170,66 @@ class Definitions:
         if isinstance(expr, (sp.Sum, sp.Product)):
             body = self.expand(expr.function, depth)
             return expr.func(body, *expr.limits)
-        args = [self.expand(arg, depth) for arg in expr.args]
         if isinstance(expr, sp.Derivative):
-            inner = args[0]
+            self._constant_in_argument(expr)
+            inner = self.expand(expr.expr, depth)
             if isinstance(inner, sp.Symbol) and inner.name in self.chain:
                 return self._chain_rule(inner, expr.variable_count, depth)
+            held = self._by_defined_name(expr, depth)
+            if held is not None:
+                return held
             return sp.Derivative(inner, *expr.variable_count)
+        args = [self.expand(arg, depth) for arg in expr.args]
         return expr.func(*args) if args != list(expr.args) else expr
+
+    def _constant_in_argument(self, derivative: sp.Derivative) -> None:
+        """``g(x) = e^{a_i}`` then ``g'(x) = e^{a_i}``: g does not depend on x, so the prime
+        means a derivative by something the document only names in prose."""
+        applied = derivative.expr
+        if not isinstance(applied, AppliedUndef):
+            return
+        entry = self.table.get(("function", applied.func.__name__))
+        if entry is None or not isinstance(entry[1], sp.Basic):
+            return
+        formal = dict(zip(applied.args, entry[0].args, strict=False))
+        for variable, _ in derivative.variable_count:
+            argument = formal.get(variable)
+            if isinstance(argument, sp.Symbol) and argument not in entry[1].free_symbols:
+                raise _Unsupported(
+                    f"{entry[2]} does not depend on {argument}: its derivative by {argument} "
+                    "is not what the document means"
+                )
+
+    def _by_defined_name(self, derivative: sp.Derivative, depth: int) -> Any:
+        """``∂/∂p_j (−y_j log p_j)`` with p defined: differentiate by p itself, then expand p.
+
+        A derivative by a defined quantity treats it as the variable (the chain-rule reading of
+        ``∂L/∂p_j``); expanding p first would make the derivative 0. ``None`` when the variable
+        is not a defined or softmax name.
+        """
+        if len(derivative.variable_count) != 1 or derivative.variable_count[0][1] != 1:
+            return None
+        variable = derivative.variable_count[0][0]
+        if isinstance(variable, sp.Indexed):
+            key: tuple[str, str] = ("indexed", str(variable.base.label))
+            undefined = key not in self.table and not self.reads_as_softmax(key[1])
+        elif isinstance(variable, sp.Symbol):
+            key = ("symbol", variable.name)
+            undefined = key not in self.table
+        else:
+            return None
+        if undefined or variable.has(self.variable):
+            return None
+        held = replace(
+            self,
+            table={k: v for k, v in self.table.items() if k != key},
+            not_softmax=self.not_softmax | {key[1]},
+        )
+        inner = held.expand(derivative.expr, depth + 1)
+        if isinstance(inner, sp.Indexed) and inner.base != variable.base:
+            # ``∂ℓ_j/∂p_j`` with ℓ never defined: not 0
+            raise _Unsupported(_undefined_dependency(inner, derivative))
+        return self.expand(sp.diff(inner, variable), depth + 1)
 
     def _chain_rule(self, loss: sp.Symbol, variables: Any, depth: int) -> Any:
         """∂L/∂S_k is the opaque gradient G_k; ∂L/∂z_l = Σ_k G_k ∂S_k/∂z_l (chain rule)."""
@@ -869,8 +928,17 @@ def _check_notation(expr: Any, defs: Definitions) -> None:
             raise _Unsupported(
                 f"derivative of {inner}, which the document does not define as a function"
             )
+        if isinstance(inner, sp.Indexed) and any(
+            isinstance(v, sp.Indexed) and v.base != inner.base for v, _ in derivative.variable_count
+        ):
+            raise _Unsupported(_undefined_dependency(inner, derivative))
     if expr.has(sp.Integral, sp.Limit):
         raise _Unsupported("integrals and limits are not checked")
+
+
+def _undefined_dependency(inner: Any, derivative: Any) -> str:
+    by = ", ".join(_show(v) for v, _ in derivative.variable_count)
+    return f"derivative of {_show(inner)} by {by}: the document never says how it depends on it"
 
 
 def _leaked_index(lhs: Any, rhs: Any, conditions: tuple[Any, ...], n: Any) -> str | None:

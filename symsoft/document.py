@@ -50,6 +50,8 @@ MATH_ENVIRONMENTS = (
     "aligned",
     "gathered",
 )
+#: The optional extra space of a line break, ``\\\\[1.6em]``; not a bracketed factor.
+_ROW_SPACING = re.compile(r"[ \t]*\[\s*-?[\d.]+\s*(?:pt|em|ex|mm|cm|in|mu|bp)\s*\]")
 #: Environments inside math that use ``&`` and ``\\`` for their own cells, kept whole.
 _CELL_ENVIRONMENTS = re.compile(
     r"\\(begin|end)\{(cases|dcases|rcases|matrix|pmatrix|bmatrix|Bmatrix|vmatrix|Vmatrix|"
@@ -85,6 +87,9 @@ _SCOPE_END = re.compile(
 )
 _PURE_INDEX_RELATION = re.compile(
     r"^\s*" + _INDEX + r"\s*" + _REL + r"\s*" + _INDEX + r"\s*[,.;:]?\s*$"
+)
+_INDEX_INEQUALITY = re.compile(
+    r"^\s*" + _INDEX + r"\s*(\\neq|\\ne\b|≠|!=|\\not\s*=)\s*" + _INDEX + r"\s*[,.;:]?\s*$"
 )
 _RELATION_MARK = re.compile(
     r"=|\\neq|\\ne\b|\\leq?\b|\\geq?\b|\\approx|\\implies|\\Rightarrow|\\to\b|\\propto"
@@ -368,7 +373,15 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
             end = blanked.find("$$", position)
             if end < 0:
                 break
-            found.append((start, position, end, False))
+            body = text[position:end]
+            if _kramdown_inline(blanked, start, end + 2, body) and (
+                not _RELATION_MARK.search(body) or _INDEX_INEQUALITY.match(body)
+            ):
+                # kramdown writes inline math as ``$$…$$`` inside a sentence: ``$$x_j$$``,
+                # ``where $$j \neq i$$`` are prose, the latter a condition
+                prose_math[start] = body
+            else:
+                found.append((start, position, end, False))
             position = end + 2
         elif token == "$":
             close = _inline_end(blanked, position)
@@ -442,6 +455,17 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
                 raise DocumentError(path, f"more than {MAX_PIECES:,} lines of mathematics")
         previous_end = body_end
     return tuple(pieces)
+
+
+def _kramdown_inline(text: str, start: int, end: int, body: str) -> bool:
+    """``$$…$$`` on one line with words before or after it on that line: inline math."""
+    if "\n" in body:
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    before = text[line_start:start]
+    after = text[end : len(text) if line_end < 0 else line_end]
+    return bool(re.search(r"[A-Za-z]", before) or re.search(r"[A-Za-z]", after))
 
 
 def _inline_end(text: str, start: int) -> int | None:
@@ -548,6 +572,8 @@ def _split_lines(body: str) -> list[tuple[int, str]]:
                 # kramdown doubles every backslash: ``\\\\`` is one line break
                 while body.startswith("\\\\", index):
                     index += 2
+                spacing = _ROW_SPACING.match(body, index)  # ``\\[1.6em]``: extra space only
+                index = spacing.end() if spacing else index
                 start = index
                 continue
             index += 2

@@ -181,12 +181,19 @@ def name_of(expr: Any) -> tuple[str, str] | None:
     ):
         return ("indexed", str(expr.base.label))
     if isinstance(expr, sp.core.function.AppliedUndef) and all(
-        isinstance(arg, (sp.Symbol, sp.Indexed)) for arg in expr.args
+        isinstance(arg, (sp.Symbol, sp.Indexed)) or _names_a_vector(arg) for arg in expr.args
     ):
         return ("function", expr.func.__name__)
     if isinstance(expr, sp.Symbol) and not expr.is_integer and expr.name not in ("…",):
         return ("symbol", expr.name)
     return None
+
+
+def _names_a_vector(arg: Any) -> bool:
+    """``σ(A)`` in ``H(Y, σ(A)) = …``: a function of a bare name, standing for a vector."""
+    return isinstance(arg, sp.core.function.AppliedUndef) and all(
+        isinstance(inner, sp.Symbol) for inner in arg.args
+    )
 
 
 def _mentions(expr: Any, key: tuple[str, str]) -> bool:
@@ -305,7 +312,10 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
     previous: Any = None  # last expression of the running chain
     previous_text = ""
     chain_conditions: tuple[Any, ...] = ()
+    chain_prose: frozenset[Any] = frozenset()  # prose conditions where the chain started
+    case_start: tuple[Any, str, frozenset[Any]] | None = None
     concrete = 0
+    index_letters = _index_letters(document)
     for piece, shift, text in _fragments(document):
         if "=:" in text:
             text = text.replace("=:", "\\equiv ")  # ``A =: s_i`` names the right side
@@ -341,6 +351,17 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
             texts = [(shift, str(part)) for part in parts]
 
         continues = leading in _CONTINUATION and (leading != "implies" or not ops)
+        stated = frozenset(_prose_conditions(piece))
+        if not continues:
+            chain_prose, case_start = stated, None
+        elif previous is not None and stated and stated != chain_prose:
+            # "If i = j, $$= …$$ … And if i ≠ j, $$= …$$": each case continues the expression
+            # the cases split from, not the last line of the previous case
+            if case_start is None:
+                case_start = (previous, previous_text, stated)
+            elif case_start[2] != stated:
+                previous, previous_text = case_start[0], case_start[1]
+                case_start = (previous, previous_text, stated)
         if continues and previous is None and leading != "implies":
             items.append(
                 Unread(piece.line_at(shift), text, "continues a chain with nothing before it")
@@ -377,6 +398,8 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                     Definition(fact[0], fact[1], piece.line_at(shift), lhs, rhs, text)
                 )
                 continue
+            if op in _EQUALITY and _index_statement(lhs, rhs, index_letters):
+                continue  # ``i = j = k`` says which indices coincide; it defines nothing
             if op == "def" or (
                 op == "="
                 and starts_chain
@@ -416,6 +439,23 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
         context=context,
         concrete_dimension=concrete,
     )
+
+
+_SUBSCRIPT = re.compile(r"_\s*(?:\{([^{}]*)\}|([A-Za-z]))")
+
+
+def _index_letters(document: Document) -> frozenset[str]:
+    """Single letters the document uses as subscripts (``z_j``, ``\\delta_{ij}``, ``y_{k'}``)."""
+    letters: set[str] = set()
+    for piece in document.pieces:
+        for group, single in _SUBSCRIPT.findall(piece.text):
+            letters.update(re.findall(r"(?<![A-Za-z\\])[a-z](?![A-Za-z])", group) or single)
+    return frozenset(letters)
+
+
+def _index_statement(lhs: Any, rhs: Any, index_letters: frozenset[str]) -> bool:
+    """``i = j`` between two letters the document uses as indices states a case."""
+    return all(isinstance(side, sp.Symbol) and side.name in index_letters for side in (lhs, rhs))
 
 
 _AND = re.compile(

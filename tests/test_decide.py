@@ -284,3 +284,44 @@ def test_batch_entries_without_a_definition() -> None:
     assert good.steps[0].verdict is Verdict.VERIFIED
     bad = check_text(rf"$${lhs} = S_{{b,i}}(\delta_{{ij}} - S_{{b,j}})$$")
     assert bad.steps[0].verdict is Verdict.CONDITIONAL and bad.steps[0].condition == "b = c"
+
+
+def test_derivative_by_a_defined_name_differentiates_by_that_name() -> None:
+    """∂/∂S_j (−y_j log S_j) = −y_j/S_j with S defined: S is the variable, not 0 after expanding."""
+    left = D(-y[j] * sp.log(S[j]), S[j])
+    assert decide(left, -y[j] / S[j], softmax()).verdict is Verdict.VERIFIED
+    bad = decide(left, y[j] / S[j], softmax())
+    assert bad.verdict is Verdict.REFUTED
+    inside = sp.Sum(y[i] * D(sp.log(S[i]), S[i]) * D(S[i], z[k]), (i, 1, n))
+    right = sp.Sum(y[i] / S[i] * D(S[i], z[k]), (i, 1, n))
+    assert decide(inside, right, softmax()).verdict is Verdict.VERIFIED
+
+
+def test_bare_name_of_a_defined_function_is_its_body() -> None:
+    """`L(z, y) = −Σ y_i log S_i` defines L: `∂L/∂z_k` differentiates that body."""
+    defs = softmax()
+    loss = sp.Function("L")(sp.Symbol("z"), sp.Symbol("y"))
+    defs.add(("function", "L"), loss, -sp.Sum(y[i] * sp.log(S[i]), (i, 1, n)), "L(z, y)")
+    left = D(sp.Symbol("L"), z[k])
+    right = S[k] * sp.Sum(y[i], (i, 1, n)) - y[k]
+    assert decide(left, right, defs).verdict is Verdict.VERIFIED
+    assert decide(left, S[k] - y[k], defs).verdict is Verdict.REFUTED  # y need not sum to 1
+
+
+def test_derivative_of_an_undefined_entry_by_another_vector_is_refused() -> None:
+    """∂z_j/∂w_jk (z never written as a function of w) is not understood, never 0."""
+    w = sp.IndexedBase("w")
+    result = decide(D(z[j], w[j, k]), x[k], softmax())
+    assert result.verdict is Verdict.NOT_UNDERSTOOD
+    assert "never says how" in result.detail
+
+
+def test_prime_of_a_function_defined_without_its_argument_is_refused() -> None:
+    """`g(x) = e^{a_i}` then `g'(x) = e^{a_i}`: the prime means ∂/∂a_i, not d/dx; never refuted."""
+    defs = softmax()
+    xs = sp.Symbol("x")
+    a = sp.IndexedBase("a")
+    defs.add(("function", "g"), sp.Function("g")(xs), sp.exp(a[i]), "g(x)")
+    result = decide(D(sp.Function("g")(xs), xs), sp.exp(a[i]), defs)
+    assert result.verdict is Verdict.NOT_UNDERSTOOD
+    assert "does not depend on x" in result.detail

@@ -89,6 +89,12 @@ def test_kramdown_doubled_breaks() -> None:
     assert texts(source) == ["a = b", "= c"]
 
 
+def test_line_break_spacing_is_not_part_of_the_next_line() -> None:
+    """`\\\\[1.6em]` only adds space: the next line starts after the bracket."""
+    source = "$$\n\\begin{aligned}\na &= b \\\\[1.6em]\n&= c \\\\ [2pt] &= d\n\\end{aligned}\n$$"
+    assert texts(source) == ["a = b", "= c", "= d"]
+
+
 def test_escaped_underscores_are_read_as_subscripts() -> None:
     """Markdown escaping `z\\_i` is the subscript `z_i`."""
     assert texts("$$S\\_i = e^{z\\_i}$$") == ["S_i = e^{z_i}"]
@@ -274,3 +280,13 @@ def test_notebook_cell_stored_as_one_string(tmp_path) -> None:  # type: ignore[n
     path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
     (piece,) = read_document(path).pieces
     assert "a = b^2" in path.read_text(encoding="utf-8").splitlines()[piece.line - 1]
+
+
+def test_kramdown_inline_double_dollars_are_prose() -> None:
+    """kramdown's `$$x_j$$, where $$j \\neq i$$.` in a sentence is inline math, a condition."""
+    source = (
+        "compute the derivative of $$s_i$$ with respect to $$x_j$$, where $$j \\neq i$$.\n\n"
+        "$$\n\\frac{\\partial s_i}{\\partial x_j} = - s_i s_j\n$$"
+    )
+    (piece,) = read_text(source).pieces
+    assert piece.conditions == (("j", "!=", "i"),)

@@ -715,3 +715,14 @@ def test_prefix_chain_depth_is_bounded() -> None:
     """A long chain of prefix functions hits the reader's own depth bound, not Python's."""
     with pytest.raises(LatexParseError, match="deeper than 150 levels"):
         parse_relation(r"\log " * 400 + "x")
+
+
+def test_letter_superscripts_on_indexed_letters_are_layer_labels() -> None:
+    """`z_i^l`, `a_k^{l-1}`, `a^{[l]}_j` are layer labels like `a^{(l)}_j`; `x_i^2` is a power."""
+    assert str(parse_expression(r"\exp{(z_i^l)}")) == "exp(z^(l)[i])"
+    assert str(parse_expression(r"a_k^{l} - a_k^{l-1}")) == "a^(l)[k] - a^(l-1)[k]"
+    assert str(parse_expression(r"a^{[l]}_j")) == "a^(l)[j]"
+    assert str(parse_expression(r"x_i^2")) == "x[i]**2"
+    assert str(parse_expression(r"s_i^T")) == "transpose(s[i])"
+    derivative = parse_expression(r"\frac{\partial f(z_i^l)}{\partial z_j^l}")
+    assert str(derivative) == "Derivative(f(z^(l)[i]), z^(l)[j])"

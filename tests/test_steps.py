@@ -179,3 +179,64 @@ def test_differentials_are_compared_coefficient_wise() -> None:
     assert [s.verdict.value for s in check_text(good).steps] == ["verified"]
     bad = good.replace("s_j \\,", "s_i \\,")
     assert [s.verdict.value for s in check_text(bad).steps] == ["refuted"]
+
+
+def test_equal_indices_are_a_case_not_a_definition() -> None:
+    """`when \\(i=j=k\\)` in prose says which indices coincide; it never defines i or j."""
+    plan = plan_of(
+        "$$y_k = \\frac{e^{a_k}}{\\sum_{j} e^{a_j}}$$\n"
+        "a tensor whose entries are 1 when \\(i=j=k\\), and zero otherwise.\n"
+        "$$\\frac{\\partial y_i}{\\partial a_j} = \\delta_{ij} y_i - y_i y_j$$"
+    )
+    assert [d.key for d in plan.definitions] == [("indexed", "y")]
+    assert [s.rhs_text for s in plan.steps] == ["\\delta_{ij} y_i - y_i y_j"]
+
+
+def test_function_of_a_function_of_a_vector_is_defined() -> None:
+    """`H(Y, \\sigma(A)) = -\\sum_i Y_i \\log(\\sigma(A_i))` defines H; it is not a step."""
+    plan = plan_of(
+        "$$H(Y, \\sigma(A)) = - \\sum_{i=1}^{C} Y_i \\log(\\sigma(A_i))$$\n"
+        "$$\\sigma(A_i) = \\frac{e^{A_i}}{\\sum_{j=1}^{C} e^{A_j}}$$\n"
+        "$$\\frac{\\partial H}{\\partial A_i} = \\sigma(A_i) - Y_i$$"
+    )
+    assert [d.key for d in plan.definitions] == [("function", "H"), ("function", "sigma")]
+    assert [s.lhs_text for s in plan.steps] == ["\\frac{\\partial H}{\\partial A_i}"]
+
+
+def test_a_section_with_its_own_logits_and_written_out_n() -> None:
+    """After ∂σ(A_k)/∂A_i, a worked n = 3 example in z reads the undefined a as softmax of z."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$\\sigma(A_i) = \\frac{e^{A_i}}{\\sum_{j=1}^{C} e^{A_j}}$$\n"
+        "$$\\frac{\\partial \\sigma(A_i)}{\\partial A_j}"
+        " = \\sigma(A_i)(\\delta_{ij} - \\sigma(A_j))$$\n"
+        "$$\\frac{\\partial \\log \\sigma(A_i)}{\\partial A_j} = \\delta_{ij} - \\sigma(A_j)$$\n"
+        "$$\\frac{\\partial a_1}{\\partial z_2} = \\frac{- e^{z_1}e^{z_2}}"
+        "{(e^{z_1} + e^{z_2} + e^{z_3})^2} = -a_1a_2$$\n"
+        "$$\\frac{\\partial a_1}{\\partial z_2} = a_1 a_2$$"
+    )
+    verdicts = [s.verdict.value for s in check_text(source).steps]
+    assert verdicts == ["verified", "verified", "verified", "verified", "refuted"]
+
+
+def test_target_sum_stated_after_the_derivation_is_used() -> None:
+    """`… = p_i - y_i` followed by "given that Σ_k y_k = 1" is verified, not conditional."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$p_j = \\frac{e^{o_j}}{\\sum_k e^{o_k}}$$ $$L = -\\sum_j y_j \\log p_j$$\n"
+        "$$\\frac{\\partial L}{\\partial o_i} = p_i - y_i$$\n"
+        "given that \\(\\sum_k y_k = 1\\) from the slides."
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified"]
+
+
+def test_each_case_continues_the_expression_the_cases_split_from() -> None:
+    """`A = B`, "If i = j," `= C = D`, "And if i ≠ j," `= E`: the second case starts from B."""
+    source = (
+        "$$ \\frac{\\partial p_j}{\\partial a_i} = \\frac{\\partial}{\\partial a_i} u $$\n"
+        "If \\(i=j\\),\n$$ = v \\\\ = w $$\nAnd if \\(i \\neq j\\),\n$$ = x $$"
+    )
+    assert pairs(source)[-1] == ("\\frac{\\partial}{\\partial a_i} u", "x")
+    assert pairs(source)[1:3] == [("\\frac{\\partial}{\\partial a_i} u", "v"), ("v", "w")]

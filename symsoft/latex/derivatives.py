@@ -24,7 +24,7 @@ from typing import Any
 import sympy as sp
 from lark import Tree
 
-from symsoft.latex.trees import Script, is_token, product_items, split_factor
+from symsoft.latex.trees import Script, is_token, product_items, split_factor, superscript_label
 
 __all__ = ["fraction", "operator_of", "prime_applied", "primed", "slash_derivative"]
 
@@ -66,7 +66,7 @@ def _variables(cv: Any, items: list[Any], kind: str) -> list[sp.Basic] | None:
         if script is None or script.primes:
             return None
         order = 1
-        if script.sup is not None:
+        if script.sup is not None and superscript_label(script.sup) is None:
             if not (is_token(script.sup, "NUMBER") and str(script.sup).isdigit()):
                 return None
             order = int(str(script.sup))

@@ -28,7 +28,93 @@ _CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
 
 def rewrite(tokens: list[Token], text: str) -> list[Token]:
     """Apply every rewrite, in an order where none undoes another."""
-    return _signed_operands(_array_cases(_over(_primes(_primed_indices(tokens)), text)))
+    tokens = _layer_labels(_primed_indices(tokens), text)
+    return _signed_operands(_array_cases(_over(_primes(tokens), text)))
+
+
+_SIGNS = {"PLUS", "MINUS"}
+
+
+def _group_end(tokens: list[Token], i: int) -> int:
+    """Index after the script argument starting at ``i`` (one token or a braced group)."""
+    if i >= len(tokens):
+        return i
+    if tokens[i].type != "LBRACE":
+        return i + 1
+    depth = 0
+    for j in range(i, len(tokens)):
+        depth += {"LBRACE": 1, "RBRACE": -1}.get(tokens[j].type, 0)
+        if depth == 0:
+            return j + 1
+    return len(tokens)
+
+
+def _label(tokens: list[Token]) -> str | None:
+    """``l``, ``{l-1}``, ``{[l]}``: a layer label, else ``None`` (``{(l)}`` is read elsewhere)."""
+    inner = tokens[1:-1] if tokens and tokens[0].type == "LBRACE" else tokens
+    if inner and (inner[0].type, inner[-1].type) == ("LBRACK", "RBRACK"):
+        inner = inner[1:-1]
+    if not inner or inner[0].type != "LETTER" or str(inner[0]) == "T":
+        return None
+    shapes = [t.type for t in inner]
+    if shapes == ["LETTER"] or (len(shapes) == 3 and shapes[1] in _SIGNS and shapes[2] == "NUMBER"):
+        return "".join(str(t) for t in inner)
+    return None
+
+
+def _layer_labels(tokens: list[Token], text: str) -> list[Token]:
+    """``z_i^l``, ``a_k^{l-1}``, ``a^{[l]}_j``: layer l's vector, read like ``a^{(l)}_j``.
+
+    A letter superscript on an indexed letter is a label, part of the name
+    (``IndexedBase("z^(l)")``), never a power: softmax write-ups raise entries to numeric
+    powers only. ``^T`` stays a transpose.
+    """
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        scripted = i > 0 and tokens[i - 1].type in ("SUB", "SUP")
+        if token.type not in ("LETTER", "GREEK") or scripted or i + 1 >= len(tokens):
+            out.append(token)
+            i += 1
+            continue
+        first = i + 1
+        first_end = _group_end(tokens, first + 1)
+        second = first_end
+        if (
+            tokens[first].type not in ("SUB", "SUP")
+            or second >= len(tokens)
+            or tokens[second].type not in ("SUB", "SUP")
+            or tokens[second].type == tokens[first].type
+        ):
+            out.append(token)
+            i += 1
+            continue
+        second_end = _group_end(tokens, second + 1)
+        sup_at, sup_end = (
+            (first, first_end) if tokens[first].type == "SUP" else (second, second_end)
+        )
+        label = _label(tokens[sup_at + 1 : sup_end])
+        if label is None:
+            out.append(token)
+            i += 1
+            continue
+        at = tokens[sup_at]
+        replaced = [
+            Token("SUP", "^", at.start_pos),
+            Token("LBRACE", "{", at.start_pos),
+            Token("LPAR", "(", at.start_pos),
+            Token("LETTER", label, at.start_pos),
+            Token("RPAR", ")", at.start_pos),
+            Token("RBRACE", "}", at.start_pos),
+        ]
+        for k in range(i, second_end):
+            if k == sup_at:
+                out.extend(replaced)
+            elif not sup_at < k < sup_end:
+                out.append(tokens[k])
+        i = second_end
+    return out
 
 
 def _primed_indices(tokens: list[Token]) -> list[Token]:
