@@ -71,10 +71,24 @@ HOLDOUT = [
     ("holdout_cnn_rishov.py:SoftMaxLayer", {}, 1, {"gradient-passed-through"}, False),
     ("holdout_dnn_mofeiyu.py:softmax.forward", {}, 1, {"missing-keepdims", "unstable-exp"}, False),
     ("holdout_dnn_mofeiyu.py:softmax", {}, 2, set(), False),
+    # fourth batch (a notebook), run blind after the fixes for the third
+    ("holdout_inside_dl.ipynb:my_softmax_1", {}, 1, {"batch-normalised", "unstable-exp"}, False),
+    ("holdout_inside_dl.ipynb:my_softmax_2", {}, 1, {"unstable-exp"}, False),
+    ("holdout_inside_dl.ipynb:my_der_softmax_1", {}, 1, {"unstable-exp"}, False),
+    ("holdout_inside_dl.ipynb:my_der_softmax_low_2", {}, 1, {"unstable-exp"}, False),
+    ("holdout_inside_dl.ipynb:my_der_softmax_2", {}, 1, {"unstable-exp"}, False),
+    ("holdout_inside_dl.ipynb:my_loss_soft_der", {}, 0, set(), False),
 ]
 
 # target -> why the checker still gets it wrong (strict xfail: fixing one must update this)
-KNOWN_MISSES: dict[str, str] = {}
+KNOWN_MISSES: dict[str, str] = {
+    "holdout_inside_dl.ipynb:my_softmax_1": "cannot run: autograd.numpy stubbed",
+    "holdout_inside_dl.ipynb:my_softmax_2": "cannot run: autograd.numpy stubbed",
+    "holdout_inside_dl.ipynb:my_der_softmax_1": "cannot run: autograd.numpy stubbed",
+    "holdout_inside_dl.ipynb:my_der_softmax_low_2": "cannot run: autograd.numpy stubbed",
+    "holdout_inside_dl.ipynb:my_der_softmax_2": "cannot run: autograd.numpy stubbed",
+    "holdout_inside_dl.ipynb:my_loss_soft_der": "cannot run: autograd.numpy stubbed",
+}
 
 
 def _outcome(target: str, options: dict) -> tuple[int, set[str]]:
