@@ -3,9 +3,9 @@
 Module-level code runs the way its author runs it, with three allowances: a script whose demo
 code fails after it defined the requested name still yields that name (with a note); a module
 it imports that is not installed is replaced by an inert stub while importing (never NumPy,
-SciPy, PyTorch or JAX; CuPy by NumPy, whose API it mirrors), and named in a note; warnings
-and ``np.seterr`` changes made by module-level code do not leak out. Imports are time-limited
-like calls.
+SciPy, PyTorch or JAX; CuPy and ``autograd.numpy`` by NumPy, whose API they mirror), and
+named in a note; warnings and ``np.seterr`` changes made by module-level code do not leak out.
+Imports are time-limited like calls.
 
 Examples
 --------
@@ -198,7 +198,12 @@ class _Stub(types.ModuleType):
                 return names
         if attribute.startswith("__"):
             raise AttributeError(attribute)
-        return _Stub(f"{self.__name__}.{attribute}")
+        name = f"{self.__name__}.{attribute}"
+        if name in _ON_NUMPY:
+            # ``from autograd import numpy as np``: the submodule is reached as an attribute.
+            _REACHED.add(name)
+            return _NumpyStandIn(name)
+        return _Stub(name)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return _Stub(f"{self.__name__}()")
@@ -236,7 +241,7 @@ def _undefined_names(frame: types.FrameType) -> list[str] | None:
 
 
 class _NumpyStandIn(types.ModuleType):
-    """CuPy when it is not installed: CuPy mirrors the NumPy API, so NumPy runs the same code."""
+    """CuPy or autograd's numpy when not installed: both mirror NumPy, which runs the same code."""
 
     def __getattr__(self, attribute: str) -> Any:
         if attribute in ("asnumpy", "asarray"):
@@ -257,6 +262,8 @@ def _stub(missing: str, stubs: list[str]) -> bool:
 def _stub_notes(stubs: list[str], consequence: str) -> list[str]:
     inert = [name for name in stubs if name not in _ON_NUMPY]
     on_numpy = [name for name in stubs if name in _ON_NUMPY]
+    on_numpy += [name for name in sorted(_REACHED) if name not in on_numpy]
+    _REACHED.clear()
     notes = []
     if on_numpy:
         notes.append(f"not installed, NumPy stood in for: {', '.join(on_numpy)} (same API)")
@@ -265,8 +272,11 @@ def _stub_notes(stubs: list[str], consequence: str) -> list[str]:
     return notes
 
 
-#: GPU array libraries that mirror NumPy: when absent, the code runs on NumPy arrays
-_ON_NUMPY = {"cupy"}
+#: array modules that mirror NumPy (a GPU library, HIPS autograd's wrapper): when they are not
+#: installed, the code runs on NumPy arrays
+_ON_NUMPY = {"cupy", "autograd.numpy"}
+#: stand-ins handed out as attributes of a stub during the current import, for its note
+_REACHED: set[str] = set()
 
 
 #: libraries whose absence must be reported, never papered over

@@ -81,14 +81,7 @@ HOLDOUT = [
 ]
 
 # target -> why the checker still gets it wrong (strict xfail: fixing one must update this)
-KNOWN_MISSES: dict[str, str] = {
-    "holdout_inside_dl.ipynb:my_softmax_1": "cannot run: autograd.numpy stubbed",
-    "holdout_inside_dl.ipynb:my_softmax_2": "cannot run: autograd.numpy stubbed",
-    "holdout_inside_dl.ipynb:my_der_softmax_1": "cannot run: autograd.numpy stubbed",
-    "holdout_inside_dl.ipynb:my_der_softmax_low_2": "cannot run: autograd.numpy stubbed",
-    "holdout_inside_dl.ipynb:my_der_softmax_2": "cannot run: autograd.numpy stubbed",
-    "holdout_inside_dl.ipynb:my_loss_soft_der": "cannot run: autograd.numpy stubbed",
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 
 def _outcome(target: str, options: dict) -> tuple[int, set[str]]:

@@ -598,6 +598,24 @@ def test_a_module_of_a_package_with_relative_imports(tmp_path: Path) -> None:
     assert not any("stubs" in note for note in report.notes)  # the real Base.py was used
 
 
+def test_autograd_numpy_code_runs_on_numpy_when_autograd_is_not_installed(
+    tmp_path: Path,
+) -> None:
+    """from autograd import numpy as np (HIPS autograd) runs on NumPy, with a note."""
+    if importlib.util.find_spec("autograd") is not None:
+        pytest.skip("autograd is installed: it runs as itself")
+    path = tmp_path / "ag_softmax.py"
+    path.write_text(
+        "from autograd import jacobian, numpy as np\nimport autograd.numpy as anp\n\n\n"
+        "def softmax(z):\n"
+        "    e = np.exp(z - anp.max(z, axis=-1, keepdims=True))\n"
+        "    return e / np.sum(e, axis=-1, keepdims=True)\n"
+    )
+    report = check_implementation(f"{path}:softmax")
+    assert report.passed
+    assert any("NumPy stood in for: autograd.numpy" in note for note in report.notes)
+
+
 def test_code_that_needs_the_missing_package_cannot_run() -> None:
     """A function that really calls the uninstalled package fails to run: it is never passed."""
     with pytest.raises(ImplementationError, match="not numbers"):
