@@ -122,16 +122,17 @@ def _check(target, cases, limits, samples, seed, n, load_notes, start) -> ImplRe
     notes: list[str] = list(load_notes)
     vector_results, vector_layout = run_family(run, vector, notes, target.input)
     batch_results, batch_layout = run_family(run, batch, notes, target.input)
+    # Checked before a Jacobian's batches become optional: raising on them is raising too.
+    if all(r.status == "error" for r, _ in vector_results + batch_results):
+        first = next(r for r, _ in vector_results + batch_results)
+        raise ImplementationError(
+            label, f"raised on every input; first, on {first.name!r}: {first.detail}"
+        )
     if contract == "jacobian":
         batch_results = [(optional(r), o) for r, o in batch_results]
         if batch_results and all(r.status == "unsupported" for r, _ in batch_results):
             notes.append("batched input (m, n) is not supported: optional for a Jacobian")
     results = vector_results + batch_results
-    if all(r.status == "error" for r, _ in results):
-        first = next(r for r, _ in results)
-        raise ImplementationError(
-            label, f"raised on every input; first, on {first.name!r}: {first.detail}"
-        )
     results = mark_unsupported(results, notes)
     supported = {r.family for r, _ in results if r.status != "unsupported"}
     layout = ", ".join(

@@ -507,6 +507,16 @@ def test_cannot_run_raises_implementation_error(target: str, message: str) -> No
     assert caught.value.exit_code == 2
 
 
+def test_jacobian_that_raises_everywhere_cannot_run() -> None:
+    """A Jacobian raising on every vector and batch is 'cannot run', not 'no known pattern'."""
+
+    def softmax_jacobian(z):
+        raise RuntimeError("boom")
+
+    with pytest.raises(ImplementationError, match=r"raised on every input.*boom"):
+        check_implementation(softmax_jacobian)
+
+
 def test_script_whose_demo_code_fails_after_the_definition() -> None:
     """A script that defines the layer and then fails in demo code is still checked, with a note."""
     report = check_implementation(spec("script_with_demo.py:Activation_Softmax"))
