@@ -161,6 +161,10 @@ class Target:
                     # (A, cache) and (out, state) returns: the first element is the output.
                     add_note(self, "returned a tuple; its first element is checked")
                     raw = raw[0]
+                key = _gradient_key(raw)
+                if key:
+                    add_note(self, f"returned a dict; its {key!r} entry is checked")
+                    raw = raw[key]
                 value = _to_numpy(raw)
             except TimedOut:
                 return Outcome(
@@ -324,6 +328,13 @@ def required_parameters(obj: Any, label: str) -> list[str]:
         for p in signature.parameters.values()
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
     ]
+
+
+def _gradient_key(raw: Any) -> str:
+    """A dict of gradients (``{"dx": ..., ...}``): the key of the input gradient, if any."""
+    if not isinstance(raw, dict):
+        return ""
+    return next((name for name in GRADIENT_ATTRIBUTES if name in raw), "")
 
 
 def find_method(obj: Any, names: tuple[str, ...]) -> str:

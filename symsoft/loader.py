@@ -37,6 +37,7 @@ array([[ 0.25, -0.25],
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 import re
 from pathlib import Path
@@ -213,9 +214,16 @@ def resolve_target(
         convention, why = "softmax", f"parameter {x_name!r} names the softmax output"
     else:
         convention, why = "logits", f"parameter {x_name!r} is taken as the logits"
+    forward = _forward_partner(obj) if kind == "vjp" and _CACHE_NAME.match(x_name) else None
+    if forward is not None and input is None:
+        # backward(dout, cache) with cache = the second value of forward(z) (CS231n style).
+        obj, gradient_first = _with_cache(obj, forward, gradient_first), False
+        convention, why = "logits", f"{x_name!r} is the cache {forward.__name__}(z) returns"
     target = Target(
         label, obj, kind, reason, convention, why, gradient_first, timeout=timeout, fixed=fixed
     )
+    if forward is not None and input is None:
+        add_note(target, f"called with the cache of {forward.__name__}(z) as {x_name!r}")
     if fixed:
         add_note(target, "called with " + ", ".join(f"{k}={v:g}" for k, v in fixed))
     if constructed:
@@ -238,6 +246,31 @@ def resolve_target(
                 + ", ".join(f"{owner}.{name}" for name in others[:3]),
             )
     return _with_framework(target)
+
+
+_CACHE_NAME = re.compile(r"^(cache\w*|\w*_cache)$")
+
+
+def _forward_partner(backward: Any) -> Any:
+    """The ``softmax_forward`` beside a ``softmax_backward`` (``_bwd``/``_fwd`` too), if any."""
+    name = getattr(backward, "__name__", "")
+    namespace = getattr(backward, "__globals__", {})
+    for old, new in (("backward", "forward"), ("bwd", "fwd")):
+        partner = namespace.get(name.replace(old, new)) if old in name else None
+        if inspect.isfunction(partner):
+            return partner
+    return None
+
+
+def _with_cache(backward: Any, forward: Any, gradient_first: bool) -> Any:
+    @functools.wraps(backward)
+    def paired(z: Any, g: Any, **keywords: Any) -> Any:
+        result = forward(z)
+        # (out, cache) is the convention; a forward returning only its output leaves z.
+        cache = result[-1] if isinstance(result, tuple) and len(result) > 1 else z
+        return backward(g, cache, **keywords) if gradient_first else backward(cache, g, **keywords)
+
+    return paired
 
 
 def _method_hint(obj: Any) -> str:

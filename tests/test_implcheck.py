@@ -421,6 +421,32 @@ def test_softmax_output_input_passes_once_declared() -> None:
     assert check_implementation(spec("course_code.py:softmax_backward"), input="softmax").passed
 
 
+def test_backward_taking_the_cache_of_its_forward_partner(tmp_path: Path) -> None:
+    """softmax_backward(dout, cache) gets the cache softmax_forward(z) returns (CS231n style)."""
+    path = tmp_path / "layers.py"
+    path.write_text(
+        "import numpy as np\n\n\n"
+        "def softmax_forward(x):\n"
+        "    e = np.exp(x - x.max(axis=-1, keepdims=True))\n"
+        "    out = e / e.sum(axis=-1, keepdims=True)\n"
+        "    return out, (x, out)\n\n\n"
+        "def softmax_backward(dout, cache):\n"
+        "    x, out = cache\n"
+        "    return out * (dout - (dout * out).sum(axis=-1, keepdims=True))\n\n\n"
+        "def softmax_bwd(dout, cache):\n"
+        "    x, out = cache\n"
+        "    return {'dx': out * dout * (1 - out), 'dout': dout}\n\n\n"
+        "def softmax_fwd(x):\n"
+        "    return softmax_forward(x)\n"
+    )
+    good = check_implementation(f"{path}:softmax_backward")
+    assert good.passed
+    assert "called with the cache of softmax_forward(z) as 'cache'" in good.notes
+    bad = check_implementation(f"{path}:softmax_bwd")
+    assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+    assert "returned a dict; its 'dx' entry is checked" in bad.notes
+
+
 def test_gradient_first_argument_order_is_read_from_names() -> None:
     """A backward written as f(grad_output, logits) is called with the gradient first."""
 
