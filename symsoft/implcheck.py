@@ -190,13 +190,24 @@ def _per_family(run, cases, results, contract, convention) -> tuple[Finding, ...
 
 def _reject_unexplained_shapes(label, results, failing, findings) -> None:
     """Wrong shapes everywhere it does not raise, and no known mistake: the code cannot run."""
+    # n = 1 does not count: any output squeezes to a scalar there, so its shape proves nothing.
+    failing = [(c, r, o) for c, r, o in failing if r.shape[-1] > 1]
     if findings or not all("shape" in r.detail or r.status == "error" for _, r, _ in failing):
         return
-    shaped = [r for _, r, _ in failing if "shape" in r.detail]
-    checked = [r for r, _ in results if r.status != "unsupported"]
+    shaped = [(c, r, o) for c, r, o in failing if "shape" in r.detail]
+    checked = [r for r, _ in results if r.status != "unsupported" and r.shape[-1] > 1]
     if shaped and len(shaped) + sum(r.passed for r in checked) == len(checked):
+        case, first, outcome = shaped[0]
+        n = case.z.shape[-1]
+        square = outcome.value is not None and outcome.value.shape == (n, n)
+        hint = (
+            "; it returns an n × n matrix where a vector belongs: if that is a Jacobian, "
+            "check it as one (--kind jacobian; a method as Class.method)"
+            if square and case.z.ndim == 1
+            else ""
+        )
         raise ImplementationError(
-            label, f"{shaped[0].detail} on {shaped[0].name!r}, which no known mistake explains"
+            label, f"{first.detail} on {first.name!r}, which no known mistake explains{hint}"
         )
 
 

@@ -95,9 +95,7 @@ HOLDOUT = [
 ]
 
 # target -> why the checker still gets it wrong (strict xfail: fixing one must update this)
-KNOWN_MISSES: dict[str, str] = {
-    "holdout_thunfisch.py:Softmax": "n = 1 hides the (n, n) shape: exit 1, no known pattern",
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 
 def _outcome(target: str, options: dict) -> tuple[int, set[str]]:

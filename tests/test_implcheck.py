@@ -543,6 +543,21 @@ def test_jacobian_that_raises_everywhere_cannot_run() -> None:
         check_implementation(softmax_jacobian)
 
 
+def test_backward_returning_a_jacobian_cannot_run_with_a_hint() -> None:
+    """A backward that returns an n × n Jacobian (fine at n = 1) cannot run, and says why."""
+
+    class Softmax:
+        def forward(self, x):
+            e = np.exp(x - np.max(x))
+            return e / np.sum(e)
+
+        def backward(self, y):
+            return np.diag(y) - np.outer(y, y)
+
+    with pytest.raises(ImplementationError, match="n × n matrix where a vector belongs"):
+        check_implementation(Softmax)
+
+
 def test_script_whose_demo_code_fails_after_the_definition() -> None:
     """A script that defines the layer and then fails in demo code is still checked, with a note."""
     report = check_implementation(spec("script_with_demo.py:Activation_Softmax"))
