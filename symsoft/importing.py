@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import importlib
 import importlib.util
+import inspect
 import json
 import os
 import re
@@ -83,7 +84,13 @@ def import_file(path: Path, spec: str, first: str, timeout: float | None, notes:
         for stubbed in stubs:
             sys.modules.pop(stubbed, None)
         shown = [stub.replace(f"{package}.", ".") if package else stub for stub in stubs]
-        notes.extend(_stub_notes(shown, " (code that really uses them fails when called)"))
+        notes.extend(
+            _stub_notes(
+                shown,
+                " (their decorators leave functions as written; code that really uses them fails"
+                " when called)",
+            )
+        )
     return module
 
 
@@ -206,6 +213,10 @@ class _Stub(types.ModuleType):
         return _Stub(name)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and not kwargs and inspect.isroutine(args[0]):
+            # A decorator from a missing module (@njit, @njit(cache=True), @timeit) leaves the
+            # function it decorates as written.
+            return args[0]
         return _Stub(f"{self.__name__}()")
 
     def __iter__(self) -> Any:

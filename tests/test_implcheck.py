@@ -667,6 +667,19 @@ def test_autograd_numpy_code_runs_on_numpy_when_autograd_is_not_installed(
     assert any("NumPy stood in for: autograd.numpy" in note for note in report.notes)
 
 
+def test_decorators_from_missing_modules_leave_functions_as_written(tmp_path: Path) -> None:
+    """@njit(cache=True) from numba and @timeit from a missing utils do not hide the function."""
+    path = tmp_path / "decorated.py"
+    path.write_text(
+        "import numpy as np\nfrom numba_not_here import njit\nfrom utils_not_here import timeit"
+        "\n\n\n@timeit\n@njit(cache=True)\ndef softmax_grad(s):\n"
+        "    s = s.reshape(-1, 1)\n    return np.diagflat(s) - s @ s.T\n"
+    )
+    report = check_implementation(f"{path}:softmax_grad")
+    assert report.passed and report.kind == "jacobian"
+    assert any("decorators leave functions as written" in note for note in report.notes)
+
+
 def test_code_that_needs_the_missing_package_cannot_run() -> None:
     """A function that really calls the uninstalled package fails to run: it is never passed."""
     with pytest.raises(ImplementationError, match="not numbers"):
