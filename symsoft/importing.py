@@ -41,7 +41,7 @@ import numpy as np
 from symsoft.calling import TimedOut, describe_error, user_code
 from symsoft.errors import ImplementationError
 
-__all__ = ["import_file", "import_module", "import_notebook", "importing"]
+__all__ = ["import_file", "import_module", "import_notebook", "importing", "stub_name"]
 
 
 def import_file(path: Path, spec: str, first: str, timeout: float | None, notes: list[str]) -> Any:
@@ -226,6 +226,11 @@ class _Stub(types.ModuleType):
         # ``class Softmax(Layer)`` with ``Layer`` from a sibling module that is not there: the
         # class is still defined, without that base (PEP 560).
         return ()
+
+
+def stub_name(obj: Any) -> str:
+    """The dotted name of an inert stub (``nnfs.activations.Activation_Softmax``), else ""."""
+    return obj.__name__ if isinstance(obj, _Stub) else ""
 
 
 def _undefined_names(frame: types.FrameType) -> list[str] | None:

@@ -59,7 +59,7 @@ from symsoft.calling import (
     required_parameters,
 )
 from symsoft.errors import ImplementationError, UsageError
-from symsoft.importing import import_file, import_module, import_notebook, importing
+from symsoft.importing import import_file, import_module, import_notebook, importing, stub_name
 
 __all__ = ["INPUTS", "KINDS", "load", "load_object", "resolve_target"]
 
@@ -145,6 +145,10 @@ def resolve_target(
         raise UsageError("input", input, f"one of {', '.join(INPUTS)}")
     if timeout is not None and not timeout > 0:
         raise UsageError("timeout", timeout, "a positive number of seconds")
+    if stub_name(obj):
+        raise ImplementationError(
+            label, f"is {stub_name(obj)}, from a module that is not installed: nothing to run"
+        )
     if inspect.isclass(obj) and _is_autograd_function(obj):
         return Target(
             label, obj, "autograd", "a torch.autograd.Function", framework="torch", timeout=timeout

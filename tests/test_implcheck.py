@@ -680,6 +680,14 @@ def test_decorators_from_missing_modules_leave_functions_as_written(tmp_path: Pa
     assert any("decorators leave functions as written" in note for note in report.notes)
 
 
+def test_a_target_imported_from_a_missing_module_cannot_run(tmp_path: Path) -> None:
+    """NAME imported from an uninstalled package is a stub: the error says so."""
+    path = tmp_path / "reexport.py"
+    path.write_text("from nnfs_not_here.activations import Activation_Softmax\n")
+    with pytest.raises(ImplementationError, match="from a module that is not installed"):
+        check_implementation(f"{path}:Activation_Softmax")
+
+
 def test_code_that_needs_the_missing_package_cannot_run() -> None:
     """A function that really calls the uninstalled package fails to run: it is never passed."""
     with pytest.raises(ImplementationError, match="not numbers"):
