@@ -34,13 +34,27 @@ __all__ = [
     "constructor_arguments",
     "forward_partner",
     "instantiate",
+    "size_parameters",
     "with_cache",
 ]
 
 
-def instantiate(cls: type, label: str) -> Any:
-    """An instance of ``cls``, built with :func:`constructor_arguments`; a failure cannot run."""
-    arguments = constructor_arguments(cls)
+def size_parameters(cls: type) -> list[str]:
+    """The required constructor parameters that are the number of classes (``input_size``)."""
+    try:
+        required = required_parameters(cls, cls.__name__)
+    except ImplementationError:
+        return []
+    return [name for name in required if _CONSTRUCTOR_SIZE.match(name)]
+
+
+def instantiate(cls: type, label: str, classes: int | None = None) -> Any:
+    """An instance of ``cls``, built with :func:`constructor_arguments`; a failure cannot run.
+
+    ``classes`` fills the size parameters (:func:`size_parameters`), when given.
+    """
+    arguments = constructor_arguments(cls, sized=classes is not None)
+    arguments.update({name: classes for name in size_parameters(cls) if classes is not None})
     try:
         with importing(None):
             return cls(**arguments)
@@ -53,14 +67,21 @@ def instantiate(cls: type, label: str) -> Any:
 #: required constructor parameters symsoft can fill in, and with what (by name)
 _CONSTRUCTOR_NAME = re.compile(r"^(name|layer_name)$")
 _CONSTRUCTOR_STEP = re.compile(r"^(lr|learning_rate|eta)$")
+#: a softmax layer's only size is its number of classes, whatever its author calls it
+_CONSTRUCTOR_SIZE = re.compile(
+    r"^(n|size|input_size|output_size|input_dim|output_dim|dim_in|dim_out|in_features|"
+    r"out_features|n_inputs|n_outputs|n_classes|num_classes|classes|n_nodes|nb_nodes|nodes|"
+    r"units|n_units|n_neurons|num_neurons)$"
+)
 
 
-def constructor_arguments(cls: type) -> dict[str, Any]:
+def constructor_arguments(cls: type, *, sized: bool = False) -> dict[str, Any]:
     """Values for a class's required constructor parameters that do not depend on the input.
 
     ``Softmax(name)``, ``Softmax(dim)`` or ``Softmax(axis)`` are constructed as
-    ``Softmax(name='Softmax')``, ``Softmax(dim=-1)``; a size (``input_size``) cannot be guessed,
-    so such a class still fails to construct, saying so.
+    ``Softmax(name='Softmax')``, ``Softmax(dim=-1)``. A size (``input_size``) depends on the
+    input: with ``sized=True`` it is left to the caller (:func:`instantiate` with ``classes``),
+    otherwise such a class has no arguments symsoft can supply.
     """
     try:
         required = required_parameters(cls, cls.__name__)
@@ -76,7 +97,7 @@ def constructor_arguments(cls: type) -> dict[str, Any]:
             values[name] = 0.0
         elif _CONSTRUCTOR_NAME.match(name):
             values[name] = cls.__name__
-        else:
+        elif not (sized and _CONSTRUCTOR_SIZE.match(name)):
             return {}
     return values
 

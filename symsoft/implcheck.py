@@ -254,7 +254,7 @@ class _Runner:
         transpose = self.samples == "columns" and case.family == "batch"
         if transpose:
             x, g = x.T, None if g is None else g.T
-        outcome = self.target.run(x, g)
+        outcome = self.target.run(x, g, classes=case.z.shape[-1])
         self.user_seconds += outcome.seconds
         if outcome.timed_out:
             raise ImplementationError(self.target.label, f"{outcome.error} on case {case.name!r}")

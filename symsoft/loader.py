@@ -12,9 +12,10 @@ Accepted targets are ``PATH.py:NAME``, ``package.module:NAME`` and ``NOTEBOOK.ip
   marks the upstream gradient), ``(z, g)`` otherwise;
 * ``softmax`` -- ``f(z) -> s``, the forward pass;
 * ``layer`` -- a class (constructed without arguments, or with ``name``, ``axis``, ``dim``
-  filled in) or an instance with ``forward(x)`` and ``backward(dvalues)`` (see
-  :mod:`symsoft.calling` for the accepted variants). A subclass of ``torch.autograd.Function``
-  is checked as a ``vjp`` through ``apply`` and autograd.
+  filled in, and a size such as ``input_size`` set per input) or an instance with
+  ``forward(x)`` and ``backward(dvalues)`` (see :mod:`symsoft.calling` for the accepted
+  variants). A subclass of ``torch.autograd.Function`` is checked as a ``vjp`` through
+  ``apply`` and autograd.
 
 ``Class.method`` targets are called on an instance; a class with ``__call__`` (such as a
 ``torch.nn.Module``) is checked through an instance. A parameter named like the softmax output
@@ -37,6 +38,7 @@ array([[ 0.25, -0.25],
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 import re
 from pathlib import Path
@@ -49,6 +51,7 @@ from symsoft.adapters import (
     construction_note,
     forward_partner,
     instantiate,
+    size_parameters,
     with_cache,
 )
 from symsoft.calling import (
@@ -162,11 +165,18 @@ def resolve_target(
         if kind not in (None, "layer", "vjp"):
             raise UsageError("kind", kind, "layer (or vjp) for an object with forward and backward")
         constructed = construction_note(obj)
-        if inspect.isclass(obj):
+        factory = None
+        if inspect.isclass(obj) and size_parameters(obj):
+            # SoftmaxLayer(input_size): one layer per input size, as a network would build.
+            cls, sizes = obj, size_parameters(obj)
+            factory = functools.partial(instantiate, cls, label)
+            obj = instantiate(cls, label, classes=3)
+            constructed = f"constructed as {cls.__name__}({'=n, '.join(sizes)}=n) for n classes"
+        elif inspect.isclass(obj):
             obj = instantiate(obj, label)
         forward, backward = find_method(obj, FORWARD_NAMES), find_method(obj, BACKWARD_NAMES)
         reason = f"has {forward}(x) and {backward}(dvalues)"
-        target = Target(label, obj, "layer", reason, timeout=timeout)
+        target = Target(label, obj, "layer", reason, timeout=timeout, factory=factory)
         if constructed:
             add_note(target, constructed)
         return _with_framework(target)

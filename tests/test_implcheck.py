@@ -378,12 +378,41 @@ def test_layer_constructed_with_a_name_and_an_axis() -> None:
     assert report.passed
     assert "constructed as Softmax(name='Softmax', dim=-1)" in report.notes
 
-    class Sized(Softmax):
-        def __init__(self, input_size):
-            super().__init__("sized", -1)
+    class Unknown(Softmax):
+        def __init__(self, weights_file):
+            super().__init__("unknown", -1)
 
-    with pytest.raises(ImplementationError, match="input_size"):
-        check_implementation(Sized)
+    with pytest.raises(ImplementationError, match="weights_file"):
+        check_implementation(Unknown)
+
+
+def test_layer_constructed_per_input_size() -> None:
+    """SoftmaxLayer(input_size) is built for each case's number of classes, right or wrong."""
+
+    class SoftmaxLayer:
+        def __init__(self, input_size):
+            self.input_size = input_size
+
+        def forward(self, x):
+            e = np.exp(x - np.max(x))
+            self.s = e / np.sum(e)
+            return self.s
+
+        def backward(self, dvalues):
+            jacobian = np.identity(self.input_size) * self.s - np.outer(self.s, self.s)
+            return jacobian @ dvalues
+
+    report = check_implementation(SoftmaxLayer)
+    assert report.kind == "layer"
+    assert "constructed as SoftmaxLayer(input_size=n) for n classes" in report.notes
+    assert report.layout.startswith("vectors (n,)")
+    assert all(r.passed for r in report.cases if r.family == "vector")
+
+    class DiagonalOnly(SoftmaxLayer):
+        def backward(self, dvalues):
+            return (np.identity(self.input_size) * self.s * (1 - self.s)) @ dvalues
+
+    assert "missing-sum-term" in {f.name for f in check_implementation(DiagonalOnly).diagnosis}
 
 
 def test_layer_with_a_mode_flag_in_forward_and_backward() -> None:
