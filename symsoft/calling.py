@@ -147,20 +147,29 @@ class Target:
     #: required parameters with a neutral value: ``axis``/``dim`` -1, a temperature 1.0
     fixed: tuple[tuple[str, float], ...] = ()
     notes: list[str] = field(default_factory=list, compare=False)
+    #: a layer whose constructor takes the number of classes: a fresh one per input size
+    factory: Any = field(default=None, compare=False)
 
-    def run(self, x: np.ndarray, g: np.ndarray | None) -> Outcome:
-        """Call the implementation on NumPy inputs; never raises for the user's own errors."""
+    def run(self, x: np.ndarray, g: np.ndarray | None, classes: int | None = None) -> Outcome:
+        """Call the implementation on NumPy inputs; never raises for the user's own errors.
+
+        ``classes`` is the number of classes of the case (for a layer built per input size).
+        """
         start = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 # NumPy's default error handling, whatever the user's module set at import
                 with user_code(self.timeout), np.errstate(all="warn", under="ignore"):
-                    raw = self._call(x.copy(), None if g is None else g.copy())
+                    raw = self._call(x.copy(), None if g is None else g.copy(), classes)
                 if isinstance(raw, tuple) and raw:
                     # (A, cache) and (out, state) returns: the first element is the output.
                     add_note(self, "returned a tuple; its first element is checked")
                     raw = raw[0]
+                key = _gradient_key(raw)
+                if key:
+                    add_note(self, f"returned a dict; its {key!r} entry is checked")
+                    raw = raw[key]
                 value = _to_numpy(raw)
             except TimedOut:
                 return Outcome(
@@ -170,12 +179,13 @@ class Target:
                 return Outcome(None, describe_error(error), _messages(caught), _since(start))
         return Outcome(value, None, _messages(caught), _since(start))
 
-    def _call(self, x: np.ndarray, g: np.ndarray | None) -> Any:
+    def _call(self, x: np.ndarray, g: np.ndarray | None, classes: int | None = None) -> Any:
         if self.kind == "autograd":
             return _call_autograd(self, x, g)
         wrap = _converter(self.framework)
         if self.kind == "layer":
-            return _call_layer(self, wrap(x), wrap(g))
+            layer = self.obj if self.factory is None or classes is None else self.factory(classes)
+            return _call_layer(self, wrap(x), wrap(g), layer)
         keywords = dict(self.fixed)
         if self.kind in ("jacobian", "softmax"):
             return self.obj(wrap(x), **keywords)
@@ -183,8 +193,7 @@ class Target:
         return self.obj(*arguments, **keywords)
 
 
-def _call_layer(target: Target, x: Any, g: Any) -> Any:
-    layer = target.obj
+def _call_layer(target: Target, x: Any, g: Any, layer: Any) -> Any:
     for name in GRADIENT_ATTRIBUTES:
         if name in getattr(layer, "__dict__", {}):
             delattr(layer, name)
@@ -324,6 +333,13 @@ def required_parameters(obj: Any, label: str) -> list[str]:
         for p in signature.parameters.values()
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
     ]
+
+
+def _gradient_key(raw: Any) -> str:
+    """A dict of gradients (``{"dx": ..., ...}``): the key of the input gradient, if any."""
+    if not isinstance(raw, dict):
+        return ""
+    return next((name for name in GRADIENT_ATTRIBUTES if name in raw), "")
 
 
 def find_method(obj: Any, names: tuple[str, ...]) -> str:

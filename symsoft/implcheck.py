@@ -122,16 +122,17 @@ def _check(target, cases, limits, samples, seed, n, load_notes, start) -> ImplRe
     notes: list[str] = list(load_notes)
     vector_results, vector_layout = run_family(run, vector, notes, target.input)
     batch_results, batch_layout = run_family(run, batch, notes, target.input)
+    # Checked before a Jacobian's batches become optional: raising on them is raising too.
+    if all(r.status == "error" for r, _ in vector_results + batch_results):
+        first = next(r for r, _ in vector_results + batch_results)
+        raise ImplementationError(
+            label, f"raised on every input; first, on {first.name!r}: {first.detail}"
+        )
     if contract == "jacobian":
         batch_results = [(optional(r), o) for r, o in batch_results]
         if batch_results and all(r.status == "unsupported" for r, _ in batch_results):
             notes.append("batched input (m, n) is not supported: optional for a Jacobian")
     results = vector_results + batch_results
-    if all(r.status == "error" for r, _ in results):
-        first = next(r for r, _ in results)
-        raise ImplementationError(
-            label, f"raised on every input; first, on {first.name!r}: {first.detail}"
-        )
     results = mark_unsupported(results, notes)
     supported = {r.family for r, _ in results if r.status != "unsupported"}
     layout = ", ".join(
@@ -189,13 +190,24 @@ def _per_family(run, cases, results, contract, convention) -> tuple[Finding, ...
 
 def _reject_unexplained_shapes(label, results, failing, findings) -> None:
     """Wrong shapes everywhere it does not raise, and no known mistake: the code cannot run."""
+    # n = 1 does not count: any output squeezes to a scalar there, so its shape proves nothing.
+    failing = [(c, r, o) for c, r, o in failing if r.shape[-1] > 1]
     if findings or not all("shape" in r.detail or r.status == "error" for _, r, _ in failing):
         return
-    shaped = [r for _, r, _ in failing if "shape" in r.detail]
-    checked = [r for r, _ in results if r.status != "unsupported"]
+    shaped = [(c, r, o) for c, r, o in failing if "shape" in r.detail]
+    checked = [r for r, _ in results if r.status != "unsupported" and r.shape[-1] > 1]
     if shaped and len(shaped) + sum(r.passed for r in checked) == len(checked):
+        case, first, outcome = shaped[0]
+        n = case.z.shape[-1]
+        square = outcome.value is not None and outcome.value.shape == (n, n)
+        hint = (
+            "; it returns an n × n matrix where a vector belongs: if that is a Jacobian, "
+            "check it as one (--kind jacobian; a method as Class.method)"
+            if square and case.z.ndim == 1
+            else ""
+        )
         raise ImplementationError(
-            label, f"{shaped[0].detail} on {shaped[0].name!r}, which no known mistake explains"
+            label, f"{first.detail} on {first.name!r}, which no known mistake explains{hint}"
         )
 
 
@@ -242,7 +254,7 @@ class _Runner:
         transpose = self.samples == "columns" and case.family == "batch"
         if transpose:
             x, g = x.T, None if g is None else g.T
-        outcome = self.target.run(x, g)
+        outcome = self.target.run(x, g, classes=case.z.shape[-1])
         self.user_seconds += outcome.seconds
         if outcome.timed_out:
             raise ImplementationError(self.target.label, f"{outcome.error} on case {case.name!r}")

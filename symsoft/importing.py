@@ -3,9 +3,9 @@
 Module-level code runs the way its author runs it, with three allowances: a script whose demo
 code fails after it defined the requested name still yields that name (with a note); a module
 it imports that is not installed is replaced by an inert stub while importing (never NumPy,
-SciPy, PyTorch or JAX; CuPy by NumPy, whose API it mirrors), and named in a note; warnings
-and ``np.seterr`` changes made by module-level code do not leak out. Imports are time-limited
-like calls.
+SciPy, PyTorch or JAX; CuPy and ``autograd.numpy`` by NumPy, whose API they mirror), and
+named in a note; warnings and ``np.seterr`` changes made by module-level code do not leak out.
+Imports are time-limited like calls.
 
 Examples
 --------
@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import importlib
 import importlib.util
+import inspect
 import json
 import os
 import re
@@ -40,7 +41,7 @@ import numpy as np
 from symsoft.calling import TimedOut, describe_error, user_code
 from symsoft.errors import ImplementationError
 
-__all__ = ["import_file", "import_module", "import_notebook", "importing"]
+__all__ = ["import_file", "import_module", "import_notebook", "importing", "stub_name"]
 
 
 def import_file(path: Path, spec: str, first: str, timeout: float | None, notes: list[str]) -> Any:
@@ -83,7 +84,13 @@ def import_file(path: Path, spec: str, first: str, timeout: float | None, notes:
         for stubbed in stubs:
             sys.modules.pop(stubbed, None)
         shown = [stub.replace(f"{package}.", ".") if package else stub for stub in stubs]
-        notes.extend(_stub_notes(shown, " (code that really uses them fails when called)"))
+        notes.extend(
+            _stub_notes(
+                shown,
+                " (their decorators leave functions as written; code that really uses them fails"
+                " when called)",
+            )
+        )
     return module
 
 
@@ -198,9 +205,18 @@ class _Stub(types.ModuleType):
                 return names
         if attribute.startswith("__"):
             raise AttributeError(attribute)
-        return _Stub(f"{self.__name__}.{attribute}")
+        name = f"{self.__name__}.{attribute}"
+        if name in _ON_NUMPY:
+            # ``from autograd import numpy as np``: the submodule is reached as an attribute.
+            _REACHED.add(name)
+            return _NumpyStandIn(name)
+        return _Stub(name)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and not kwargs and inspect.isroutine(args[0]):
+            # A decorator from a missing module (@njit, @njit(cache=True), @timeit) leaves the
+            # function it decorates as written.
+            return args[0]
         return _Stub(f"{self.__name__}()")
 
     def __iter__(self) -> Any:
@@ -212,6 +228,11 @@ class _Stub(types.ModuleType):
         return ()
 
 
+def stub_name(obj: Any) -> str:
+    """The dotted name of an inert stub (``nnfs.activations.Activation_Softmax``), else ""."""
+    return obj.__name__ if isinstance(obj, _Stub) else ""
+
+
 def _undefined_names(frame: types.FrameType) -> list[str] | None:
     """Names a module's source loads but never binds, and that are not bound yet or builtins."""
     if frame.f_code.co_name != "<module>":
@@ -220,7 +241,8 @@ def _undefined_names(frame: types.FrameType) -> list[str] | None:
         tree = ast.parse(Path(frame.f_code.co_filename).read_text(encoding="utf-8"))
     except (OSError, ValueError, SyntaxError):
         return None
-    loaded, bound = set(), set()
+    loaded: set[str] = set()
+    bound: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             (loaded if isinstance(node.ctx, ast.Load) else bound).add(node.id)
@@ -236,7 +258,7 @@ def _undefined_names(frame: types.FrameType) -> list[str] | None:
 
 
 class _NumpyStandIn(types.ModuleType):
-    """CuPy when it is not installed: CuPy mirrors the NumPy API, so NumPy runs the same code."""
+    """CuPy or autograd's numpy when not installed: both mirror NumPy, which runs the same code."""
 
     def __getattr__(self, attribute: str) -> Any:
         if attribute in ("asnumpy", "asarray"):
@@ -257,6 +279,8 @@ def _stub(missing: str, stubs: list[str]) -> bool:
 def _stub_notes(stubs: list[str], consequence: str) -> list[str]:
     inert = [name for name in stubs if name not in _ON_NUMPY]
     on_numpy = [name for name in stubs if name in _ON_NUMPY]
+    on_numpy += [name for name in sorted(_REACHED) if name not in on_numpy]
+    _REACHED.clear()
     notes = []
     if on_numpy:
         notes.append(f"not installed, NumPy stood in for: {', '.join(on_numpy)} (same API)")
@@ -265,8 +289,11 @@ def _stub_notes(stubs: list[str], consequence: str) -> list[str]:
     return notes
 
 
-#: GPU array libraries that mirror NumPy: when absent, the code runs on NumPy arrays
-_ON_NUMPY = {"cupy"}
+#: array modules that mirror NumPy (a GPU library, HIPS autograd's wrapper): when they are not
+#: installed, the code runs on NumPy arrays
+_ON_NUMPY = {"cupy", "autograd.numpy"}
+#: stand-ins handed out as attributes of a stub during the current import, for its note
+_REACHED: set[str] = set()
 
 
 #: libraries whose absence must be reported, never papered over

@@ -12,9 +12,10 @@ Accepted targets are ``PATH.py:NAME``, ``package.module:NAME`` and ``NOTEBOOK.ip
   marks the upstream gradient), ``(z, g)`` otherwise;
 * ``softmax`` -- ``f(z) -> s``, the forward pass;
 * ``layer`` -- a class (constructed without arguments, or with ``name``, ``axis``, ``dim``
-  filled in) or an instance with ``forward(x)`` and ``backward(dvalues)`` (see
-  :mod:`symsoft.calling` for the accepted variants). A subclass of ``torch.autograd.Function``
-  is checked as a ``vjp`` through ``apply`` and autograd.
+  filled in, and a size such as ``input_size`` set per input) or an instance with
+  ``forward(x)`` and ``backward(dvalues)`` (see :mod:`symsoft.calling` for the accepted
+  variants). A subclass of ``torch.autograd.Function`` is checked as a ``vjp`` through
+  ``apply`` and autograd.
 
 ``Class.method`` targets are called on an instance; a class with ``__call__`` (such as a
 ``torch.nn.Module``) is checked through an instance. A parameter named like the softmax output
@@ -37,6 +38,7 @@ array([[ 0.25, -0.25],
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 import re
 from pathlib import Path
@@ -44,6 +46,14 @@ from typing import Any
 
 import numpy as np
 
+from symsoft.adapters import (
+    CACHE_NAME,
+    construction_note,
+    forward_partner,
+    instantiate,
+    size_parameters,
+    with_cache,
+)
 from symsoft.calling import (
     AXIS_NAME,
     BACKWARD_NAMES,
@@ -53,12 +63,11 @@ from symsoft.calling import (
     TEMPERATURE_NAME,
     Target,
     add_note,
-    describe_error,
     find_method,
     required_parameters,
 )
 from symsoft.errors import ImplementationError, UsageError
-from symsoft.importing import import_file, import_module, import_notebook, importing
+from symsoft.importing import import_file, import_module, import_notebook, stub_name
 
 __all__ = ["INPUTS", "KINDS", "load", "load_object", "resolve_target"]
 
@@ -115,9 +124,9 @@ def load(spec: str, *, timeout: float | None = None) -> tuple[Any, tuple[str, ..
     for part in name.split("."):
         if inspect.isclass(obj) and inspect.isfunction(inspect.getattr_static(obj, part, None)):
             # ``Class.method`` with ``self``: call it on an instance, as its author does.
-            if _construction_note(obj):
-                notes.append(_construction_note(obj))
-            obj = _instantiate(obj, spec)
+            if construction_note(obj):
+                notes.append(construction_note(obj))
+            obj = instantiate(obj, spec)
         try:
             obj = getattr(obj, part)
         except AttributeError:
@@ -144,6 +153,10 @@ def resolve_target(
         raise UsageError("input", input, f"one of {', '.join(INPUTS)}")
     if timeout is not None and not timeout > 0:
         raise UsageError("timeout", timeout, "a positive number of seconds")
+    if stub_name(obj):
+        raise ImplementationError(
+            label, f"is {stub_name(obj)}, from a module that is not installed: nothing to run"
+        )
     if inspect.isclass(obj) and _is_autograd_function(obj):
         return Target(
             label, obj, "autograd", "a torch.autograd.Function", framework="torch", timeout=timeout
@@ -151,12 +164,19 @@ def resolve_target(
     if _is_layer(obj):
         if kind not in (None, "layer", "vjp"):
             raise UsageError("kind", kind, "layer (or vjp) for an object with forward and backward")
-        constructed = _construction_note(obj)
-        if inspect.isclass(obj):
-            obj = _instantiate(obj, label)
+        constructed = construction_note(obj)
+        factory = None
+        if inspect.isclass(obj) and size_parameters(obj):
+            # SoftmaxLayer(input_size): one layer per input size, as a network would build.
+            cls, sizes = obj, size_parameters(obj)
+            factory = functools.partial(instantiate, cls, label)
+            obj = instantiate(cls, label, classes=3)
+            constructed = f"constructed as {cls.__name__}({'=n, '.join(sizes)}=n) for n classes"
+        elif inspect.isclass(obj):
+            obj = instantiate(obj, label)
         forward, backward = find_method(obj, FORWARD_NAMES), find_method(obj, BACKWARD_NAMES)
         reason = f"has {forward}(x) and {backward}(dvalues)"
-        target = Target(label, obj, "layer", reason, timeout=timeout)
+        target = Target(label, obj, "layer", reason, timeout=timeout, factory=factory)
         if constructed:
             add_note(target, constructed)
         return _with_framework(target)
@@ -166,8 +186,8 @@ def resolve_target(
         )
     constructed = ""
     if inspect.isclass(obj) and _defines_call(obj):
-        constructed = _construction_note(obj)
-        obj = _instantiate(obj, label)
+        constructed = construction_note(obj)
+        obj = instantiate(obj, label)
     if inspect.isclass(obj) or not callable(obj):
         raise ImplementationError(
             label,
@@ -213,9 +233,16 @@ def resolve_target(
         convention, why = "softmax", f"parameter {x_name!r} names the softmax output"
     else:
         convention, why = "logits", f"parameter {x_name!r} is taken as the logits"
+    partner = forward_partner(obj) if kind == "vjp" and CACHE_NAME.match(x_name) else None
+    if partner is not None and input is None:
+        # backward(dout, cache) with cache = the second value of forward(z) (CS231n style).
+        obj, gradient_first = with_cache(obj, partner, gradient_first), False
+        convention, why = "logits", f"{x_name!r} is the cache {partner.__name__}(z) returns"
     target = Target(
         label, obj, kind, reason, convention, why, gradient_first, timeout=timeout, fixed=fixed
     )
+    if partner is not None and input is None:
+        add_note(target, f"called with the cache of {partner.__name__}(z) as {x_name!r}")
     if fixed:
         add_note(target, "called with " + ", ".join(f"{k}={v:g}" for k, v in fixed))
     if constructed:
@@ -279,10 +306,10 @@ def _kind_from_signature(
     # Code written for a batch of rows or for column vectors answers only in its own layout
     # (a 1-D probe may raise, or collapse np.dot(s, s.T) to a scalar).
     outcome = first = probe.run(_PROBE, None)
-    for shape in ((1, 3), (3, 1)):
+    for layout in ((1, 3), (3, 1)):
         if _probe_shape(outcome) in ((3, 3), (3,)) or outcome.timed_out:
             break
-        outcome = probe.run(_PROBE.reshape(shape), None)
+        outcome = probe.run(_PROBE.reshape(layout), None)
     if _probe_shape(outcome) == (3, 3):
         return "jacobian", "one parameter and a probe call returned a 3 × 3 matrix"
     if _probe_shape(outcome) == (3,):
@@ -339,68 +366,6 @@ def _imported_libraries(target: Target) -> set[str]:
             module = getattr(value, "__module__", None) or getattr(value, "__name__", "")
             roots.add(str(module).split(".")[0])
     return {"jax" if root == "jaxlib" else root for root in roots} & {"torch", "jax"}
-
-
-def _instantiate(cls: type, label: str) -> Any:
-    arguments = constructor_arguments(cls)
-    try:
-        with importing(None):
-            return cls(**arguments)
-    except (Exception, SystemExit) as error:
-        raise ImplementationError(
-            label, f"cannot construct {_shown_call(cls, arguments)}: {describe_error(error)}"
-        ) from None
-
-
-#: required constructor parameters symsoft can fill in, and with what (by name)
-_CONSTRUCTOR_NAME = re.compile(r"^(name|layer_name)$")
-_CONSTRUCTOR_STEP = re.compile(r"^(lr|learning_rate|eta)$")
-
-
-def constructor_arguments(cls: type) -> dict[str, Any]:
-    """Values for a class's required constructor parameters that do not depend on the input.
-
-    ``Softmax(name)``, ``Softmax(dim)`` or ``Softmax(axis)`` are constructed as
-    ``Softmax(name='Softmax')``, ``Softmax(dim=-1)``; a size (``input_size``) cannot be guessed,
-    so such a class still fails to construct, saying so.
-
-    Examples
-    --------
-    >>> class Softmax:
-    ...     def __init__(self, name, axis, scale=2.0):
-    ...         pass
-    >>> constructor_arguments(Softmax)
-    {'name': 'Softmax', 'axis': -1}
-    """
-    try:
-        required = required_parameters(cls.__init__, cls.__name__)[1:]
-    except ImplementationError:
-        return {}
-    values: dict[str, Any] = {}
-    for name in required:
-        if AXIS_NAME.match(name):
-            values[name] = -1
-        elif TEMPERATURE_NAME.match(name):
-            values[name] = 1.0
-        elif _CONSTRUCTOR_STEP.match(name):
-            values[name] = 0.0
-        elif _CONSTRUCTOR_NAME.match(name):
-            values[name] = cls.__name__
-        else:
-            return {}
-    return values
-
-
-def _construction_note(obj: Any) -> str:
-    if not inspect.isclass(obj) or not constructor_arguments(obj):
-        return ""
-    return f"constructed as {_shown_call(obj, constructor_arguments(obj))}"
-
-
-def _shown_call(cls: type, arguments: dict[str, Any]) -> str:
-    if not arguments:
-        return f"{cls.__name__}() without arguments"
-    return f"{cls.__name__}({', '.join(f'{k}={v!r}' for k, v in arguments.items())})"
 
 
 def _defines_call(cls: type) -> bool:

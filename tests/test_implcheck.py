@@ -378,12 +378,41 @@ def test_layer_constructed_with_a_name_and_an_axis() -> None:
     assert report.passed
     assert "constructed as Softmax(name='Softmax', dim=-1)" in report.notes
 
-    class Sized(Softmax):
-        def __init__(self, input_size):
-            super().__init__("sized", -1)
+    class Unknown(Softmax):
+        def __init__(self, weights_file):
+            super().__init__("unknown", -1)
 
-    with pytest.raises(ImplementationError, match="input_size"):
-        check_implementation(Sized)
+    with pytest.raises(ImplementationError, match="weights_file"):
+        check_implementation(Unknown)
+
+
+def test_layer_constructed_per_input_size() -> None:
+    """SoftmaxLayer(input_size) is built for each case's number of classes, right or wrong."""
+
+    class SoftmaxLayer:
+        def __init__(self, input_size):
+            self.input_size = input_size
+
+        def forward(self, x):
+            e = np.exp(x - np.max(x))
+            self.s = e / np.sum(e)
+            return self.s
+
+        def backward(self, dvalues):
+            jacobian = np.identity(self.input_size) * self.s - np.outer(self.s, self.s)
+            return jacobian @ dvalues
+
+    report = check_implementation(SoftmaxLayer)
+    assert report.kind == "layer"
+    assert "constructed as SoftmaxLayer(input_size=n) for n classes" in report.notes
+    assert report.layout.startswith("vectors (n,)")
+    assert all(r.passed for r in report.cases if r.family == "vector")
+
+    class DiagonalOnly(SoftmaxLayer):
+        def backward(self, dvalues):
+            return (np.identity(self.input_size) * self.s * (1 - self.s)) @ dvalues
+
+    assert "missing-sum-term" in {f.name for f in check_implementation(DiagonalOnly).diagnosis}
 
 
 def test_layer_with_a_mode_flag_in_forward_and_backward() -> None:
@@ -419,6 +448,32 @@ def test_samples_in_columns_convention() -> None:
 def test_softmax_output_input_passes_once_declared() -> None:
     """A backward taking the softmax output under an unhinted name passes with input='softmax'."""
     assert check_implementation(spec("course_code.py:softmax_backward"), input="softmax").passed
+
+
+def test_backward_taking_the_cache_of_its_forward_partner(tmp_path: Path) -> None:
+    """softmax_backward(dout, cache) gets the cache softmax_forward(z) returns (CS231n style)."""
+    path = tmp_path / "layers.py"
+    path.write_text(
+        "import numpy as np\n\n\n"
+        "def softmax_forward(x):\n"
+        "    e = np.exp(x - x.max(axis=-1, keepdims=True))\n"
+        "    out = e / e.sum(axis=-1, keepdims=True)\n"
+        "    return out, (x, out)\n\n\n"
+        "def softmax_backward(dout, cache):\n"
+        "    x, out = cache\n"
+        "    return out * (dout - (dout * out).sum(axis=-1, keepdims=True))\n\n\n"
+        "def softmax_bwd(dout, cache):\n"
+        "    x, out = cache\n"
+        "    return {'dx': out * dout * (1 - out), 'dout': dout}\n\n\n"
+        "def softmax_fwd(x):\n"
+        "    return softmax_forward(x)\n"
+    )
+    good = check_implementation(f"{path}:softmax_backward")
+    assert good.passed
+    assert "called with the cache of softmax_forward(z) as 'cache'" in good.notes
+    bad = check_implementation(f"{path}:softmax_bwd")
+    assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+    assert "returned a dict; its 'dx' entry is checked" in bad.notes
 
 
 def test_gradient_first_argument_order_is_read_from_names() -> None:
@@ -505,6 +560,31 @@ def test_cannot_run_raises_implementation_error(target: str, message: str) -> No
     with pytest.raises(ImplementationError, match=message) as caught:
         check_implementation(spec(target))
     assert caught.value.exit_code == 2
+
+
+def test_jacobian_that_raises_everywhere_cannot_run() -> None:
+    """A Jacobian raising on every vector and batch is 'cannot run', not 'no known pattern'."""
+
+    def softmax_jacobian(z):
+        raise RuntimeError("boom")
+
+    with pytest.raises(ImplementationError, match=r"raised on every input.*boom"):
+        check_implementation(softmax_jacobian)
+
+
+def test_backward_returning_a_jacobian_cannot_run_with_a_hint() -> None:
+    """A backward that returns an n × n Jacobian (fine at n = 1) cannot run, and says why."""
+
+    class Softmax:
+        def forward(self, x):
+            e = np.exp(x - np.max(x))
+            return e / np.sum(e)
+
+        def backward(self, y):
+            return np.diag(y) - np.outer(y, y)
+
+    with pytest.raises(ImplementationError, match="n × n matrix where a vector belongs"):
+        check_implementation(Softmax)
 
 
 def test_script_whose_demo_code_fails_after_the_definition() -> None:
@@ -596,6 +676,45 @@ def test_a_module_of_a_package_with_relative_imports(tmp_path: Path) -> None:
     assert report.passed
     assert any("as a module of the package" in note for note in report.notes)
     assert not any("stubs" in note for note in report.notes)  # the real Base.py was used
+
+
+def test_autograd_numpy_code_runs_on_numpy_when_autograd_is_not_installed(
+    tmp_path: Path,
+) -> None:
+    """from autograd import numpy as np (HIPS autograd) runs on NumPy, with a note."""
+    if importlib.util.find_spec("autograd") is not None:
+        pytest.skip("autograd is installed: it runs as itself")
+    path = tmp_path / "ag_softmax.py"
+    path.write_text(
+        "from autograd import jacobian, numpy as np\nimport autograd.numpy as anp\n\n\n"
+        "def softmax(z):\n"
+        "    e = np.exp(z - anp.max(z, axis=-1, keepdims=True))\n"
+        "    return e / np.sum(e, axis=-1, keepdims=True)\n"
+    )
+    report = check_implementation(f"{path}:softmax")
+    assert report.passed
+    assert any("NumPy stood in for: autograd.numpy" in note for note in report.notes)
+
+
+def test_decorators_from_missing_modules_leave_functions_as_written(tmp_path: Path) -> None:
+    """@njit(cache=True) from numba and @timeit from a missing utils do not hide the function."""
+    path = tmp_path / "decorated.py"
+    path.write_text(
+        "import numpy as np\nfrom numba_not_here import njit\nfrom utils_not_here import timeit"
+        "\n\n\n@timeit\n@njit(cache=True)\ndef softmax_grad(s):\n"
+        "    s = s.reshape(-1, 1)\n    return np.diagflat(s) - s @ s.T\n"
+    )
+    report = check_implementation(f"{path}:softmax_grad")
+    assert report.passed and report.kind == "jacobian"
+    assert any("decorators leave functions as written" in note for note in report.notes)
+
+
+def test_a_target_imported_from_a_missing_module_cannot_run(tmp_path: Path) -> None:
+    """NAME imported from an uninstalled package is a stub: the error says so."""
+    path = tmp_path / "reexport.py"
+    path.write_text("from nnfs_not_here.activations import Activation_Softmax\n")
+    with pytest.raises(ImplementationError, match="from a module that is not installed"):
+        check_implementation(f"{path}:Activation_Softmax")
 
 
 def test_code_that_needs_the_missing_package_cannot_run() -> None:
