@@ -371,6 +371,7 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 _step(piece, texts, scope, previous, parts[0], previous_text, 0, len(definitions))
             )
         defining = False  # the previous link defined a name (``\hat y_j = softmax(o)_j = …``)
+        defined_last = False  # the previous link was a definition (``h_i = Σ_k e^{a_k} = Σ``)
         for at, op in enumerate(ops):
             lhs, rhs = parts[at], parts[at + 1]
             starts_chain = (
@@ -378,6 +379,7 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 or (at > 0 and ops[at - 1] in ("implies", "and"))
                 or defining
             )
+            after_definition, defined_last = defined_last, False
             defining = False
             key = name_of(lhs)
             if op == "=" and starts_chain and _is_variable(lhs, context) and _is_matrix(rhs):
@@ -400,6 +402,22 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 continue
             if op in _EQUALITY and _index_statement(lhs, rhs, index_letters):
                 continue  # ``i = j = k`` says which indices coincide; it defines nothing
+            target = name_of(rhs)
+            if (
+                op == "="
+                and after_definition
+                and key is None
+                and target is not None
+                and target[0] == "symbol"
+                and target not in defined
+                and not _mentions(lhs, target)
+            ):
+                # ``h_i = \sum_k e^{a_k} = \Sigma`` names the sum as well
+                defined.add(target)
+                definitions.append(
+                    Definition(_display_name(rhs), target, piece.line_at(shift), rhs, lhs, text)
+                )
+                continue
             if op == "def" or (
                 op == "="
                 and starts_chain
@@ -426,6 +444,7 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                     Definition(_display_name(lhs), key, piece.line_at(shift), lhs, rhs, text)
                 )
                 defining = name_of(rhs) is not None and name_of(rhs) not in defined
+                defined_last = True
                 continue
             if op in _EQUALITY:
                 items.append(

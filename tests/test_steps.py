@@ -240,3 +240,14 @@ def test_each_case_continues_the_expression_the_cases_split_from() -> None:
     )
     assert pairs(source)[-1] == ("\\frac{\\partial}{\\partial a_i} u", "x")
     assert pairs(source)[1:3] == [("\\frac{\\partial}{\\partial a_i} u", "v"), ("v", "w")]
+
+
+def test_a_chain_of_definitions_names_its_last_symbol() -> None:
+    """`h_i = \\sum_k e^{a_k} = \\Sigma` defines h_i and names the sum Σ; nothing is checked."""
+    plan = plan_of("where $g_i = e^{a_i}, h_i = \\sum^K_{k=1}e^{a_k} = \\Sigma$")
+    assert [d.key for d in plan.definitions] == [
+        ("indexed", "g"),
+        ("indexed", "h"),
+        ("symbol", "Sigma"),
+    ]
+    assert plan.items == ()
