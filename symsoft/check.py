@@ -317,8 +317,20 @@ def _definitions(
             )
             defs.facts.append((sum_.function.base, total))
             continue
-        defs.add(definition.key, definition.lhs, definition.rhs, definition.name)
+        rhs = definition.rhs
+        argument = _FUNCTION_OF_VECTOR.match(definition.text)
+        if argument and argument.group(1) != str(variable.label) and isinstance(rhs, sp.Basic):
+            # ``σ(\mathbf z)_i = e^{z_i} / Σ_j e^{z_j}`` defines σ for any vector: a step about
+            # the logits a reads σ_i as σ(a)_i
+            rhs = rhs.xreplace({sp.IndexedBase(argument.group(1)): variable})
+        defs.add(definition.key, definition.lhs, rhs, definition.name)
     return defs
+
+
+#: ``\sigma(\mathbf z)_i = …``: a function of a whole vector, written entry-wise
+_FUNCTION_OF_VECTOR = re.compile(
+    r"\s*\\?[A-Za-z]+\s*\(\s*(?:\\(?:mathbf|boldsymbol|vec|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*\)\s*_"
+)
 
 
 def _written_out_dimension(step: Step) -> int:

@@ -291,6 +291,12 @@ class Definitions:
             # ``f = e^{z_i}`` then ``f'``: the reader writes f(z_j) for the primed quantity
             self.used.add(symbol[2])
             return self.expand(symbol[1], depth + 1)
+        if entry is None and ("indexed", name) in self.table:
+            # ``g_i = e^{a_i}`` then ``\frac{g'h - h'g}{h^2}``: which g_i, primed by what?
+            raise _Unsupported(
+                f"{name} is defined with an index ({self.table[('indexed', name)][2]}); "
+                f"the bare {name} is ambiguous"
+            )
         if entry is None:
             if (
                 self.reads_as_softmax(name)

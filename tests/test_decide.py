@@ -325,3 +325,14 @@ def test_prime_of_a_function_defined_without_its_argument_is_refused() -> None:
     result = decide(D(sp.Function("g")(xs), xs), sp.exp(a[i]), defs)
     assert result.verdict is Verdict.NOT_UNDERSTOOD
     assert "does not depend on x" in result.detail
+
+
+def test_bare_letter_of_an_indexed_definition_is_ambiguous() -> None:
+    """`g_i = e^{a_i}` then `g'(x) h(x)`: the bare, primed g is refused, not a random function."""
+    defs = softmax()
+    a, xs = sp.IndexedBase("a"), sp.Symbol("x")
+    defs.add(("indexed", "g"), sp.IndexedBase("g")[i], sp.exp(a[i]), "g_i")
+    g = sp.Function("g")(xs)
+    result = decide(D(g, xs), sp.exp(a[i]), defs)
+    assert result.verdict is Verdict.NOT_UNDERSTOOD
+    assert "ambiguous" in result.detail

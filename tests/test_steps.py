@@ -251,3 +251,15 @@ def test_a_chain_of_definitions_names_its_last_symbol() -> None:
         ("symbol", "Sigma"),
     ]
     assert plan.items == ()
+
+
+def test_softmax_defined_on_one_vector_applies_to_another() -> None:
+    """`σ(\\mathbf z)_i = e^{z_i}/Σ_j e^{z_j}` defines σ; a proof in a reads σ_i as σ(a)_i."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$\\sigma(\\mathbf{z})_i = \\frac{e^{z_i}}{\\sum^K_{j=1}e^{z_j}}$$\n"
+        "$$\\frac{\\partial \\sigma_i}{\\partial a_j} = \\sigma_i(\\delta_{ij} - \\sigma_j)$$\n"
+        "$$\\frac{e^{a_i}}{\\sum_k e^{a_k}} = \\sigma_i$$"
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified", "verified"]
