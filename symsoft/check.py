@@ -271,6 +271,12 @@ def _labels(plan: Plan, targets: list[Any]) -> frozenset[str]:
     # an undefined S, p, y, σ … is the softmax ("we write p_i for softmax(x)_i"), except a
     # label: y beside \hat y, a cross-entropy target, or a name with a stated Σ y_k = 1
     labels = {name.removeprefix("hat_") for name in names if name.startswith("hat_")}
+    # y (Y) beside another softmax letter (p_i - y_i, σ(A_i) - Y_i) is the target, not a second
+    # softmax
+    defined = {d.key[1] for d in plan.definitions}
+    others = (names | defined) & (SOFTMAX_NAMES - {"y", "Y"})
+    if others:
+        labels |= {"y", "Y"} & names
     labels |= {str(base.label) for base in targets}
     labels |= {d.key[1] for d in plan.definitions if d.key[0] == "fact"}
     labels |= {str(base.label) for base in _cross_entropy_targets(plan)}

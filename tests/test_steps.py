@@ -263,3 +263,15 @@ def test_softmax_defined_on_one_vector_applies_to_another() -> None:
         "$$\\frac{e^{a_i}}{\\sum_k e^{a_k}} = \\sigma_i$$"
     )
     assert [s.verdict.value for s in check_text(source).steps] == ["verified", "verified"]
+
+
+def test_y_beside_another_softmax_letter_is_the_target() -> None:
+    """`p_i(Σ_k y_k) - y_i = p_i - y_i` with y undefined: y is the target, not a second softmax."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$-y_i + p_i\\left(\\sum_k y_k\\right) = p_i - y_i$$ and "
+        "$$\\frac{\\partial p_i}{\\partial o_i} = p_i(1 - p_i)$$"
+    )
+    verdicts = [s.verdict.value for s in check_text(source).steps]
+    assert verdicts[0] in ("refuted", "conditional") and verdicts[1] == "verified"
