@@ -287,6 +287,14 @@ class Definitions:
         entry = self.table.get(("function", name))
         args = [self.expand(arg, depth) for arg in expr.args]
         symbol = self.table.get(("symbol", name))
+        if (
+            name in ("softmax", "smax")
+            and len(args) == 1
+            and isinstance(args[0], sp.Symbol)
+            and args[0].name != str(self.variable.label)
+        ):
+            # ``o_b = softmax(b)`` with b a class name: the softmax of which vector?
+            raise _Unsupported(f"{name}({args[0]}) of a single letter")
         if entry is None and symbol is not None:
             # ``f = e^{z_i}`` then ``f'``: the reader writes f(z_j) for the primed quantity
             self.used.add(symbol[2])

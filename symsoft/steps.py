@@ -402,6 +402,23 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 continue
             if op in _EQUALITY and _index_statement(lhs, rhs, index_letters):
                 continue  # ``i = j = k`` says which indices coincide; it defines nothing
+            if (
+                op == "="
+                and starts_chain
+                and isinstance(lhs, sp.Indexed)
+                and _is_variable(lhs, context)
+                and not rhs.has(lhs.base)
+                and rhs.atoms(sp.Indexed)
+            ):
+                # ``z_j = \sum_i w_{ij} o_i + b``: the model that produces the logits
+                items.append(
+                    Unread(
+                        piece.line_at(shift),
+                        text,
+                        "writes the logits through other quantities (a model equation, not a step)",
+                    )
+                )
+                continue
             target = name_of(rhs)
             if (
                 op == "="

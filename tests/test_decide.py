@@ -336,3 +336,10 @@ def test_bare_letter_of_an_indexed_definition_is_ambiguous() -> None:
     result = decide(D(g, xs), sp.exp(a[i]), defs)
     assert result.verdict is Verdict.NOT_UNDERSTOOD
     assert "ambiguous" in result.detail
+
+
+def test_softmax_of_a_class_letter_is_refused() -> None:
+    """`o_b = softmax(b)` (b a class name) is not understood, never a random function."""
+    o, b = sp.IndexedBase("o"), sp.Symbol("b")
+    result = decide(o[b], sp.Function("softmax")(b), softmax())
+    assert result.verdict is Verdict.NOT_UNDERSTOOD

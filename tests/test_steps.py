@@ -275,3 +275,12 @@ def test_y_beside_another_softmax_letter_is_the_target() -> None:
     )
     verdicts = [s.verdict.value for s in check_text(source).steps]
     assert verdicts[0] in ("refuted", "conditional") and verdicts[1] == "verified"
+
+
+def test_model_equation_for_the_logits_is_not_a_step() -> None:
+    """`z_j = \\sum_i w_{ij} o_i + b` says how the network makes z: reported unread, not refuted."""
+    plan = plan_of(
+        "$$z_j=\\sum_i w_{ij}o_i+b$$\n$$\\frac{\\partial S_j}{\\partial z_j} = S_j(1 - S_j)$$"
+    )
+    assert isinstance(plan.items[0], Unread) and "model equation" in plan.items[0].reason
+    assert [s.lhs_text for s in plan.steps] == ["\\frac{\\partial S_j}{\\partial z_j}"]
