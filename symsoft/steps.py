@@ -314,6 +314,8 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
     chain_conditions: tuple[Any, ...] = ()
     chain_prose: frozenset[Any] = frozenset()  # prose conditions where the chain started
     case_start: tuple[Any, str, frozenset[Any]] | None = None
+    seen: set[str] = set()  # indexed names written so far
+    previous_was_definition = False
     concrete = 0
     index_letters = _index_letters(document)
     for piece, shift, text in _fragments(document):
@@ -367,9 +369,23 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 Unread(piece.line_at(shift), text, "continues a chain with nothing before it")
             )
         elif continues and previous is not None and leading in ("=", "equiv", "implies"):
-            items.append(
-                _step(piece, texts, scope, previous, parts[0], previous_text, 0, len(definitions))
-            )
+            fresh = _new_names(parts[0], previous, seen) if previous_was_definition else set()
+            if fresh:
+                # ``L = -Σ_j y_j log p_j \\ = -Σ_j ℓ_j`` introduces ℓ_j; it says what ℓ_j is
+                # only by matching terms, which is not a definition the checker can use
+                items.append(
+                    Unread(
+                        piece.line_at(shift),
+                        text,
+                        f"introduces {', '.join(sorted(fresh))}, never defined",
+                    )
+                )
+            else:
+                items.append(
+                    _step(
+                        piece, texts, scope, previous, parts[0], previous_text, 0, len(definitions)
+                    )
+                )
         defining = False  # the previous link defined a name (``\hat y_j = softmax(o)_j = …``)
         defined_last = False  # the previous link was a definition (``h_i = Σ_k e^{a_k} = Σ``)
         for at, op in enumerate(ops):
@@ -469,6 +485,13 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 )
         previous = parts[-1] if parts else None
         previous_text = texts[-1][1] if texts else ""
+        previous_was_definition = defined_last and len(ops) == 1
+        seen |= {
+            str(b.label)
+            for part in parts
+            if isinstance(part, sp.Basic)
+            for b in part.atoms(sp.IndexedBase)
+        }
     return Plan(
         items=tuple(items),
         definitions=tuple(definitions),
@@ -487,6 +510,17 @@ def _index_letters(document: Document) -> frozenset[str]:
         for group, single in _SUBSCRIPT.findall(piece.text):
             letters.update(re.findall(r"(?<![A-Za-z\\])[a-z](?![A-Za-z])", group) or single)
     return frozenset(letters)
+
+
+def _new_names(expr: Any, other: Any, seen: set[str]) -> set[str]:
+    """Indexed names in ``expr`` written nowhere before and not in ``other`` (nor the softmax)."""
+    from symsoft.decide import SOFTMAX_NAMES
+
+    if not isinstance(expr, sp.Basic) or not isinstance(other, sp.Basic):
+        return set()
+    names = {str(b.label) for b in expr.atoms(sp.IndexedBase)}
+    names -= {str(b.label) for b in other.atoms(sp.IndexedBase)}
+    return names - seen - SOFTMAX_NAMES
 
 
 def _index_statement(lhs: Any, rhs: Any, index_letters: frozenset[str]) -> bool:

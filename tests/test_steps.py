@@ -284,3 +284,11 @@ def test_model_equation_for_the_logits_is_not_a_step() -> None:
     )
     assert isinstance(plan.items[0], Unread) and "model equation" in plan.items[0].reason
     assert [s.lhs_text for s in plan.steps] == ["\\frac{\\partial S_j}{\\partial z_j}"]
+
+
+def test_continuation_that_only_renames_a_definition_is_unread() -> None:
+    """`L = -Σ_j y_j log p_j \\\\ = -Σ_j ℓ_j`: ℓ_j is introduced, not checkable, never refuted."""
+    plan = plan_of("\\[ L = -\\sum_j^C y_j \\log p_j \\\\ = -\\sum_j^C \\ell_j. \\]")
+    assert [d.key for d in plan.definitions] == [("symbol", "L")]
+    (item,) = plan.items
+    assert isinstance(item, Unread) and "introduces ell" in item.reason
