@@ -127,6 +127,11 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
         raise DocumentError(document.path, f"more than {MAX_STEPS} steps; refusing to check it")
     targets = _probability_targets(document, plan)
     unstated = [t for t in _probability_targets(document, plan, stated=False) if t not in targets]
+    unstated += [
+        sp.IndexedBase(name)
+        for name in sorted(_targets_beside_softmax(plan))
+        if sp.IndexedBase(name) not in targets + unstated
+    ]
     labels = _labels(plan, targets)
     concrete_n = 0 if _symbolic(plan) else plan.concrete_dimension
     results: list[StepResult] = []
@@ -271,12 +276,7 @@ def _labels(plan: Plan, targets: list[Any]) -> frozenset[str]:
     # an undefined S, p, y, σ … is the softmax ("we write p_i for softmax(x)_i"), except a
     # label: y beside \hat y, a cross-entropy target, or a name with a stated Σ y_k = 1
     labels = {name.removeprefix("hat_") for name in names if name.startswith("hat_")}
-    # y (Y) beside another softmax letter (p_i - y_i, σ(A_i) - Y_i) is the target, not a second
-    # softmax
-    defined = {d.key[1] for d in plan.definitions}
-    others = (names | defined) & (SOFTMAX_NAMES - {"y", "Y"})
-    if others:
-        labels |= {"y", "Y"} & names
+    labels |= _targets_beside_softmax(plan)
     labels |= {str(base.label) for base in targets}
     labels |= {d.key[1] for d in plan.definitions if d.key[0] == "fact"}
     labels |= {str(base.label) for base in _cross_entropy_targets(plan)}
@@ -292,6 +292,23 @@ def _labels(plan: Plan, targets: list[Any]) -> frozenset[str]:
         for inner in index.atoms(sp.Indexed)
     }
     return frozenset(labels)
+
+
+def _targets_beside_softmax(plan: Plan) -> set[str]:
+    """y (Y) beside another softmax letter (p_i - y_i, σ(A_i) - Y_i): the target, not a second
+    softmax."""
+    names = {
+        str(base.label)
+        for item in plan.items
+        if isinstance(item, Step)
+        for side in (item.lhs, item.rhs)
+        if isinstance(side, sp.Basic)
+        for base in side.atoms(sp.IndexedBase)
+    }
+    defined = {d.key[1] for d in plan.definitions}
+    if (names | defined) & (SOFTMAX_NAMES - {"y", "Y"}):
+        return {"y", "Y"} & names - defined
+    return set()
 
 
 def _definitions(
