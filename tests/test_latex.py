@@ -626,7 +626,7 @@ REFUSED = [
     (r"x_{1} + \dots", "dots"),
     (r"a_1 + \dots + b_n", "pattern"),
     (r"a \cdots b", "dots"),
-    (r"\sum e^{z_k}", "index"),
+    (r"e^{z_k} / \sum e^{z_k}", "index"),
     (r"\frac{\partial S_i}{z_j}", "denominator"),
     (r"|x|", "cannot read"),
     (r"x!", "cannot read"),
@@ -726,3 +726,13 @@ def test_letter_superscripts_on_indexed_letters_are_layer_labels() -> None:
     assert str(parse_expression(r"s_i^T")) == "transpose(s[i])"
     derivative = parse_expression(r"\frac{\partial f(z_i^l)}{\partial z_j^l}")
     assert str(derivative) == "Derivative(f(z^(l)[i]), z^(l)[j])"
+
+
+def test_bare_sum_runs_over_the_index_only_its_summand_uses() -> None:
+    """`\\sum e^{x_j}` sums over j, used nowhere else; `\\sum e^z` and the like are refused."""
+    assert str(parse_expression(r"\frac{e^{x_i}}{\sum e^{x_j}}")) == (
+        "exp(x[i])/Sum(exp(x[j]), (j, 1, n))"
+    )
+    for text in (r"e^{z_b} \sum e^z", r"e^{z_i}/\sum e^{z_i}", r"\sum x_j y_k"):
+        with pytest.raises(LatexParseError, match="without a summation index"):
+            parse_expression(text)
