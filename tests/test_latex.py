@@ -736,3 +736,12 @@ def test_bare_sum_runs_over_the_index_only_its_summand_uses() -> None:
     for text in (r"e^{z_b} \sum e^z", r"e^{z_i}/\sum e^{z_i}", r"\sum x_j y_k"):
         with pytest.raises(LatexParseError, match="without a summation index"):
             parse_expression(text)
+
+
+def test_primed_index_in_a_condition_after_a_primed_subscript() -> None:
+    """Graves' `y_{k'}` makes `k'` an index, also in the condition `\\text{when } k = k'`."""
+    relation = parse_relation(
+        r"\frac{\partial y_{k'}}{\partial a_k} = \begin{cases} y_k(1 - y_{k'})"
+        r" & \text{when } k = k' \\ -y_k y_{k'} & \text{when } k \ne k' \end{cases}"
+    )
+    assert "k'" in str(relation.parts[1])

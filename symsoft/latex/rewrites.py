@@ -171,7 +171,8 @@ def _layer_labels(tokens: list[Token], text: str) -> list[Token]:
 
 
 def _primed_indices(tokens: list[Token]) -> list[Token]:
-    """In a braced subscript, ``c'`` is an index of its own (``s_{c'}``, ``\\sum_{c'=1}^{C}``)."""
+    """In a braced subscript, ``c'`` is an index of its own (``s_{c'}``, ``\\sum_{c'=1}^{C}``);
+    so is a bare ``k'`` elsewhere once ``_{k'}`` made it one (``\\text{when } k \\ne k'``)."""
     out: list[Token] = []
     depth = 0  # > 0 inside a braced subscript
     for i, token in enumerate(tokens):
@@ -185,7 +186,23 @@ def _primed_indices(tokens: list[Token]) -> list[Token]:
             out[-1] = Token("LETTER", f"{out[-1]}'", out[-1].start_pos)
             continue
         out.append(token)
-    return out
+    primed = {str(t) for t in out if t.type == "LETTER" and str(t).endswith("'")}
+    if not primed:
+        return out
+    merged: list[Token] = []
+    for i, token in enumerate(out):
+        following = out[i + 1].type if i + 1 < len(out) else None
+        if (
+            token.type == "PRIME"
+            and merged
+            and merged[-1].type == "LETTER"
+            and f"{merged[-1]}'" in primed
+            and following not in ("LPAR", "PRIME")
+        ):
+            merged[-1] = Token("LETTER", f"{merged[-1]}'", merged[-1].start_pos)
+            continue
+        merged.append(token)
+    return merged
 
 
 def _primes(tokens: list[Token]) -> list[Token]:
