@@ -216,9 +216,13 @@ class Definitions:
         elif isinstance(variable, sp.Symbol):
             key = ("symbol", variable.name)
             undefined = key not in self.table
+        elif isinstance(variable, AppliedUndef):
+            # ``∂ log σ(A_i) / ∂ σ(A_i)``: by the value of a defined function
+            key = ("function", variable.func.__name__)
+            undefined = key not in self.table and not self.reads_as_softmax(key[1])
         else:
             return None
-        if undefined or variable.has(self.variable):
+        if undefined or (variable.has(self.variable) and not isinstance(variable, AppliedUndef)):
             return None
         held = replace(
             self,
@@ -226,7 +230,7 @@ class Definitions:
             not_softmax=self.not_softmax | {key[1]},
         )
         inner = held.expand(derivative.expr, depth + 1)
-        if isinstance(inner, sp.Indexed) and inner.base != variable.base:
+        if isinstance(inner, sp.Indexed) and inner.base != getattr(variable, "base", None):
             # ``∂ℓ_j/∂p_j`` with ℓ never defined: not 0
             raise _Unsupported(_undefined_dependency(inner, derivative))
         return self.expand(sp.diff(inner, variable), depth + 1)

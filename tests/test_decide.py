@@ -343,3 +343,13 @@ def test_softmax_of_a_class_letter_is_refused() -> None:
     o, b = sp.IndexedBase("o"), sp.Symbol("b")
     result = decide(o[b], sp.Function("softmax")(b), softmax())
     assert result.verdict is Verdict.NOT_UNDERSTOOD
+
+
+def test_derivative_by_a_defined_function_value() -> None:
+    """∂ log σ(z_i)/∂σ(z_i) · ∂σ(z_i)/∂z_i = 1 − σ(z_i) with σ(z_i) defined as the softmax."""
+    defs = softmax()
+    s_ = sp.Function("sigma")
+    defs.add(("function", "sigma"), s_(z[i]), sigma(i), "sigma(z_i)")
+    left = D(sp.log(s_(z[i])), s_(z[i])) * D(s_(z[i]), z[i])
+    assert decide(left, 1 - s_(z[i]), defs).verdict is Verdict.VERIFIED
+    assert decide(left, s_(z[i]), defs).verdict is Verdict.REFUTED

@@ -745,3 +745,11 @@ def test_primed_index_in_a_condition_after_a_primed_subscript() -> None:
         r" & \text{when } k = k' \\ -y_k y_{k'} & \text{when } k \ne k' \end{cases}"
     )
     assert "k'" in str(relation.parts[1])
+
+
+def test_derivative_by_the_value_of_a_function() -> None:
+    """`\\partial \\log(\\sigma(A_i)) / \\partial \\sigma(A_i)`: the chain-rule factor."""
+    value = parse_expression(
+        r"\frac{\partial \log(\sigma(A_i))}{\partial \sigma(A_i)}", ParseContext(variable="A")
+    )
+    assert str(value) == "Derivative(log(sigma(A[i])), sigma(A[i]))"

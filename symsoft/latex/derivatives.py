@@ -23,6 +23,7 @@ from typing import Any
 
 import sympy as sp
 from lark import Tree
+from sympy.core.function import AppliedUndef
 
 from symsoft.latex.trees import Script, is_token, product_items, split_factor, superscript_label
 
@@ -55,6 +56,14 @@ def _marker(item: Any) -> tuple[str, int] | None:
 
 def _variables(cv: Any, items: list[Any], kind: str) -> list[sp.Basic] | None:
     """Variables of a denominator ``\\partial z_j \\partial z_k`` / ``dx``, or None."""
+    if len(items) == 3 and _marker(items[0]) == (kind, 1):
+        # ``\\partial \\sigma(A_i)``: by a function's value, the chain-rule factor ∂log σ/∂σ
+        value = cv.product(items[1:])
+        if isinstance(value, AppliedUndef) and all(
+            isinstance(arg, (sp.Symbol, sp.Indexed)) for arg in value.args
+        ):
+            return [value]
+        return None
     if not items or len(items) % 2:
         return None
     out: list[sp.Basic] = []
