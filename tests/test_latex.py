@@ -753,3 +753,10 @@ def test_derivative_by_the_value_of_a_function() -> None:
         r"\frac{\partial \log(\sigma(A_i))}{\partial \sigma(A_i)}", ParseContext(variable="A")
     )
     assert str(value) == "Derivative(log(sigma(A[i])), sigma(A[i]))"
+
+
+def test_bracketed_call_with_a_subscript() -> None:
+    """`[\\sigma(\\mathbf a)]_i` reads like `\\sigma(\\mathbf a)_i`, entry i of σ applied to a."""
+    ctx = ParseContext(variable="a")
+    bracketed = parse_expression(r"[\sigma(\mathbf{a})]_i", ctx)
+    assert bracketed == parse_expression(r"\sigma(\mathbf{a})_i", ctx)

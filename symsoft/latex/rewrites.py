@@ -28,8 +28,22 @@ _CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
 
 def rewrite(tokens: list[Token], text: str) -> list[Token]:
     """Apply every rewrite, in an order where none undoes another."""
-    tokens = _implicit_sum_index(_layer_labels(_primed_indices(tokens), text))
+    tokens = _implicit_sum_index(_layer_labels(_bracketed_calls(_primed_indices(tokens)), text))
     return _signed_operands(_array_cases(_over(_primes(tokens), text)))
+
+
+def _bracketed_calls(tokens: list[Token]) -> list[Token]:
+    """``[\\sigma(\\mathbf a)]_i`` is ``\\sigma(\\mathbf a)_i``: the brackets only hold the
+    call the subscript applies to (a letter applied to one letter)."""
+    shapes = [t.type for t in tokens]
+    drop: set[int] = set()
+    for k in range(len(tokens) - 6):
+        if shapes[k : k + 7] in (
+            ["LBRACK", "GREEK", "LPAR", "LETTER", "RPAR", "RBRACK", "SUB"],
+            ["LBRACK", "LETTER", "LPAR", "LETTER", "RPAR", "RBRACK", "SUB"],
+        ):
+            drop.update((k, k + 5))
+    return [t for k, t in enumerate(tokens) if k not in drop] if drop else tokens
 
 
 _SIGNS = {"PLUS", "MINUS"}
