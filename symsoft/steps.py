@@ -326,7 +326,9 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
         except LatexParseError as error:
             if _has_equality(text) and not _LIST_DEFINITION.match(text):
                 items.append(Unread(piece.line_at(shift), text, error.reason))
-            previous = None
+            # ``s(\mathbf x + c)_i = \frac{…}{…}`` unreadable on the left: a next line ``= …``
+            # still continues from the readable right side
+            previous, previous_text = _last_side(parse, text, context)
             continue
         except RecursionError:
             items.append(Unread(piece.line_at(shift), text, "nested too deeply"))
@@ -521,6 +523,29 @@ def _new_names(expr: Any, other: Any, seen: set[str]) -> set[str]:
     names = {str(b.label) for b in expr.atoms(sp.IndexedBase)}
     names -= {str(b.label) for b in other.atoms(sp.IndexedBase)}
     return names - seen - SOFTMAX_NAMES
+
+
+def _last_side(parse: Parser, text: str, context: Any) -> tuple[Any, str]:
+    """The expression after the last top-level ``=`` of ``text`` if it reads alone."""
+    depth = 0
+    cut = -1
+    for at, char in enumerate(text):
+        if char in "{([":
+            depth += 1
+        elif char in "})]":
+            depth -= 1
+        elif char == "=" and depth == 0 and (at == 0 or text[at - 1] not in "\\!<>:"):
+            cut = at
+    if cut < 0:
+        return None, ""
+    rest = text[cut + 1 :].strip()
+    try:
+        relation = _parse_with_qualifier(parse, rest, context)
+    except (LatexParseError, RecursionError):
+        return None, ""
+    if relation.leading is not None or len(relation.parts) != 1 or relation.ops:
+        return None, ""
+    return relation.parts[0], rest
 
 
 def _index_statement(lhs: Any, rhs: Any, index_letters: frozenset[str]) -> bool:

@@ -292,3 +292,14 @@ def test_continuation_that_only_renames_a_definition_is_unread() -> None:
     assert [d.key for d in plan.definitions] == [("symbol", "L")]
     (item,) = plan.items
     assert isinstance(item, Unread) and "introduces ell" in item.reason
+
+
+def test_chain_continues_from_the_readable_side_of_an_unreadable_line() -> None:
+    """`s(\\mathbf x + c)_i = B` is unread, but the next line `= C` is still the step B = C."""
+    source = (
+        "$$\\begin{aligned} s(\\mathbf x + c)_i &= \\frac{e^{x_i + c}}{\\sum_j e^{x_j + c}} \\\\"
+        " &= \\frac{e^{x_i}}{\\sum_j e^{x_j}} \\end{aligned}$$"
+    )
+    plan = plan_of(source)
+    assert isinstance(plan.items[0], Unread)
+    assert [s.lhs_text for s in plan.steps] == ["\\frac{e^{x_i + c}}{\\sum_j e^{x_j + c}}"]
