@@ -760,3 +760,16 @@ def test_bracketed_call_with_a_subscript() -> None:
     ctx = ParseContext(variable="a")
     bracketed = parse_expression(r"[\sigma(\mathbf{a})]_i", ctx)
     assert bracketed == parse_expression(r"\sigma(\mathbf{a})_i", ctx)
+
+
+def test_delta_fraction_is_a_derivative_and_a_bare_delta_is_refused() -> None:
+    """`\\frac{\\delta L}{\\delta y_1}` (δ for ∂) is ∂L/∂y_1; a bare `\\delta` factor is refused."""
+    assert str(parse_expression(r"\frac{\delta \ln(x)}{\delta x}")) == "Derivative(log(x), x)"
+    assert str(parse_expression(r"\delta_{ij}")) == "KroneckerDelta(i, j)"
+    with pytest.raises(LatexParseError, match="without indices"):
+        parse_expression(r"\frac{\delta e^{y_1}}{y_1}")
+
+
+def test_empty_script_groups_are_dropped() -> None:
+    """`\\sum_{k}^{ } y_k` has an empty superscript: the sum over k with the default bound."""
+    assert str(parse_expression(r"\sum_{k}^{ } y_{k}")) == "Sum(y[k], (k, 1, n))"

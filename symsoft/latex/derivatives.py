@@ -45,6 +45,10 @@ def _marker(item: Any) -> tuple[str, int] | None:
         is_token(script.base, "LETTER") and str(script.base) == "d"
     ):
         kind = "d"
+    elif is_token(script.base, "GREEK") and str(script.base) == "delta" and script.sup is None:
+        # ``\frac{\delta L}{\delta y_1}``: some authors write δ for ∂; only a fraction with a
+        # bare δ on top *and* below reads so (a Kronecker delta always has its indices)
+        kind = "delta"
     else:
         return None
     if script.sup is None:

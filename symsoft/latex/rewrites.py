@@ -28,8 +28,27 @@ _CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
 
 def rewrite(tokens: list[Token], text: str) -> list[Token]:
     """Apply every rewrite, in an order where none undoes another."""
+    tokens = _empty_scripts(tokens)
     tokens = _implicit_sum_index(_layer_labels(_bracketed_calls(_primed_indices(tokens)), text))
     return _signed_operands(_array_cases(_over(_primes(tokens), text)))
+
+
+def _empty_scripts(tokens: list[Token]) -> list[Token]:
+    """``\\sum_{k}^{ }``: an empty superscript or subscript group says nothing; drop it."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        if (
+            tokens[k].type in ("SUP", "SUB")
+            and k + 2 < len(tokens)
+            and tokens[k + 1].type == "LBRACE"
+            and tokens[k + 2].type == "RBRACE"
+        ):
+            k += 3
+            continue
+        out.append(tokens[k])
+        k += 1
+    return out
 
 
 def _bracketed_calls(tokens: list[Token]) -> list[Token]:
