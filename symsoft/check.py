@@ -294,6 +294,17 @@ def _labels(plan: Plan, targets: list[Any]) -> frozenset[str]:
     return frozenset(labels)
 
 
+def _differentiates(step: Step, name: str) -> bool:
+    """Whether the step differentiates the scalar ``name`` (``∂C/∂z_i``), which without a
+    definition it could not decide."""
+    return any(
+        isinstance(d.expr, sp.Symbol) and d.expr.name == name
+        for side in (step.lhs, step.rhs)
+        if isinstance(side, sp.Basic)
+        for d in side.atoms(sp.Derivative)
+    )
+
+
 def _targets_beside_softmax(plan: Plan) -> set[str]:
     """y (Y) beside another softmax letter (p_i - y_i, σ(A_i) - Y_i): the target, not a second
     softmax."""
@@ -321,7 +332,16 @@ def _definitions(
     defs.facts.extend((base, sp.S.One) for base in targets)
     # a stated Σ_k y_k = 1 describes the target everywhere, also when it is stated after the
     # derivation ("… = p_i - y_i, given that Σ_k y_k = 1")
-    later = [d for d in plan.definitions[step.visible :] if d.key[0] == "fact"]
+    # so does a scalar defined right after the step that differentiates it
+    # ("∂C/∂z_i = … = s_i - y_i, where C = -Σ_k y_k ln s_k")
+    earlier = {d.key for d in plan.definitions[: step.visible]}
+    later = [
+        d
+        for d in plan.definitions[step.visible :]
+        if d.key[0] == "fact"
+        or (d.key not in earlier and d.key[0] == "symbol" and _differentiates(step, d.key[1]))
+    ]
+    later = [d for n, d in enumerate(later) if d.key not in {e.key for e in later[:n]}]
     for definition in [*plan.definitions[: step.visible], *later]:
         if definition.key[0] == "chain":
             defs.chain[definition.key[1]] = definition.rhs.variables[0].base

@@ -303,3 +303,15 @@ def test_chain_continues_from_the_readable_side_of_an_unreadable_line() -> None:
     plan = plan_of(source)
     assert isinstance(plan.items[0], Unread)
     assert [s.lhs_text for s in plan.steps] == ["\\frac{e^{x_i + c}}{\\sum_j e^{x_j + c}}"]
+
+
+def test_name_defined_right_after_its_use() -> None:
+    """ "… = s_i - y_i, where C = -Σ_k y_k ln s_k": C is used by the step written before it."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$\\frac{\\partial C}{\\partial z_{i}} = \\sum_{k} \\frac{\\partial C}{\\partial s_{k}}"
+        "\\frac{\\partial s_{k}}{\\partial z_{i}} = s_{i} - y_{i}$$ where $$C = -\\sum_{k} y_{k}"
+        "\\ln(s_{k})$$ with a one-hot target $y$."
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified", "verified"]
