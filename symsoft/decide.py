@@ -954,6 +954,39 @@ def _check_notation(expr: Any, defs: Definitions) -> None:
         raise _Unsupported("integrals and limits are not checked")
 
 
+def _scalar_exponents(expr: Any) -> set[Any]:
+    return {
+        power.args[0]
+        for power in expr.atoms(sp.exp)
+        if isinstance(power.args[0], sp.Symbol) and not power.args[0].is_integer
+    }
+
+
+def _check_same_variables(sides: list[Any], defs: Definitions) -> None:
+    """``y_1 = e^x / (e^x + e^y)`` after ``y_k = e^{a_k} / Σ_j e^{a_j}``: a worked example that
+    renames the logits; and ``∂y_1/∂x`` by a letter the expanded side does not contain."""
+    logits = [side.has(defs.variable) for side in sides]
+    scalars = [_scalar_exponents(side) for side in sides]
+    for k in (0, 1):
+        renamed = scalars[k] and not logits[k] and logits[1 - k]
+        if renamed and not scalars[k] & sides[1 - k].free_symbols:
+            names = ", ".join(sorted(str(s) for s in scalars[k]))
+            raise _Unsupported(f"one side exponentiates {names}, the other the logits: renamed?")
+    for side in sides:
+        for derivative in side.atoms(sp.Derivative):
+            for by, _ in derivative.variable_count:
+                if (
+                    isinstance(by, sp.Symbol)
+                    and not by.is_integer
+                    and by not in derivative.expr.free_symbols
+                    and derivative.expr.has(defs.variable)
+                ):
+                    raise _Unsupported(
+                        f"a derivative by {by}, which the differentiated expression does not "
+                        "contain (logits renamed?)"
+                    )
+
+
 def _undefined_dependency(inner: Any, derivative: Any) -> str:
     by = ", ".join(_show(v) for v, _ in derivative.variable_count)
     return f"derivative of {_show(inner)} by {by}: the document never says how it depends on it"
@@ -1029,6 +1062,7 @@ def _decide_scalar(
     expanded = [defs.expand(lhs), defs.expand(rhs)]
     for side in expanded:
         _check_notation(side, defs)
+    _check_same_variables(expanded, defs)
     # other letters bounding sums (m rows of a batch) are dimensions too, tried like n
     defs.extra = {
         limit[2]

@@ -421,6 +421,13 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
             if op in _EQUALITY and _index_statement(lhs, rhs, index_letters):
                 continue  # ``i = j = k`` says which indices coincide; it defines nothing
             if (
+                op in _EQUALITY
+                and isinstance(lhs, sp.Symbol)
+                and lhs.name == getattr(context, "dimension", None)
+                and isinstance(rhs, sp.Integer)
+            ):
+                continue  # "For K = 2, …" picks a dimension for an example
+            if (
                 op == "="
                 and starts_chain
                 and isinstance(lhs, sp.Indexed)

@@ -353,3 +353,11 @@ def test_derivative_by_a_defined_function_value() -> None:
     left = D(sp.log(s_(z[i])), s_(z[i])) * D(s_(z[i]), z[i])
     assert decide(left, 1 - s_(z[i]), defs).verdict is Verdict.VERIFIED
     assert decide(left, s_(z[i]), defs).verdict is Verdict.REFUTED
+
+
+def test_example_with_renamed_logits_is_refused() -> None:
+    """`y_1 = e^x/(e^x + e^y)` after y_k = softmax of z, and `∂y_1/∂x`, are not understood."""
+    xs, ys = sp.symbols("x y")
+    two = sp.exp(xs) / (sp.exp(xs) + sp.exp(ys))
+    assert decide(S[1], two, softmax()).verdict is Verdict.NOT_UNDERSTOOD
+    assert decide(D(S[1], xs), S[1] * (1 - S[1]), softmax()).verdict is Verdict.NOT_UNDERSTOOD

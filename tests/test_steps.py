@@ -315,3 +315,9 @@ def test_name_defined_right_after_its_use() -> None:
         "\\ln(s_{k})$$ with a one-hot target $y$."
     )
     assert [s.verdict.value for s in check_text(source).steps] == ["verified", "verified"]
+
+
+def test_choosing_the_dimension_for_an_example_is_not_a_step() -> None:
+    """ "For \\( K = 2 \\)" after sums up to K picks an example's size; it is not checked."""
+    plan = plan_of("$$y_k = \\frac{e^{a_k}}{\\sum_{j=1}^K e^{a_j}}$$ For \\( K = 2 \\), consider")
+    assert plan.steps == ()
