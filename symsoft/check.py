@@ -127,6 +127,11 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
         raise DocumentError(document.path, f"more than {MAX_STEPS} steps; refusing to check it")
     targets = _probability_targets(document, plan)
     unstated = [t for t in _probability_targets(document, plan, stated=False) if t not in targets]
+    unstated += [
+        sp.IndexedBase(name)
+        for name in sorted(_targets_beside_softmax(plan))
+        if sp.IndexedBase(name) not in targets + unstated
+    ]
     labels = _labels(plan, targets)
     concrete_n = 0 if _symbolic(plan) else plan.concrete_dimension
     results: list[StepResult] = []
@@ -271,6 +276,7 @@ def _labels(plan: Plan, targets: list[Any]) -> frozenset[str]:
     # an undefined S, p, y, σ … is the softmax ("we write p_i for softmax(x)_i"), except a
     # label: y beside \hat y, a cross-entropy target, or a name with a stated Σ y_k = 1
     labels = {name.removeprefix("hat_") for name in names if name.startswith("hat_")}
+    labels |= _targets_beside_softmax(plan)
     labels |= {str(base.label) for base in targets}
     labels |= {d.key[1] for d in plan.definitions if d.key[0] == "fact"}
     labels |= {str(base.label) for base in _cross_entropy_targets(plan)}
@@ -288,6 +294,34 @@ def _labels(plan: Plan, targets: list[Any]) -> frozenset[str]:
     return frozenset(labels)
 
 
+def _differentiates(step: Step, name: str) -> bool:
+    """Whether the step differentiates the scalar ``name`` (``∂C/∂z_i``), which without a
+    definition it could not decide."""
+    return any(
+        isinstance(d.expr, sp.Symbol) and d.expr.name == name
+        for side in (step.lhs, step.rhs)
+        if isinstance(side, sp.Basic)
+        for d in side.atoms(sp.Derivative)
+    )
+
+
+def _targets_beside_softmax(plan: Plan) -> set[str]:
+    """y (Y) beside another softmax letter (p_i - y_i, σ(A_i) - Y_i): the target, not a second
+    softmax."""
+    names = {
+        str(base.label)
+        for item in plan.items
+        if isinstance(item, Step)
+        for side in (item.lhs, item.rhs)
+        if isinstance(side, sp.Basic)
+        for base in side.atoms(sp.IndexedBase)
+    }
+    defined = {d.key[1] for d in plan.definitions}
+    if (names | defined) & (SOFTMAX_NAMES - {"y", "Y"}):
+        return {"y", "Y"} & names - defined
+    return set()
+
+
 def _definitions(
     plan: Plan, step: Step, targets: list[Any], labels: frozenset[str] = frozenset()
 ) -> Definitions:
@@ -298,7 +332,16 @@ def _definitions(
     defs.facts.extend((base, sp.S.One) for base in targets)
     # a stated Σ_k y_k = 1 describes the target everywhere, also when it is stated after the
     # derivation ("… = p_i - y_i, given that Σ_k y_k = 1")
-    later = [d for d in plan.definitions[step.visible :] if d.key[0] == "fact"]
+    # so does a scalar defined right after the step that differentiates it
+    # ("∂C/∂z_i = … = s_i - y_i, where C = -Σ_k y_k ln s_k")
+    earlier = {d.key for d in plan.definitions[: step.visible]}
+    later = [
+        d
+        for d in plan.definitions[step.visible :]
+        if d.key[0] == "fact"
+        or (d.key not in earlier and d.key[0] == "symbol" and _differentiates(step, d.key[1]))
+    ]
+    later = [d for n, d in enumerate(later) if d.key not in {e.key for e in later[:n]}]
     for definition in [*plan.definitions[: step.visible], *later]:
         if definition.key[0] == "chain":
             defs.chain[definition.key[1]] = definition.rhs.variables[0].base
@@ -317,8 +360,20 @@ def _definitions(
             )
             defs.facts.append((sum_.function.base, total))
             continue
-        defs.add(definition.key, definition.lhs, definition.rhs, definition.name)
+        rhs = definition.rhs
+        argument = _FUNCTION_OF_VECTOR.match(definition.text)
+        if argument and argument.group(1) != str(variable.label) and isinstance(rhs, sp.Basic):
+            # ``σ(\mathbf z)_i = e^{z_i} / Σ_j e^{z_j}`` defines σ for any vector: a step about
+            # the logits a reads σ_i as σ(a)_i
+            rhs = rhs.xreplace({sp.IndexedBase(argument.group(1)): variable})
+        defs.add(definition.key, definition.lhs, rhs, definition.name)
     return defs
+
+
+#: ``\sigma(\mathbf z)_i = …``: a function of a whole vector, written entry-wise
+_FUNCTION_OF_VECTOR = re.compile(
+    r"\s*\\?[A-Za-z]+\s*\(\s*(?:\\(?:mathbf|boldsymbol|vec|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*\)\s*_"
+)
 
 
 def _written_out_dimension(step: Step) -> int:

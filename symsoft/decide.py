@@ -216,9 +216,13 @@ class Definitions:
         elif isinstance(variable, sp.Symbol):
             key = ("symbol", variable.name)
             undefined = key not in self.table
+        elif isinstance(variable, AppliedUndef):
+            # ``∂ log σ(A_i) / ∂ σ(A_i)``: by the value of a defined function
+            key = ("function", variable.func.__name__)
+            undefined = key not in self.table and not self.reads_as_softmax(key[1])
         else:
             return None
-        if undefined or variable.has(self.variable):
+        if undefined or (variable.has(self.variable) and not isinstance(variable, AppliedUndef)):
             return None
         held = replace(
             self,
@@ -226,7 +230,7 @@ class Definitions:
             not_softmax=self.not_softmax | {key[1]},
         )
         inner = held.expand(derivative.expr, depth + 1)
-        if isinstance(inner, sp.Indexed) and inner.base != variable.base:
+        if isinstance(inner, sp.Indexed) and inner.base != getattr(variable, "base", None):
             # ``∂ℓ_j/∂p_j`` with ℓ never defined: not 0
             raise _Unsupported(_undefined_dependency(inner, derivative))
         return self.expand(sp.diff(inner, variable), depth + 1)
@@ -287,10 +291,24 @@ class Definitions:
         entry = self.table.get(("function", name))
         args = [self.expand(arg, depth) for arg in expr.args]
         symbol = self.table.get(("symbol", name))
+        if (
+            name in ("softmax", "smax")
+            and len(args) == 1
+            and isinstance(args[0], sp.Symbol)
+            and args[0].name != str(self.variable.label)
+        ):
+            # ``o_b = softmax(b)`` with b a class name: the softmax of which vector?
+            raise _Unsupported(f"{name}({args[0]}) of a single letter")
         if entry is None and symbol is not None:
             # ``f = e^{z_i}`` then ``f'``: the reader writes f(z_j) for the primed quantity
             self.used.add(symbol[2])
             return self.expand(symbol[1], depth + 1)
+        if entry is None and ("indexed", name) in self.table:
+            # ``g_i = e^{a_i}`` then ``\frac{g'h - h'g}{h^2}``: which g_i, primed by what?
+            raise _Unsupported(
+                f"{name} is defined with an index ({self.table[('indexed', name)][2]}); "
+                f"the bare {name} is ambiguous"
+            )
         if entry is None:
             if (
                 self.reads_as_softmax(name)
@@ -936,6 +954,39 @@ def _check_notation(expr: Any, defs: Definitions) -> None:
         raise _Unsupported("integrals and limits are not checked")
 
 
+def _scalar_exponents(expr: Any) -> set[Any]:
+    return {
+        power.args[0]
+        for power in expr.atoms(sp.exp)
+        if isinstance(power.args[0], sp.Symbol) and not power.args[0].is_integer
+    }
+
+
+def _check_same_variables(sides: list[Any], defs: Definitions) -> None:
+    """``y_1 = e^x / (e^x + e^y)`` after ``y_k = e^{a_k} / Σ_j e^{a_j}``: a worked example that
+    renames the logits; and ``∂y_1/∂x`` by a letter the expanded side does not contain."""
+    logits = [side.has(defs.variable) for side in sides]
+    scalars = [_scalar_exponents(side) for side in sides]
+    for k in (0, 1):
+        renamed = scalars[k] and not logits[k] and logits[1 - k]
+        if renamed and not scalars[k] & sides[1 - k].free_symbols:
+            names = ", ".join(sorted(str(s) for s in scalars[k]))
+            raise _Unsupported(f"one side exponentiates {names}, the other the logits: renamed?")
+    for side in sides:
+        for derivative in side.atoms(sp.Derivative):
+            for by, _ in derivative.variable_count:
+                if (
+                    isinstance(by, sp.Symbol)
+                    and not by.is_integer
+                    and by not in derivative.expr.free_symbols
+                    and derivative.expr.has(defs.variable)
+                ):
+                    raise _Unsupported(
+                        f"a derivative by {by}, which the differentiated expression does not "
+                        "contain (logits renamed?)"
+                    )
+
+
 def _undefined_dependency(inner: Any, derivative: Any) -> str:
     by = ", ".join(_show(v) for v, _ in derivative.variable_count)
     return f"derivative of {_show(inner)} by {by}: the document never says how it depends on it"
@@ -1011,6 +1062,7 @@ def _decide_scalar(
     expanded = [defs.expand(lhs), defs.expand(rhs)]
     for side in expanded:
         _check_notation(side, defs)
+    _check_same_variables(expanded, defs)
     # other letters bounding sums (m rows of a batch) are dimensions too, tried like n
     defs.extra = {
         limit[2]

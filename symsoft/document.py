@@ -349,7 +349,10 @@ def _blank_comments(text: str) -> str:
 
 
 _CLOSER = re.compile(r"\$\$|\$|\\\]|\\\)|\\end\{[^}]*\}")
-_OPENERS = re.compile(r"\\\$|\$\$|\$|\\\[|\\\(|\\begin\{")
+_OPENERS = re.compile(
+    r"\\\$|\$\$|\$|\\\[|\\\(|\\begin\{|<script\s+type\s*=\s*[\"']math/tex(?:;\s*mode=display)?[\"']\s*>"
+)
+_SCRIPT_END = "</script>"
 
 
 def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...]:
@@ -368,6 +371,19 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
         token, start = match.group(0), match.start()
         position = match.end()
         if token == "\\$":
+            continue
+        if token.startswith("<script"):
+            # MathJax v2 (Jekyll, kramdown): ``<script type="math/tex; mode=display">…</script>``
+            end = blanked.find(_SCRIPT_END, position)
+            if end < 0:
+                break
+            inline = "mode=display" not in token
+            body = text[position:end]
+            if inline and not _RELATION_MARK.search(body):
+                prose_math[start] = body
+            else:
+                found.append((start, position, end, inline))
+            position = end + len(_SCRIPT_END)
             continue
         if token == "$$":
             end = blanked.find("$$", position)

@@ -314,6 +314,8 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
     chain_conditions: tuple[Any, ...] = ()
     chain_prose: frozenset[Any] = frozenset()  # prose conditions where the chain started
     case_start: tuple[Any, str, frozenset[Any]] | None = None
+    seen: set[str] = set()  # indexed names written so far
+    previous_was_definition = False
     concrete = 0
     index_letters = _index_letters(document)
     for piece, shift, text in _fragments(document):
@@ -324,7 +326,9 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
         except LatexParseError as error:
             if _has_equality(text) and not _LIST_DEFINITION.match(text):
                 items.append(Unread(piece.line_at(shift), text, error.reason))
-            previous = None
+            # ``s(\mathbf x + c)_i = \frac{…}{…}`` unreadable on the left: a next line ``= …``
+            # still continues from the readable right side
+            previous, previous_text = _last_side(parse, text, context)
             continue
         except RecursionError:
             items.append(Unread(piece.line_at(shift), text, "nested too deeply"))
@@ -367,10 +371,25 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 Unread(piece.line_at(shift), text, "continues a chain with nothing before it")
             )
         elif continues and previous is not None and leading in ("=", "equiv", "implies"):
-            items.append(
-                _step(piece, texts, scope, previous, parts[0], previous_text, 0, len(definitions))
-            )
+            fresh = _new_names(parts[0], previous, seen) if previous_was_definition else set()
+            if fresh:
+                # ``L = -Σ_j y_j log p_j \\ = -Σ_j ℓ_j`` introduces ℓ_j; it says what ℓ_j is
+                # only by matching terms, which is not a definition the checker can use
+                items.append(
+                    Unread(
+                        piece.line_at(shift),
+                        text,
+                        f"introduces {', '.join(sorted(fresh))}, never defined",
+                    )
+                )
+            else:
+                items.append(
+                    _step(
+                        piece, texts, scope, previous, parts[0], previous_text, 0, len(definitions)
+                    )
+                )
         defining = False  # the previous link defined a name (``\hat y_j = softmax(o)_j = …``)
+        defined_last = False  # the previous link was a definition (``h_i = Σ_k e^{a_k} = Σ``)
         for at, op in enumerate(ops):
             lhs, rhs = parts[at], parts[at + 1]
             starts_chain = (
@@ -378,6 +397,7 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 or (at > 0 and ops[at - 1] in ("implies", "and"))
                 or defining
             )
+            after_definition, defined_last = defined_last, False
             defining = False
             key = name_of(lhs)
             if op == "=" and starts_chain and _is_variable(lhs, context) and _is_matrix(rhs):
@@ -400,6 +420,46 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 continue
             if op in _EQUALITY and _index_statement(lhs, rhs, index_letters):
                 continue  # ``i = j = k`` says which indices coincide; it defines nothing
+            if (
+                op in _EQUALITY
+                and isinstance(lhs, sp.Symbol)
+                and lhs.name == getattr(context, "dimension", None)
+                and isinstance(rhs, sp.Integer)
+            ):
+                continue  # "For K = 2, …" picks a dimension for an example
+            if (
+                op == "="
+                and starts_chain
+                and isinstance(lhs, sp.Indexed)
+                and _is_variable(lhs, context)
+                and not rhs.has(lhs.base)
+                and rhs.atoms(sp.Indexed)
+            ):
+                # ``z_j = \sum_i w_{ij} o_i + b``: the model that produces the logits
+                items.append(
+                    Unread(
+                        piece.line_at(shift),
+                        text,
+                        "writes the logits through other quantities (a model equation, not a step)",
+                    )
+                )
+                continue
+            target = name_of(rhs)
+            if (
+                op == "="
+                and after_definition
+                and key is None
+                and target is not None
+                and target[0] == "symbol"
+                and target not in defined
+                and not _mentions(lhs, target)
+            ):
+                # ``h_i = \sum_k e^{a_k} = \Sigma`` names the sum as well
+                defined.add(target)
+                definitions.append(
+                    Definition(_display_name(rhs), target, piece.line_at(shift), rhs, lhs, text)
+                )
+                continue
             if op == "def" or (
                 op == "="
                 and starts_chain
@@ -426,6 +486,7 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                     Definition(_display_name(lhs), key, piece.line_at(shift), lhs, rhs, text)
                 )
                 defining = name_of(rhs) is not None and name_of(rhs) not in defined
+                defined_last = True
                 continue
             if op in _EQUALITY:
                 items.append(
@@ -433,6 +494,13 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 )
         previous = parts[-1] if parts else None
         previous_text = texts[-1][1] if texts else ""
+        previous_was_definition = defined_last and len(ops) == 1
+        seen |= {
+            str(b.label)
+            for part in parts
+            if isinstance(part, sp.Basic)
+            for b in part.atoms(sp.IndexedBase)
+        }
     return Plan(
         items=tuple(items),
         definitions=tuple(definitions),
@@ -451,6 +519,40 @@ def _index_letters(document: Document) -> frozenset[str]:
         for group, single in _SUBSCRIPT.findall(piece.text):
             letters.update(re.findall(r"(?<![A-Za-z\\])[a-z](?![A-Za-z])", group) or single)
     return frozenset(letters)
+
+
+def _new_names(expr: Any, other: Any, seen: set[str]) -> set[str]:
+    """Indexed names in ``expr`` written nowhere before and not in ``other`` (nor the softmax)."""
+    from symsoft.decide import SOFTMAX_NAMES
+
+    if not isinstance(expr, sp.Basic) or not isinstance(other, sp.Basic):
+        return set()
+    names = {str(b.label) for b in expr.atoms(sp.IndexedBase)}
+    names -= {str(b.label) for b in other.atoms(sp.IndexedBase)}
+    return names - seen - SOFTMAX_NAMES
+
+
+def _last_side(parse: Parser, text: str, context: Any) -> tuple[Any, str]:
+    """The expression after the last top-level ``=`` of ``text`` if it reads alone."""
+    depth = 0
+    cut = -1
+    for at, char in enumerate(text):
+        if char in "{([":
+            depth += 1
+        elif char in "})]":
+            depth -= 1
+        elif char == "=" and depth == 0 and (at == 0 or text[at - 1] not in "\\!<>:"):
+            cut = at
+    if cut < 0:
+        return None, ""
+    rest = text[cut + 1 :].strip()
+    try:
+        relation = _parse_with_qualifier(parse, rest, context)
+    except (LatexParseError, RecursionError):
+        return None, ""
+    if relation.leading is not None or len(relation.parts) != 1 or relation.ops:
+        return None, ""
+    return relation.parts[0], rest
 
 
 def _index_statement(lhs: Any, rhs: Any, index_letters: frozenset[str]) -> bool:

@@ -39,7 +39,44 @@ PASSING = {Verdict.VERIFIED.value, Verdict.VERIFIED_NUMERICALLY.value}
 
 #: Known checker misses -> the reason, keyed "step:<document>:<line>#<k>" for one step and
 #: "planted:", "alarm:", "report:", "lines:" + "<document>" for the per-document tests.
-KNOWN_MISSES: dict[str, str] = {}
+KNOWN_MISSES: dict[str, str] = {
+    "step:holdout8_blogspot_bare_sum.md:16#2": (
+        "a bare \\sum stands for the denominator sum; the line is refused as a whole, so its "
+        "second step is not reported separately"
+    ),
+    "step:holdout8_blogspot_bare_sum.md:18#2": (
+        "a bare \\sum stands for the denominator sum; the line is refused as a whole, so its "
+        "second step is not reported separately"
+    ),
+    "step:holdout8_statsse_abc_classes.md:10#1": (
+        "o_j = softmax(z_j) = e^{z_j}/Σ_j e^{z_j} is a chain of definitions, which names every "
+        "link (documented) instead of checking the second one"
+    ),
+    "step:holdout8_statsse_abc_classes.md:26#2": (
+        "\\sum e^{z} has no index letter to sum over; the line is refused as a whole, so its "
+        "second step is not reported separately"
+    ),
+    "step:holdout8_statsse_abc_classes.md:30#3": (
+        "\\sum e^z has no index letter to sum over; the chain is refused as a whole, so its "
+        "later steps are not reported separately"
+    ),
+    "step:holdout8_statsse_abc_classes.md:30#4": (
+        "\\sum e^z has no index letter to sum over; the chain is refused as a whole, so its "
+        "later steps are not reported separately"
+    ),
+    "step:holdout9_kyuusaku_primes.md:18#1": (
+        "primes on whole expressions with no variable named for them; the block is refused as a "
+        "whole and reported once, at its first line (16)"
+    ),
+    "step:holdout9_kyuusaku_primes.md:20#1": (
+        "primes on whole expressions with no variable named for them; the block is refused as a "
+        "whole and reported once, at its first line (16)"
+    ),
+    "step:holdout8_statsse_abc_classes.md:30#5": (
+        "\\sum e^z has no index letter to sum over; the chain is refused as a whole, so its "
+        "later steps are not reported separately"
+    ),
+}
 
 
 def _documents() -> list[str]:

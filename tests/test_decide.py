@@ -325,3 +325,39 @@ def test_prime_of_a_function_defined_without_its_argument_is_refused() -> None:
     result = decide(D(sp.Function("g")(xs), xs), sp.exp(a[i]), defs)
     assert result.verdict is Verdict.NOT_UNDERSTOOD
     assert "does not depend on x" in result.detail
+
+
+def test_bare_letter_of_an_indexed_definition_is_ambiguous() -> None:
+    """`g_i = e^{a_i}` then `g'(x) h(x)`: the bare, primed g is refused, not a random function."""
+    defs = softmax()
+    a, xs = sp.IndexedBase("a"), sp.Symbol("x")
+    defs.add(("indexed", "g"), sp.IndexedBase("g")[i], sp.exp(a[i]), "g_i")
+    g = sp.Function("g")(xs)
+    result = decide(D(g, xs), sp.exp(a[i]), defs)
+    assert result.verdict is Verdict.NOT_UNDERSTOOD
+    assert "ambiguous" in result.detail
+
+
+def test_softmax_of_a_class_letter_is_refused() -> None:
+    """`o_b = softmax(b)` (b a class name) is not understood, never a random function."""
+    o, b = sp.IndexedBase("o"), sp.Symbol("b")
+    result = decide(o[b], sp.Function("softmax")(b), softmax())
+    assert result.verdict is Verdict.NOT_UNDERSTOOD
+
+
+def test_derivative_by_a_defined_function_value() -> None:
+    """∂ log σ(z_i)/∂σ(z_i) · ∂σ(z_i)/∂z_i = 1 − σ(z_i) with σ(z_i) defined as the softmax."""
+    defs = softmax()
+    s_ = sp.Function("sigma")
+    defs.add(("function", "sigma"), s_(z[i]), sigma(i), "sigma(z_i)")
+    left = D(sp.log(s_(z[i])), s_(z[i])) * D(s_(z[i]), z[i])
+    assert decide(left, 1 - s_(z[i]), defs).verdict is Verdict.VERIFIED
+    assert decide(left, s_(z[i]), defs).verdict is Verdict.REFUTED
+
+
+def test_example_with_renamed_logits_is_refused() -> None:
+    """`y_1 = e^x/(e^x + e^y)` after y_k = softmax of z, and `∂y_1/∂x`, are not understood."""
+    xs, ys = sp.symbols("x y")
+    two = sp.exp(xs) / (sp.exp(xs) + sp.exp(ys))
+    assert decide(S[1], two, softmax()).verdict is Verdict.NOT_UNDERSTOOD
+    assert decide(D(S[1], xs), S[1] * (1 - S[1]), softmax()).verdict is Verdict.NOT_UNDERSTOOD

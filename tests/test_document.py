@@ -290,3 +290,13 @@ def test_kramdown_inline_double_dollars_are_prose() -> None:
     )
     (piece,) = read_text(source).pieces
     assert piece.conditions == (("j", "!=", "i"),)
+
+
+def test_mathjax_script_tags_are_math() -> None:
+    """Jekyll's `<script type="math/tex; mode=display">…</script>` holds display math."""
+    source = (
+        'given by\n\n<script type="math/tex; mode=display">\ns(\\mathbf x)_i = '
+        '\\frac{e^{x_i}}{\\sum e^{x_j}}\n</script>\n\nand <script type="math/tex">x_i</script>.'
+    )
+    assert texts(source) == ["s(\\mathbf x)_i = \\frac{e^{x_i}}{\\sum e^{x_j}}"]
+    assert read_text(source).pieces[0].line == 4

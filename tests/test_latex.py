@@ -626,7 +626,7 @@ REFUSED = [
     (r"x_{1} + \dots", "dots"),
     (r"a_1 + \dots + b_n", "pattern"),
     (r"a \cdots b", "dots"),
-    (r"\sum e^{z_k}", "index"),
+    (r"e^{z_k} / \sum e^{z_k}", "index"),
     (r"\frac{\partial S_i}{z_j}", "denominator"),
     (r"|x|", "cannot read"),
     (r"x!", "cannot read"),
@@ -726,3 +726,50 @@ def test_letter_superscripts_on_indexed_letters_are_layer_labels() -> None:
     assert str(parse_expression(r"s_i^T")) == "transpose(s[i])"
     derivative = parse_expression(r"\frac{\partial f(z_i^l)}{\partial z_j^l}")
     assert str(derivative) == "Derivative(f(z^(l)[i]), z^(l)[j])"
+
+
+def test_bare_sum_runs_over_the_index_only_its_summand_uses() -> None:
+    """`\\sum e^{x_j}` sums over j, used nowhere else; `\\sum e^z` and the like are refused."""
+    assert str(parse_expression(r"\frac{e^{x_i}}{\sum e^{x_j}}")) == (
+        "exp(x[i])/Sum(exp(x[j]), (j, 1, n))"
+    )
+    for text in (r"e^{z_b} \sum e^z", r"e^{z_i}/\sum e^{z_i}", r"\sum x_j y_k"):
+        with pytest.raises(LatexParseError, match="without a summation index"):
+            parse_expression(text)
+
+
+def test_primed_index_in_a_condition_after_a_primed_subscript() -> None:
+    """Graves' `y_{k'}` makes `k'` an index, also in the condition `\\text{when } k = k'`."""
+    relation = parse_relation(
+        r"\frac{\partial y_{k'}}{\partial a_k} = \begin{cases} y_k(1 - y_{k'})"
+        r" & \text{when } k = k' \\ -y_k y_{k'} & \text{when } k \ne k' \end{cases}"
+    )
+    assert "k'" in str(relation.parts[1])
+
+
+def test_derivative_by_the_value_of_a_function() -> None:
+    """`\\partial \\log(\\sigma(A_i)) / \\partial \\sigma(A_i)`: the chain-rule factor."""
+    value = parse_expression(
+        r"\frac{\partial \log(\sigma(A_i))}{\partial \sigma(A_i)}", ParseContext(variable="A")
+    )
+    assert str(value) == "Derivative(log(sigma(A[i])), sigma(A[i]))"
+
+
+def test_bracketed_call_with_a_subscript() -> None:
+    """`[\\sigma(\\mathbf a)]_i` reads like `\\sigma(\\mathbf a)_i`, entry i of σ applied to a."""
+    ctx = ParseContext(variable="a")
+    bracketed = parse_expression(r"[\sigma(\mathbf{a})]_i", ctx)
+    assert bracketed == parse_expression(r"\sigma(\mathbf{a})_i", ctx)
+
+
+def test_delta_fraction_is_a_derivative_and_a_bare_delta_is_refused() -> None:
+    """`\\frac{\\delta L}{\\delta y_1}` (δ for ∂) is ∂L/∂y_1; a bare `\\delta` factor is refused."""
+    assert str(parse_expression(r"\frac{\delta \ln(x)}{\delta x}")) == "Derivative(log(x), x)"
+    assert str(parse_expression(r"\delta_{ij}")) == "KroneckerDelta(i, j)"
+    with pytest.raises(LatexParseError, match="without indices"):
+        parse_expression(r"\frac{\delta e^{y_1}}{y_1}")
+
+
+def test_empty_script_groups_are_dropped() -> None:
+    """`\\sum_{k}^{ } y_k` has an empty superscript: the sum over k with the default bound."""
+    assert str(parse_expression(r"\sum_{k}^{ } y_{k}")) == "Sum(y[k], (k, 1, n))"

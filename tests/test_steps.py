@@ -240,3 +240,84 @@ def test_each_case_continues_the_expression_the_cases_split_from() -> None:
     )
     assert pairs(source)[-1] == ("\\frac{\\partial}{\\partial a_i} u", "x")
     assert pairs(source)[1:3] == [("\\frac{\\partial}{\\partial a_i} u", "v"), ("v", "w")]
+
+
+def test_a_chain_of_definitions_names_its_last_symbol() -> None:
+    """`h_i = \\sum_k e^{a_k} = \\Sigma` defines h_i and names the sum Σ; nothing is checked."""
+    plan = plan_of("where $g_i = e^{a_i}, h_i = \\sum^K_{k=1}e^{a_k} = \\Sigma$")
+    assert [d.key for d in plan.definitions] == [
+        ("indexed", "g"),
+        ("indexed", "h"),
+        ("symbol", "Sigma"),
+    ]
+    assert plan.items == ()
+
+
+def test_softmax_defined_on_one_vector_applies_to_another() -> None:
+    """`σ(\\mathbf z)_i = e^{z_i}/Σ_j e^{z_j}` defines σ; a proof in a reads σ_i as σ(a)_i."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$\\sigma(\\mathbf{z})_i = \\frac{e^{z_i}}{\\sum^K_{j=1}e^{z_j}}$$\n"
+        "$$\\frac{\\partial \\sigma_i}{\\partial a_j} = \\sigma_i(\\delta_{ij} - \\sigma_j)$$\n"
+        "$$\\frac{e^{a_i}}{\\sum_k e^{a_k}} = \\sigma_i$$"
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified", "verified"]
+
+
+def test_y_beside_another_softmax_letter_is_the_target() -> None:
+    """`p_i(Σ_k y_k) - y_i = p_i - y_i` with y undefined: y is the target, not a second softmax."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$-y_i + p_i\\left(\\sum_k y_k\\right) = p_i - y_i$$ and "
+        "$$\\frac{\\partial p_i}{\\partial o_i} = p_i(1 - p_i)$$"
+    )
+    verdicts = [s.verdict.value for s in check_text(source).steps]
+    assert verdicts == ["conditional", "verified"]  # holds once Σ_k y_k = 1
+
+
+def test_model_equation_for_the_logits_is_not_a_step() -> None:
+    """`z_j = \\sum_i w_{ij} o_i + b` says how the network makes z: reported unread, not refuted."""
+    plan = plan_of(
+        "$$z_j=\\sum_i w_{ij}o_i+b$$\n$$\\frac{\\partial S_j}{\\partial z_j} = S_j(1 - S_j)$$"
+    )
+    assert isinstance(plan.items[0], Unread) and "model equation" in plan.items[0].reason
+    assert [s.lhs_text for s in plan.steps] == ["\\frac{\\partial S_j}{\\partial z_j}"]
+
+
+def test_continuation_that_only_renames_a_definition_is_unread() -> None:
+    """`L = -Σ_j y_j log p_j \\\\ = -Σ_j ℓ_j`: ℓ_j is introduced, not checkable, never refuted."""
+    plan = plan_of("\\[ L = -\\sum_j^C y_j \\log p_j \\\\ = -\\sum_j^C \\ell_j. \\]")
+    assert [d.key for d in plan.definitions] == [("symbol", "L")]
+    (item,) = plan.items
+    assert isinstance(item, Unread) and "introduces ell" in item.reason
+
+
+def test_chain_continues_from_the_readable_side_of_an_unreadable_line() -> None:
+    """`s(\\mathbf x + c)_i = B` is unread, but the next line `= C` is still the step B = C."""
+    source = (
+        "$$\\begin{aligned} s(\\mathbf x + c)_i &= \\frac{e^{x_i + c}}{\\sum_j e^{x_j + c}} \\\\"
+        " &= \\frac{e^{x_i}}{\\sum_j e^{x_j}} \\end{aligned}$$"
+    )
+    plan = plan_of(source)
+    assert isinstance(plan.items[0], Unread)
+    assert [s.lhs_text for s in plan.steps] == ["\\frac{e^{x_i + c}}{\\sum_j e^{x_j + c}}"]
+
+
+def test_name_defined_right_after_its_use() -> None:
+    """ "… = s_i - y_i, where C = -Σ_k y_k ln s_k": C is used by the step written before it."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$\\frac{\\partial C}{\\partial z_{i}} = \\sum_{k} \\frac{\\partial C}{\\partial s_{k}}"
+        "\\frac{\\partial s_{k}}{\\partial z_{i}} = s_{i} - y_{i}$$ where $$C = -\\sum_{k} y_{k}"
+        "\\ln(s_{k})$$ with a one-hot target $y$."
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified", "verified"]
+
+
+def test_choosing_the_dimension_for_an_example_is_not_a_step() -> None:
+    """ "For \\( K = 2 \\)" after sums up to K picks an example's size; it is not checked."""
+    plan = plan_of("$$y_k = \\frac{e^{a_k}}{\\sum_{j=1}^K e^{a_j}}$$ For \\( K = 2 \\), consider")
+    assert plan.steps == ()

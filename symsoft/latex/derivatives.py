@@ -23,6 +23,7 @@ from typing import Any
 
 import sympy as sp
 from lark import Tree
+from sympy.core.function import AppliedUndef
 
 from symsoft.latex.trees import Script, is_token, product_items, split_factor, superscript_label
 
@@ -44,6 +45,10 @@ def _marker(item: Any) -> tuple[str, int] | None:
         is_token(script.base, "LETTER") and str(script.base) == "d"
     ):
         kind = "d"
+    elif is_token(script.base, "GREEK") and str(script.base) == "delta" and script.sup is None:
+        # ``\frac{\delta L}{\delta y_1}``: some authors write δ for ∂; only a fraction with a
+        # bare δ on top *and* below reads so (a Kronecker delta always has its indices)
+        kind = "delta"
     else:
         return None
     if script.sup is None:
@@ -55,6 +60,14 @@ def _marker(item: Any) -> tuple[str, int] | None:
 
 def _variables(cv: Any, items: list[Any], kind: str) -> list[sp.Basic] | None:
     """Variables of a denominator ``\\partial z_j \\partial z_k`` / ``dx``, or None."""
+    if len(items) == 3 and _marker(items[0]) == (kind, 1):
+        # ``\\partial \\sigma(A_i)``: by a function's value, the chain-rule factor ∂log σ/∂σ
+        value = cv.product(items[1:])
+        if isinstance(value, AppliedUndef) and all(
+            isinstance(arg, (sp.Symbol, sp.Indexed)) for arg in value.args
+        ):
+            return [value]
+        return None
     if not items or len(items) % 2:
         return None
     out: list[sp.Basic] = []

@@ -193,6 +193,9 @@ class FactorReader(ABC):
                     value = sp.IndexedBase(name)[indices]
             elif name == "e" and s.sup is not None and not is_transpose(s.sup):
                 return sp.exp(self.arg_value(s.sup))
+            elif name == "delta":
+                # a Kronecker delta has its indices; δ as ∂ needs \frac{\delta …}{\delta …}
+                raise self.fail("\\delta without indices", base)
             else:
                 value = sp.Symbol(name) if "_" in name else self.name_symbol(name)
         elif is_token(base, "NUMBER"):

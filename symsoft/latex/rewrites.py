@@ -28,11 +28,97 @@ _CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
 
 def rewrite(tokens: list[Token], text: str) -> list[Token]:
     """Apply every rewrite, in an order where none undoes another."""
-    tokens = _layer_labels(_primed_indices(tokens), text)
+    tokens = _empty_scripts(tokens)
+    tokens = _implicit_sum_index(_layer_labels(_bracketed_calls(_primed_indices(tokens)), text))
     return _signed_operands(_array_cases(_over(_primes(tokens), text)))
 
 
+def _empty_scripts(tokens: list[Token]) -> list[Token]:
+    """``\\sum_{k}^{ }``: an empty superscript or subscript group says nothing; drop it."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        if (
+            tokens[k].type in ("SUP", "SUB")
+            and k + 2 < len(tokens)
+            and tokens[k + 1].type == "LBRACE"
+            and tokens[k + 2].type == "RBRACE"
+        ):
+            k += 3
+            continue
+        out.append(tokens[k])
+        k += 1
+    return out
+
+
+def _bracketed_calls(tokens: list[Token]) -> list[Token]:
+    """``[\\sigma(\\mathbf a)]_i`` is ``\\sigma(\\mathbf a)_i``: the brackets only hold the
+    call the subscript applies to (a letter applied to one letter)."""
+    shapes = [t.type for t in tokens]
+    drop: set[int] = set()
+    for k in range(len(tokens) - 6):
+        if shapes[k : k + 7] in (
+            ["LBRACK", "GREEK", "LPAR", "LETTER", "RPAR", "RBRACK", "SUB"],
+            ["LBRACK", "LETTER", "LPAR", "LETTER", "RPAR", "RBRACK", "SUB"],
+        ):
+            drop.update((k, k + 5))
+    return [t for k, t in enumerate(tokens) if k not in drop] if drop else tokens
+
+
 _SIGNS = {"PLUS", "MINUS"}
+_SUMMAND_ENDS = {"PLUS", "MINUS", "REL", "EQEQ", "COMMA", "ROWSEP", "AMP", "QUAD", "COND"}
+
+
+def _subscript_letters(tokens: list[Token], start: int, end: int) -> set[str]:
+    letters: set[str] = set()
+    for k in range(start, end - 1):
+        if tokens[k].type != "SUB":
+            continue
+        argument = tokens[k + 1 : _group_end(tokens, k + 1)]
+        letters.update(str(t) for t in argument if t.type == "LETTER" and len(str(t)) == 1)
+    return letters
+
+
+def _implicit_sum_index(tokens: list[Token]) -> list[Token]:
+    """``\\sum e^{x_j}``: a bare sum runs over the one index only its summand uses (j).
+
+    The summand ends at the next top-level ``+``, ``-``, relation or closing brace. With no such
+    letter, or more than one, the sum stays unreadable.
+    """
+    out = list(tokens)
+    sums = [(k, _summand_end(out, k)) for k, t in enumerate(out) if t.type == "BIGOP"]
+    for k, end in reversed(sums):
+        token = out[k]
+        if str(token) != "sum" or (k + 1 < len(out) and out[k + 1].type in ("SUB", "SUP")):
+            continue
+        inside = _subscript_letters(out, k + 1, end)
+        # letters outside this sum, not counting other sums (``\sum_j e^{x_j}`` binds its j)
+        hidden = {m for start, stop in sums for m in range(start, stop)}
+        rest = [t for m, t in enumerate(out) if m not in hidden]
+        candidates = inside - _subscript_letters(rest, 0, len(rest))
+        if len(candidates) == 1:
+            out[k + 1 : k + 1] = [
+                Token("SUB", "_", token.start_pos),
+                Token("LETTER", candidates.pop(), token.start_pos),
+            ]
+    return out
+
+
+def _summand_end(tokens: list[Token], k: int) -> int:
+    """Index after the summand of the big operator at ``k``."""
+    depth, end = 0, k + 1
+    while end < len(tokens):
+        kind = tokens[end].type
+        if kind in _OPEN:
+            depth += 1
+        elif kind in _CLOSE:
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and kind in _SUMMAND_ENDS:
+            break
+        end += 1
+    return end
 
 
 def _group_end(tokens: list[Token], i: int) -> int:
@@ -118,7 +204,8 @@ def _layer_labels(tokens: list[Token], text: str) -> list[Token]:
 
 
 def _primed_indices(tokens: list[Token]) -> list[Token]:
-    """In a braced subscript, ``c'`` is an index of its own (``s_{c'}``, ``\\sum_{c'=1}^{C}``)."""
+    """In a braced subscript, ``c'`` is an index of its own (``s_{c'}``, ``\\sum_{c'=1}^{C}``);
+    so is a bare ``k'`` elsewhere once ``_{k'}`` made it one (``\\text{when } k \\ne k'``)."""
     out: list[Token] = []
     depth = 0  # > 0 inside a braced subscript
     for i, token in enumerate(tokens):
@@ -132,7 +219,23 @@ def _primed_indices(tokens: list[Token]) -> list[Token]:
             out[-1] = Token("LETTER", f"{out[-1]}'", out[-1].start_pos)
             continue
         out.append(token)
-    return out
+    primed = {str(t) for t in out if t.type == "LETTER" and str(t).endswith("'")}
+    if not primed:
+        return out
+    merged: list[Token] = []
+    for i, token in enumerate(out):
+        following = out[i + 1].type if i + 1 < len(out) else None
+        if (
+            token.type == "PRIME"
+            and merged
+            and merged[-1].type == "LETTER"
+            and f"{merged[-1]}'" in primed
+            and following not in ("LPAR", "PRIME")
+        ):
+            merged[-1] = Token("LETTER", f"{merged[-1]}'", merged[-1].start_pos)
+            continue
+        merged.append(token)
+    return merged
 
 
 def _primes(tokens: list[Token]) -> list[Token]:
