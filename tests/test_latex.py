@@ -726,3 +726,25 @@ def test_letter_superscripts_on_indexed_letters_are_layer_labels() -> None:
     assert str(parse_expression(r"s_i^T")) == "transpose(s[i])"
     derivative = parse_expression(r"\frac{\partial f(z_i^l)}{\partial z_j^l}")
     assert str(derivative) == "Derivative(f(z^(l)[i]), z^(l)[j])"
+
+
+def test_accent_over_a_subscripted_letter_is_on_the_letter() -> None:
+    """`\\hat{y_i}` (a common spelling of `\\hat{y}_i`) is the entry i of hat_y."""
+    assert str(parse_expression(r"\hat{y_i} - \hat {y_{k}}")) == "hat_y[i] - hat_y[k]"
+    with pytest.raises(LatexParseError, match="more than one letter"):
+        parse_expression(r"\hat{y_i^2}")
+
+
+def test_bf_font_switch_styles_without_grouping() -> None:
+    """`\\bf{\\theta}` is theta and `\\bf{\\hat y - y}` is hat_y - y (MathJax's `\\bf`)."""
+    assert parse_expression(r"\bf{\theta}") == sp.Symbol("theta")
+    assert str(parse_expression(r"\bf{\hat{y} - y}")) == "hat_y - y"
+
+
+def test_identity_matrix_entries_are_kronecker_deltas() -> None:
+    """Bishop's `I_{kj}` ("the elements of the identity matrix") is δ_kj; `I_k` stays a name."""
+    k_, j_ = sp.Symbol("k", integer=True), sp.Symbol("j", integer=True)
+    assert parse_expression(r"I_{kj}") == sp.KroneckerDelta(k_, j_)
+    assert parse_expression(r"\mathbf{I}_{kj}") == sp.KroneckerDelta(k_, j_)
+    assert parse_expression(r"\mathbb{I}_{kj}") == sp.KroneckerDelta(k_, j_)
+    assert str(parse_expression(r"I_k")) == "I[k]"

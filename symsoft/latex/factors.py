@@ -189,6 +189,9 @@ class FactorReader(ABC):
                     if len(indices) != 2:
                         raise self.fail("\\delta needs two indices", base)
                     value: sp.Basic = sp.KroneckerDelta(*indices)
+                elif name == "I" and len(indices) == 2:
+                    # ``I_{kj}``, "the elements of the identity matrix" (Bishop's notation)
+                    value = sp.KroneckerDelta(*indices)
                 else:
                     value = sp.IndexedBase(name)[indices]
             elif name == "e" and s.sup is not None and not is_transpose(s.sup):
@@ -203,7 +206,7 @@ class FactorReader(ABC):
                 value, sub_used = self.indicator_sub(s.sub), True
         elif is_token(base, "ONES"):
             value = sp.Symbol(str(base))
-            if s.sub is not None and str(base) == "ones":
+            if s.sub is not None and str(base) in ("ones", "I"):
                 value, sub_used = self.indicator_sub(s.sub), True
         elif is_token(base, "INFTY"):
             value = sp.oo
