@@ -129,6 +129,7 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
     unstated = [t for t in _probability_targets(document, plan, stated=False) if t not in targets]
     labels = _labels(plan, targets)
     concrete_n = 0 if _symbolic(plan) else plan.concrete_dimension
+    einstein = bool(_EINSTEIN.search(document.text))
     results: list[StepResult] = []
     extended: set[str] = set()
     used: set[str] = set()
@@ -158,6 +159,8 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
             decision = _unstated_target(
                 item, plan, targets, unstated, decision, timeout, number, labels
             )
+        if decision.verdict in _FAILING and einstein:
+            decision = _einstein(item, decision)
         extended.update(decision.extended)
         used.update(decision.expanded)
         results.append(_result(item, decision))
@@ -208,10 +211,15 @@ def _probability_targets(document: Document, plan: Plan, *, stated: bool = True)
 def _cross_entropy_targets(plan: Plan) -> list[Any]:
     defined = {d.key[1] for d in plan.definitions if d.key[0] in ("indexed", "function")}
     targets: dict[str, Any] = {}
-    for definition in plan.definitions:
-        if not isinstance(definition.rhs, sp.Basic):
+    # the loss may be written only inside a step when its definition was not read
+    # (``CE(\bf{y, \hat y}) = -\sum_i y_i \log \hat y_i``)
+    sides = [d.rhs for d in plan.definitions] + [
+        side for item in plan.items if isinstance(item, Step) for side in (item.lhs, item.rhs)
+    ]
+    for side in sides:
+        if not isinstance(side, sp.Basic):
             continue
-        for term in sp.preorder_traversal(definition.rhs):
+        for term in sp.preorder_traversal(side):
             if isinstance(term, sp.Mul) and term.has(sp.log):
                 for factor in term.args:
                     if (
@@ -375,6 +383,67 @@ def _step_variable(plan: Plan, step: Step, default: sp.IndexedBase) -> sp.Indexe
     if len(names) == 1 and (name := names.pop()) != str(default.label):
         return sp.IndexedBase(name)
     return default
+
+
+#: prose declaring the summation convention: a repeated index is an implied sum
+_EINSTEIN = re.compile(
+    r"Einstein (?:notation|summation|convention)|summation convention|"
+    r"sums? (?:is|are) implied|implied sums?\b",
+    re.I,
+)
+
+
+def _einstein(step: Step, decision: Decision) -> Decision:
+    """An alarm on a step with a repeated index, in a document that sums repeated indices
+    implicitly, is not-understood: read literally (no sum) the step is not what it says."""
+    index = _implied_sum_index(step.lhs, step.rhs)
+    if index is None:
+        return decision
+    return Decision(
+        Verdict.NOT_UNDERSTOOD,
+        "none",
+        f"the document uses Einstein summation and index {index} repeats, so it may be an "
+        "implied sum; implied sums are not read",
+        expanded=decision.expanded,
+    )
+
+
+def _implied_sum_index(*sides: Any) -> Any:
+    """An index repeated in one product outside any ∑, or free on one side and summed on the
+    other: where the summation convention would sum. ``None`` when there is none."""
+    free: list[set[Any]] = []
+    bound: set[Any] = set()
+    for side in sides:
+        if not isinstance(side, sp.Basic):
+            return None
+        free.append({s for s in side.free_symbols if s.is_integer})
+        for node in sp.preorder_traversal(side):
+            if isinstance(node, sp.Sum):
+                bound.update(limit[0] for limit in node.limits)
+    for index in sorted((free[0] ^ free[1]) & bound, key=str):
+        return index
+    for side in sides:
+        found = _repeated_in_product(side)
+        if found is not None:
+            return found
+    return None
+
+
+def _repeated_in_product(expr: Any) -> Any:
+    if isinstance(expr, sp.Sum) or not isinstance(expr, sp.Basic):
+        return None
+    if isinstance(expr, sp.Mul):
+        seen: set[Any] = set()
+        for arg in expr.args:
+            indices = {s for s in arg.free_symbols if s.is_integer}
+            for index in sorted(indices & seen, key=str):
+                return index
+            seen |= indices
+    for arg in expr.args:
+        found = _repeated_in_product(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _result(step: Step, decision: Decision) -> StepResult:

@@ -371,6 +371,7 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 _step(piece, texts, scope, previous, parts[0], previous_text, 0, len(definitions))
             )
         defining = False  # the previous link defined a name (``\hat y_j = softmax(o)_j = …``)
+        defined_before = False  # the previous link was a definition (``h_i = Σ_k e^{a_k} = …``)
         for at, op in enumerate(ops):
             lhs, rhs = parts[at], parts[at + 1]
             starts_chain = (
@@ -380,8 +381,27 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
             )
             defining = False
             key = name_of(lhs)
+            if (
+                defined_before
+                and op == "="
+                and isinstance(rhs, sp.Symbol)
+                and name_of(rhs) is not None
+                and name_of(rhs) not in defined
+                and not _mentions(lhs, ("symbol", rhs.name))
+            ):
+                # ``h_i = \sum_k e^{a_k} = \Sigma``: the last link names the sum, it claims nothing
+                defined.add(("symbol", rhs.name))
+                definitions.append(
+                    Definition(rhs.name, ("symbol", rhs.name), piece.line_at(shift), rhs, lhs, text)
+                )
+                continue
+            defined_before = False
             if op == "=" and starts_chain and _is_variable(lhs, context) and _is_matrix(rhs):
                 continue  # ``\mathbf z = (z_1, \dots, z_n)`` only names the components
+            if op == "=" and starts_chain and _names_softmax_vector(lhs, rhs):
+                # ``\hat{\mathbf y} = \mathrm{softmax}(\mathbf o)``: its entries are softmax
+                defined.add(("symbol", lhs.name))
+                continue
             if op == "=" and starts_chain and key is not None and _opaque(rhs, defined):
                 # ``g_i = \partial L / \partial s_i``: L is some function of s, g its gradient
                 if _gradient_name(lhs, rhs):
@@ -426,6 +446,7 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                     Definition(_display_name(lhs), key, piece.line_at(shift), lhs, rhs, text)
                 )
                 defining = name_of(rhs) is not None and name_of(rhs) not in defined
+                defined_before = True
                 continue
             if op in _EQUALITY:
                 items.append(
@@ -623,6 +644,19 @@ def _largest_index(parts: Iterable[Any]) -> int:
                 if isinstance(index, sp.Integer):
                     largest = max(largest, int(index))
     return largest
+
+
+def _names_softmax_vector(lhs: Any, rhs: Any) -> bool:
+    """``\\hat{\\mathbf y} = \\mathrm{softmax}(\\mathbf o)`` names the whole vector; as a
+    scalar definition it would stand for an opaque function wherever ``\\hat y_j`` is used."""
+    return (
+        isinstance(lhs, sp.Symbol)
+        and isinstance(rhs, sp.core.function.AppliedUndef)
+        and rhs.func.__name__ in ("softmax", "sigma", "smax")
+        and len(rhs.args) == 1
+        and isinstance(rhs.args[0], sp.Symbol)
+        and not rhs.args[0].is_integer
+    )
 
 
 def _is_variable(expr: Any, context: Any) -> bool:

@@ -240,3 +240,58 @@ def test_each_case_continues_the_expression_the_cases_split_from() -> None:
     )
     assert pairs(source)[-1] == ("\\frac{\\partial}{\\partial a_i} u", "x")
     assert pairs(source)[1:3] == [("\\frac{\\partial}{\\partial a_i} u", "v"), ("v", "w")]
+
+
+def test_a_chain_from_a_definition_ending_in_a_new_name_names_it() -> None:
+    """`h_i = \\sum_k e^{a_k} = \\Sigma` defines Σ as the sum; it is not a claim to refute."""
+    from symsoft.check import check_text
+
+    source = (
+        "where $g_i = e^{a_i}, h_i = \\sum^K_{k=1}e^{a_k} = \\Sigma$\n"
+        "$$\\frac{e^{a_i}}{\\Sigma} = \\frac{e^{a_i}}{h_i}$$ $$\\frac{e^{a_i}}{\\Sigma} = e^{a_i}$$"
+    )
+    report = check_text(source)
+    assert [s.verdict.value for s in report.steps] == ["verified", "refuted"]
+    assert any(d.startswith("Sigma") for d in report.definitions)
+
+
+def test_a_softmax_vector_named_as_a_whole_reads_entrywise() -> None:
+    """`\\hat{\\mathbf y} = \\mathrm{softmax}(\\mathbf o)` names the vector, not a scalar."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$\\hat{\\mathbf{y}} = \\mathrm{softmax}(\\mathbf{o}) \\quad \\text{where}\\quad"
+        " \\hat{y}_i = \\frac{\\exp(o_i)}{\\sum_j \\exp(o_j)}.$$\n"
+        "$$ l(\\mathbf{y}, \\hat{\\mathbf{y}}) = - \\sum_{j=1}^q y_j \\log \\hat{y}_j. $$\n"
+        "$$ l(\\mathbf{y}, \\hat{\\mathbf{y}}) = - \\sum_{j=1}^q y_j \\log"
+        " \\frac{\\exp(o_j)}{\\sum_{k=1}^q \\exp(o_k)} $$"
+        "$$ l(\\mathbf{y}, \\hat{\\mathbf{y}}) = \\sum_{j=1}^q y_j \\log"
+        " \\frac{\\exp(o_j)}{\\sum_{k=1}^q \\exp(o_k)} $$"
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified", "refuted"]
+
+
+def test_einstein_summation_turns_alarms_on_repeated_indices_into_not_understood() -> None:
+    """Under a stated summation convention `-\\sum_i y_i \\log p_i = -y_i \\log p_i` is not refuted;
+    a wrong step without a repeated index still is."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$L = -\\sum_i y_i \\log(p_i) = -y_i \\log(p_i)$$ in Einstein notation (the sum is"
+        " implied by the repeated index), and $$-y_k + p_k \\sum_i y_i = -y_k - p_k$$"
+    )
+    verdicts = [s.verdict.value for s in check_text(source).steps]
+    assert verdicts == ["not-understood", "refuted"]
+    plain = source.replace("in Einstein notation (the sum is implied by the repeated index)", "")
+    assert next(s.verdict.value for s in check_text(plain).steps) == "refuted"
+
+
+def test_a_loss_written_only_in_a_step_still_names_its_target() -> None:
+    """With the prose saying one-hot, `Σ_i y_i` is 1 even when the loss definition was not read."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$-\\sum_i y_i \\log(\\hat{y}_i) = -\\sum_i y_i \\log(\\hat{y}_i)$$ where y is one-hot,"
+        " so $$-y_k + \\hat{y}_k \\sum_i y_i = -y_k + \\hat{y}_k$$"
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified", "verified"]
