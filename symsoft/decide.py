@@ -481,6 +481,28 @@ def _fact_sums(defs: Definitions) -> dict[Any, Any]:
     return out
 
 
+def _row_facts(expr: Any, defs: Definitions) -> Any:
+    """``Σ_k t_{r,k}`` → the stated total, for every row r of a batch (``Σ_k t_{nk} = 1``)."""
+    totals = dict(defs.facts)
+
+    def stated(node: Any) -> bool:
+        if not (isinstance(node, sp.Sum) and len(node.limits) == 1):
+            return False
+        k, low, high = node.limits[0]
+        body = node.function
+        return (
+            isinstance(body, sp.Indexed)
+            and body.base in totals
+            and len(body.indices) == 2
+            and body.indices[1] == k
+            and k not in body.indices[0].free_symbols
+            and low == 1
+            and high == defs.dimension
+        )
+
+    return expr.replace(stated, lambda node: totals[node.function.base]) if totals else expr
+
+
 def _free_indices(expr: Any, n: Any) -> set[Any]:
     """Index symbols free in ``expr``, including those of derivative variables (``∂/∂z_j``),
     which SymPy counts as bound; bound sum indices are dummies by now."""
@@ -695,6 +717,14 @@ def _instantiate(
         for base, total in defs.facts:
             last = total - sp.Add(*[base[k] for k in range(1, n_value)])
             expr = expr.xreplace({base[n_value]: last})
+            rows = {
+                x.indices[0]
+                for x in expr.atoms(sp.Indexed)
+                if x.base == base and len(x.indices) == 2 and x.indices[1] == n_value
+            }
+            for row in rows:
+                rest = total - sp.Add(*[base[row, k] for k in range(1, n_value)])
+                expr = expr.xreplace({base[row, n_value]: rest})
     return expr
 
 
@@ -932,6 +962,12 @@ def _check_notation(expr: Any, defs: Definitions) -> None:
             isinstance(v, sp.Indexed) and v.base != inner.base for v, _ in derivative.variable_count
         ):
             raise _Unsupported(_undefined_dependency(inner, derivative))
+        if isinstance(inner, AppliedUndef) and any(
+            isinstance(v, sp.Indexed) and not inner.has(v.base)
+            for v, _ in derivative.variable_count
+        ):
+            # ``∂ CE(y, \hat y) / ∂θ_k`` with CE never defined: not 0
+            raise _Unsupported(_undefined_dependency(inner, derivative))
     if expr.has(sp.Integral, sp.Limit):
         raise _Unsupported("integrals and limits are not checked")
 
@@ -1060,7 +1096,7 @@ def _decide_scalar(
                     difference = _apply_pattern(difference, pattern)
                     difference = _known_deltas(difference, conditions, n, minimum_n)
                     difference = _canonical_sums(_linear_sums(difference, n))
-                    difference = difference.xreplace(_fact_sums(defs))
+                    difference = _row_facts(difference.xreplace(_fact_sums(defs)), defs)
                     proven[number] = _is_zero(difference, defs.variable)
         except _Timeout:
             notes.append(

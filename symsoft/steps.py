@@ -609,7 +609,14 @@ def _fact(
         return None
     variable, low, _ = lhs.limits[0]
     body = lhs.function
-    if not (isinstance(body, sp.Indexed) and body.indices == (variable,) and low == 1):
+    # ``Σ_k t_{nk} = 1`` states it for every row n of a batch
+    if not (
+        isinstance(body, sp.Indexed)
+        and body.indices[-1] == variable
+        and len(body.indices) <= 2
+        and all(variable not in index.free_symbols for index in body.indices[:-1])
+        and low == 1
+    ):
         return None
     name = str(body.base.label)
     if ("indexed", name) in defined or name == getattr(context, "variable", "z"):

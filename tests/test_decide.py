@@ -325,3 +325,22 @@ def test_prime_of_a_function_defined_without_its_argument_is_refused() -> None:
     result = decide(D(sp.Function("g")(xs), xs), sp.exp(a[i]), defs)
     assert result.verdict is Verdict.NOT_UNDERSTOOD
     assert "does not depend on x" in result.detail
+
+
+def test_derivative_of_an_undefined_function_of_named_vectors_is_refused() -> None:
+    """∂CE(y, \\hat y)/∂θ_k with CE never defined is not understood, never 0 = ..."""
+    theta = sp.IndexedBase("theta")
+    ce = sp.Function("CE")(sp.Symbol("y"), sp.Symbol("hat_y"))
+    result = decide(D(ce, theta[k]), sp.exp(theta[k]), softmax())
+    assert result.verdict is Verdict.NOT_UNDERSTOOD
+    assert "never says how" in result.detail
+
+
+def test_a_stated_row_sum_is_used_for_every_row_of_a_batch() -> None:
+    """With Σ_k t_{nk} = 1 stated, -Σ_k t_nk(δ_kj - y_nj) = y_nj - t_nj; the sign flip is caught."""
+    from symsoft.check import check_text
+
+    head = r"$$-\sum_k t_{nk}(I_{kj} - y_{nj}) = "
+    tail = r"$$, using $$\sum_k t_{nk} = 1$$."
+    assert check_text(head + r"y_{nj} - t_{nj}" + tail).steps[0].verdict is Verdict.VERIFIED
+    assert check_text(head + r"y_{nj} + t_{nj}" + tail).steps[0].verdict is Verdict.REFUTED
