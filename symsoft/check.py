@@ -325,8 +325,44 @@ def _definitions(
             )
             defs.facts.append((sum_.function.base, total))
             continue
-        defs.add(definition.key, definition.lhs, definition.rhs, definition.name)
+        defs.add(
+            definition.key,
+            definition.lhs,
+            _applied_to(definition.rhs, variable, plan, step),
+            definition.name,
+        )
     return defs
+
+
+def _applied_to(rhs: Any, variable: sp.IndexedBase, plan: Plan, step: Step) -> Any:
+    """A softmax defined on a vector the step never mentions (``σ(\\mathbf z)_i = …``), used
+    where the document exponentiates another vector (``∂σ_i/∂a_j`` after ``e^{a_i}``): the
+    definition is of the function, so it is read at that vector."""
+    if not isinstance(rhs, sp.Basic):
+        return rhs
+    written = {x.base for power in rhs.atoms(sp.exp) for x in power.args[0].atoms(sp.Indexed)}
+    if len(written) != 1 or variable in written:
+        return rhs
+    (other,) = written
+    mentioned = {
+        base
+        for side in (step.lhs, step.rhs)
+        if isinstance(side, sp.Basic)
+        for base in side.atoms(sp.IndexedBase)
+    }
+    defined = {d.key[1] for d in plan.definitions}
+    exponentiated = {
+        x.base
+        for item in plan.items
+        if isinstance(item, Step)
+        for side in (item.lhs, item.rhs)
+        if isinstance(side, sp.Basic)
+        for power in side.atoms(sp.exp)
+        for x in power.args[0].atoms(sp.Indexed)
+    }
+    if other in mentioned or str(other.label) in defined or variable not in exponentiated:
+        return rhs
+    return rhs.xreplace({other: variable})
 
 
 def _written_out_dimension(step: Step) -> int:

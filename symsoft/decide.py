@@ -45,6 +45,8 @@ from symsoft.verdict import Verdict
 __all__ = ["Decision", "Definitions", "decide"]
 
 #: Letters authors use for the softmax output; read as softmax when a document defines none.
+#: letters of calculus rule statements (``f = g/h``, ``(uv)' = u'v + uv'``)
+_RULE_LETTERS = frozenset({"f", "g", "h", "u", "v"})
 SOFTMAX_NAMES = frozenset({"S", "s", "sigma", "softmax", "p", "y", "a", "P", "Y", "smax"})
 #: Dimensions a symbolic ``n`` is instantiated with.
 TRIAL_DIMENSIONS = (2, 3, 5)
@@ -162,6 +164,10 @@ class Definitions:
                     # arguments only name the vectors the body already uses
                     self.used.add(entry[2])
                     return self.expand(entry[1], depth + 1)
+                entry = self._rule_letter(expr.name)
+                if entry:
+                    self.used.add(entry[2])
+                    return self.expand(entry[1], depth + 1)
             return expr
         if isinstance(expr, AppliedUndef):
             replaced = self._applied(expr, depth)
@@ -181,6 +187,14 @@ class Definitions:
             return sp.Derivative(inner, *expr.variable_count)
         args = [self.expand(arg, depth) for arg in expr.args]
         return expr.func(*args) if args != list(expr.args) else expr
+
+    def _rule_letter(self, name: str) -> tuple[Any, Any, str] | None:
+        """``g_i = e^{a_i}, h_i = Σ_k e^{a_k}`` then the rule ``(g'h - h'g)/h^2``: a bare rule
+        letter with no definition of its own stands for the entry it names."""
+        entry = self.table.get(("indexed", name))
+        if name in _RULE_LETTERS and entry is not None and len(entry[0].indices) == 1:
+            return entry
+        return None
 
     def _constant_in_argument(self, derivative: sp.Derivative) -> None:
         """``g(x) = e^{a_i}`` then ``g'(x) = e^{a_i}``: g does not depend on x, so the prime
@@ -287,6 +301,8 @@ class Definitions:
         entry = self.table.get(("function", name))
         args = [self.expand(arg, depth) for arg in expr.args]
         symbol = self.table.get(("symbol", name))
+        if entry is None and symbol is None:
+            symbol = self._rule_letter(name)
         if entry is None and symbol is not None:
             # ``f = e^{z_i}`` then ``f'``: the reader writes f(z_j) for the primed quantity
             self.used.add(symbol[2])
@@ -297,9 +313,11 @@ class Definitions:
                 and len(args) == 1
                 and isinstance(args[0], sp.Indexed)
                 and args[0].base == self.variable
+                and len(args[0].indices) in (1, 2)
             ):
+                # ``σ(z_{pq})``: entry q of the softmax of row p of a batch
                 self.used.add(f"{name} read as softmax of {self.variable.label}")
-                return self._softmax_of(args[0].indices[0])
+                return self._softmax_of(*args[0].indices)
             if name in ("sigma", "σ") and len(args) == 1 and not args[0].atoms(sp.Indexed):
                 # σ of a scalar is the logistic sigmoid in every write-up that uses it
                 self.used.add("σ(x) read as the logistic sigmoid 1/(1 + e^{-x})")

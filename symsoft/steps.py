@@ -138,6 +138,15 @@ def guess_context(document: Document) -> Any:
     bounds = Counter(
         re.findall(r"\\sum\s*_\{?\s*[a-z]'?\s*=\s*1\s*\}?\s*\^\s*\{?\s*([A-Za-z])\b", text)
         + re.findall(r"\\sum\s*\^\s*\{?\s*([A-Za-z])\s*\}?\s*_", text)
+        # a subscripted bound names the dimension too: ``\\sum_{k=1}^{n_{1}}``
+        + [
+            f"{letter}_{sub}"
+            for letter, sub in re.findall(
+                r"\\sum\s*_\{?\s*[a-z]'?\s*=\s*1\s*\}?\s*\^\s*"
+                r"\{\s*([A-Za-z])_\{?([A-Za-z0-9])\}?\s*\}",
+                text,
+            )
+        ]
     )
     dimension = bounds.most_common(1)[0][0] if bounds else "n"
     functions = set(DEFAULT_FUNCTIONS)

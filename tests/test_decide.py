@@ -344,3 +344,12 @@ def test_a_stated_row_sum_is_used_for_every_row_of_a_batch() -> None:
     tail = r"$$, using $$\sum_k t_{nk} = 1$$."
     assert check_text(head + r"y_{nj} - t_{nj}" + tail).steps[0].verdict is Verdict.VERIFIED
     assert check_text(head + r"y_{nj} + t_{nj}" + tail).steps[0].verdict is Verdict.REFUTED
+
+
+def test_sigma_of_a_batch_entry_is_the_softmax_of_its_row() -> None:
+    """`σ(z_{pq})` with an undefined σ is entry q of the softmax of row p, not of entry p."""
+    defs = Definitions(variable=z, dimension=n)
+    row = sp.exp(z[j, k]) / sp.Sum(sp.exp(z[j, m]), (m, 1, n))
+    assert decide(sp.Function("sigma")(z[j, k]), row, defs).verdict is Verdict.VERIFIED
+    entry = sp.exp(z[j]) / sp.Sum(sp.exp(z[m]), (m, 1, n))
+    assert decide(sp.Function("sigma")(z[j, k]), entry, defs).verdict is not Verdict.VERIFIED

@@ -295,3 +295,51 @@ def test_a_loss_written_only_in_a_step_still_names_its_target() -> None:
         " so $$-y_k + \\hat{y}_k \\sum_i y_i = -y_k + \\hat{y}_k$$"
     )
     assert [s.verdict.value for s in check_text(source).steps] == ["verified", "verified"]
+
+
+def test_a_subscripted_sum_bound_is_the_dimension() -> None:
+    """`\\sum_{k=1}^{n_{1}}` makes `n_1` the dimension, so a last column `σ_{n_1}` is entry n."""
+    from symsoft.check import check_text
+
+    last = "(1 - s_{n_{1}})"
+    source = (
+        "$$s_q = \\frac{\\exp (z_{q})}{\\sum_{k=1}^{n_{1}} \\exp (z_{k})}$$\n"
+        "$$\\frac{\\partial \\mathbf{s}}{\\partial \\mathbf{z}} = \\begin{bmatrix}"
+        " s_1 (1 - s_1) & -s_1 s_2 & \\cdots & -s_1 s_{n_{1}} \\\\"
+        " \\vdots & \\vdots & \\ddots & \\vdots \\\\"
+        " -s_{n_{1}} s_1 & -s_{n_{1}} s_2 & \\cdots & s_{n_{1}} " + last + " \\end{bmatrix}$$"
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified"]
+    wrong = source.replace(last, "(1 + s_{n_{1}})")
+    assert [s.verdict.value for s in check_text(wrong).steps] == ["refuted"]
+
+
+def test_a_softmax_defined_on_z_applies_to_the_vector_the_proof_exponentiates() -> None:
+    """`σ(\\mathbf z)_i = e^{z_i}/Σ` then a proof in a (e^{a_i} …): σ_i is the softmax of a."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$\\sigma(\\mathbf{z})_i = \\frac{e^{z_i}}{\\sum^K_{j=1}e^{z_j}}$$\n"
+        "$$\\frac{\\partial}{\\partial a_j}\\frac{e^{a_i}}{\\sum^K_{k=1}e^{a_k}}"
+        " = \\sigma_i(1_{i=j} - \\sigma_j)$$\n"
+        "$$\\frac{\\partial}{\\partial a_j}\\frac{e^{a_i}}{\\sum^K_{k=1}e^{a_k}}"
+        " = \\sigma_i(1_{i=j} + \\sigma_j)$$"
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified", "refuted"]
+
+
+def test_bare_rule_letters_stand_for_the_entries_they_name() -> None:
+    """`g_i = e^{a_i}, h_i = Σ_k e^{a_k}` then `(g'h - h'g)/h^2`: g and h are those entries and
+    the prime is ∂/∂a_j, so the rule applied to e^{a_j} (not e^{a_i}) holds only when i = j."""
+    from symsoft.check import check_text
+
+    source = (
+        "By the quotient rule on $f(x) = \\frac{g(x)}{h(x)}$ where $g_i = e^{a_i},"
+        " h_i = \\sum^K_{k=1}e^{a_k}$\n"
+        "$$\\frac{\\partial}{\\partial a_j}\\frac{e^{a_i}}{\\sum^K_{k=1}e^{a_k}}"
+        " = \\frac{g'h - h'g}{h^2}$$\n"
+        "$$\\frac{\\partial}{\\partial a_j}\\frac{e^{a_j}}{\\sum^K_{k=1}e^{a_k}}"
+        " = \\frac{g'h - h'g}{h^2}$$"
+    )
+    verdicts = [s.verdict.value for s in check_text(source).steps]
+    assert verdicts == ["verified", "conditional"]

@@ -189,6 +189,8 @@ class FactorReader(ABC):
                     if len(indices) != 2:
                         raise self.fail("\\delta needs two indices", base)
                     value: sp.Basic = sp.KroneckerDelta(*indices)
+                elif self.ctx.dimension == f"{name}_{','.join(map(str, indices))}":
+                    value = self.ctx.dimension_symbol  # a subscripted dimension, ``n_{1}``
                 elif name == "I" and len(indices) == 2:
                     # ``I_{kj}``, "the elements of the identity matrix" (Bishop's notation)
                     value = sp.KroneckerDelta(*indices)
