@@ -748,3 +748,19 @@ def test_identity_matrix_entries_are_kronecker_deltas() -> None:
     assert parse_expression(r"\mathbf{I}_{kj}") == sp.KroneckerDelta(k_, j_)
     assert parse_expression(r"\mathbb{I}_{kj}") == sp.KroneckerDelta(k_, j_)
     assert str(parse_expression(r"I_k")) == "I[k]"
+
+
+def test_subscript_on_a_bracketed_application_indexes_it() -> None:
+    """`[\\sigma(\\mathbf a)]_i` and `{\\text{softmax}(\\theta)}_k` are entries, like `σ(a)_i`."""
+    ctx = ParseContext(variable="a")
+    assert str(parse_expression(r"[\sigma(\mathbf{a})]_i", ctx)) == "sigma[i]"
+    assert str(parse_expression(r"\log({\text{softmax}(\theta)}_k)")) == "log(softmax[k])"
+    with pytest.raises(LatexParseError, match="subscript on an expression"):
+        parse_expression(r"(a + b)_i")
+
+
+def test_a_subscript_typed_inside_braces_belongs_to_the_letter() -> None:
+    """`\\theta{_k}` (braces around the subscript) is `\\theta_k`; a lone `{_k}` is refused."""
+    assert str(parse_expression(r"e^{\theta{_k}}")) == "exp(theta[k])"
+    with pytest.raises(LatexParseError):
+        parse_expression(r"{_k} a")

@@ -230,6 +230,17 @@ class FactorReader(ABC):
             value = sp.sqrt(self.arg_value(base.children[1]))
         else:
             value = matrices.environment(self, base)
+        if (
+            s.sub is not None
+            and not sub_used
+            and isinstance(value, sp.core.function.AppliedUndef)
+            and len(value.args) == 1
+            and isinstance(value.args[0], sp.Symbol)
+            and not value.args[0].is_integer
+        ):
+            # ``[\\sigma(\\mathbf a)]_i``, ``{\\text{softmax}(\\theta)}_k``: the subscript indexes
+            # the vector the function gives, like ``\\sigma(\\mathbf a)_i``
+            value, sub_used = sp.IndexedBase(value.func.__name__)[self.indices(s.sub)], True
         if s.sub is not None and not sub_used:
             raise self.fail("a subscript on an expression")
         return self.power(value, s.sup) if s.sup is not None else value

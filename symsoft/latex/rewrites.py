@@ -28,8 +28,29 @@ _CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
 
 def rewrite(tokens: list[Token], text: str) -> list[Token]:
     """Apply every rewrite, in an order where none undoes another."""
-    tokens = _layer_labels(_primed_indices(tokens), text)
+    tokens = _layer_labels(_primed_indices(_braced_subscripts(tokens)), text)
     return _signed_operands(_array_cases(_over(_primes(tokens), text)))
+
+
+def _braced_subscripts(tokens: list[Token]) -> list[Token]:
+    """``\\theta{_k}``, a subscript typed inside braces after its letter: ``\\theta_{k}``."""
+    out: list[Token] = []
+    for i, token in enumerate(tokens):
+        if (
+            token.type == "SUB"
+            and out
+            and out[-1].type == "LBRACE"
+            and len(out) > 1
+            and out[-2].type in ("LETTER", "GREEK")
+            and i + 1 < len(tokens)
+            and tokens[i + 1].type in ("LETTER", "NUMBER")
+            and i + 2 < len(tokens)
+            and tokens[i + 2].type == "RBRACE"
+        ):
+            out.insert(len(out) - 1, token)
+            continue
+        out.append(token)
+    return out
 
 
 _SIGNS = {"PLUS", "MINUS"}
