@@ -130,6 +130,8 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
     labels = _labels(plan, targets)
     concrete_n = 0 if _symbolic(plan) else plan.concrete_dimension
     einstein = bool(_EINSTEIN.search(document.text))
+    match = _CORRECT_CLASS.search(document.text)
+    correct = match.group(1) if match else None
     results: list[StepResult] = []
     extended: set[str] = set()
     used: set[str] = set()
@@ -149,7 +151,7 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
         decision = decide(
             item.lhs,
             item.rhs,
-            _definitions(plan, item, targets, labels),
+            _definitions(plan, item, targets, labels, correct=correct),
             conditions=item.conditions,
             timeout=timeout,
             seed=number,
@@ -297,7 +299,12 @@ def _labels(plan: Plan, targets: list[Any]) -> frozenset[str]:
 
 
 def _definitions(
-    plan: Plan, step: Step, targets: list[Any], labels: frozenset[str] = frozenset()
+    plan: Plan,
+    step: Step,
+    targets: list[Any],
+    labels: frozenset[str] = frozenset(),
+    *,
+    correct: str | None = None,
 ) -> Definitions:
     context = plan.context
     variable = _step_variable(plan, step, sp.IndexedBase(getattr(context, "variable", "z")))
@@ -331,7 +338,27 @@ def _definitions(
             _applied_to(definition.rhs, variable, plan, step),
             definition.name,
         )
+    if correct is not None:
+        # "where k is the index of the correct class": the target is one-hot at k
+        index = sp.Symbol("j" if correct == "i" else "i", integer=True)
+        for base in _cross_entropy_targets(plan):
+            if ("indexed", str(base.label)) not in defs.table:
+                label = f"{base.label}_{index} = [{index} = {correct}] (one-hot at class {correct})"
+                defs.add(
+                    ("indexed", str(base.label)),
+                    base[index],
+                    sp.KroneckerDelta(index, sp.Symbol(correct, integer=True)),
+                    label,
+                )
     return defs
+
+
+#: "where $k$ is the index of the correct class": a one-hot target at k
+_CORRECT_CLASS = re.compile(
+    r"\$?\\?\(?\s*([a-z])\s*\\?\)?\$? is the (?:index of the )?(?:correct|true|target|right) "
+    r"(?:class|label|category)",
+    re.I,
+)
 
 
 def _applied_to(rhs: Any, variable: sp.IndexedBase, plan: Plan, step: Step) -> Any:

@@ -960,7 +960,11 @@ def _check_notation(expr: Any, defs: Definitions) -> None:
             if (
                 isinstance(variable, sp.Symbol)
                 and variable.name == str(defs.variable.label)
-                and variable not in derivative.expr.free_symbols  # f'(x) with a scalar x is fine
+                # f'(x) with a scalar x is fine; entries x_i of it in the function are not
+                and (
+                    variable not in derivative.expr.free_symbols
+                    or any(x.base.label == variable for x in derivative.expr.atoms(sp.Indexed))
+                )
             ):
                 raise _Unsupported(
                     f"a derivative by the whole vector {variable.name} outside a written-out matrix"
@@ -1510,6 +1514,17 @@ def _entries(
             return "row", sp.Derivative(function, by[_COL])
     if isinstance(expr, AppliedUndef) and expr.func.__name__ in _VECTOR_FUNCTIONS:
         return _vector_function(expr, defs, depth)
+    if (
+        isinstance(expr, AppliedUndef)
+        and len(expr.args) == 1
+        and expr.args[0] == sp.Symbol(str(defs.variable.label))
+        and (
+            ("indexed", expr.func.__name__) in defs.table
+            or defs.reads_as_softmax(expr.func.__name__)
+        )
+    ):
+        # ``\\sigma(\\mathbf z)`` in ``\\text{diag}(\\sigma(\\mathbf z)) - …``: the vector σ
+        return "col", sp.IndexedBase(expr.func.__name__)[_ROW]
     if isinstance(expr, sp.Add):
         terms = [_entries(term, defs, hint, depth + 1) for term in expr.args]
         shapes = {shape for shape, _ in terms if shape != "zero"}

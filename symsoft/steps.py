@@ -167,8 +167,8 @@ def guess_context(document: Document) -> Any:
     )
     if targets:
         prime = targets.most_common(1)[0][0]
-    elif re.search(r"[fgh]\s*\(\s*x\s*\)", text):
-        prime = "x"
+    elif re.search(r"[fgh]\s*\(\s*x\s*\)|'\s*\(\s*x\s*\)", text):
+        prime = "x"  # a rule over f(x), or a primed function of x (``\\sigma'(x) = (…)'``)
     return ParseContext(
         variable=variable, dimension=dimension, prime_variable=prime, functions=frozenset(functions)
     )

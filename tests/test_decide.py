@@ -353,3 +353,21 @@ def test_sigma_of_a_batch_entry_is_the_softmax_of_its_row() -> None:
     assert decide(sp.Function("sigma")(z[j, k]), row, defs).verdict is Verdict.VERIFIED
     entry = sp.exp(z[j]) / sp.Sum(sp.exp(z[m]), (m, 1, n))
     assert decide(sp.Function("sigma")(z[j, k]), entry, defs).verdict is not Verdict.VERIFIED
+
+
+def test_softmax_applied_to_the_whole_vector_is_that_vector_in_vector_notation() -> None:
+    """`diag(σ(z)) - σ(z) σ(z)^T` is the Jacobian; with a plus it is refuted."""
+    from symsoft.check import check_text
+
+    head = r"$$\frac{\partial \sigma}{\partial \mathbf{z}} = \text{diag}(\sigma(\mathbf{z})) "
+    tail = r" \sigma(\mathbf{z}) \sigma(\mathbf{z})^\top$$"
+    assert check_text(head + "-" + tail).steps[0].verdict is Verdict.VERIFIED
+    assert check_text(head + "+" + tail).steps[0].verdict is Verdict.REFUTED
+
+
+def test_derivative_by_the_whole_vector_of_an_expression_in_its_entries_is_refused() -> None:
+    """∂(-log S_k)/∂z (whole vector) is not read as 0: it is a gradient, not a scalar."""
+    zs = sp.Symbol("z")
+    result = decide(D(-sp.log(S[k]), zs), S[k] - 1, softmax())
+    assert result.verdict is Verdict.NOT_UNDERSTOOD
+    assert "whole vector" in result.detail

@@ -343,3 +343,27 @@ def test_bare_rule_letters_stand_for_the_entries_they_name() -> None:
     )
     verdicts = [s.verdict.value for s in check_text(source).steps]
     assert verdicts == ["verified", "conditional"]
+
+
+def test_the_correct_class_named_in_prose_makes_the_target_one_hot() -> None:
+    """ "where k is the index of the correct class": -Σ y_i log ŷ_i = -log ŷ_k is verified."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$\\text{CE}(y,\\hat y) =-\\sum _i{y_i}\\log{\\hat {y_i}} =-\\log{\\hat {y_k}}$$\n"
+        "where $k$ is the index of the correct class, and"
+        " $$-\\log{\\hat {y_k}} = \\log{\\hat {y_k}}$$"
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified", "refuted"]
+    unstated = source.replace("where $k$ is the index of the correct class, and", "so")
+    assert check_text(unstated).steps[0].verdict.value != "verified"
+
+
+def test_a_primed_function_of_x_makes_x_the_prime_variable() -> None:
+    """`\\sigma'(x) = (\\frac{1}{1+e^{-x}})'`: the bare prime differentiates by x."""
+    from symsoft.check import check_text
+
+    good = r"$$\sigma'(x) =\left(\frac{1}{1+e^{-x}}\right)' =\frac{e^{-x}}{(1+e^{-x})^2}$$"
+    bad = r"$$\sigma'(x) =\left(\frac{1}{1+e^{-x}}\right)' =\frac{e^{x}}{(1+e^{-x})^2}$$"
+    assert [s.verdict.value for s in check_text(good).steps] == ["verified", "verified"]
+    assert [s.verdict.value for s in check_text(bad).steps] == ["verified", "refuted"]
