@@ -258,6 +258,12 @@ class Definitions:
         if variable.base == through:
             return gradient[variable.indices]
         k = sp.Dummy("k", integer=True)
+        if len(variable.indices) == 2:
+            # a batch: ∂L/∂z_{pq} = Σ_r Σ_k ∂L/∂σ_{rk} ∂σ_{rk}/∂z_{pq}
+            r = sp.Dummy("r", integer=True)
+            body = gradient[r, k] * sp.Derivative(through[r, k], variable)
+            limits = ((k, 1, self.dimension), (r, 1, self.dimension))
+            return self.expand(sp.Sum(body, *limits), depth + 1)
         body = gradient[k] * sp.Derivative(through[k], variable)
         return self.expand(sp.Sum(body, (k, 1, self.dimension)), depth + 1)
 

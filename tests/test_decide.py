@@ -371,3 +371,14 @@ def test_derivative_by_the_whole_vector_of_an_expression_in_its_entries_is_refus
     result = decide(D(-sp.log(S[k]), zs), S[k] - 1, softmax())
     assert result.verdict is Verdict.NOT_UNDERSTOOD
     assert "whole vector" in result.detail
+
+
+def test_chain_rule_through_a_batch_sums_over_rows_and_entries() -> None:
+    """∂L/∂z_{pq} = Σ_i Σ_j ∂L/∂σ_ij ∂σ_ij/∂z_pq is the chain rule; without the row sum it fails."""
+    from symsoft.check import check_text
+
+    tail = r"\frac{\partial L}{\partial \sigma_{ij}} \frac{\partial \sigma_{ij}}{\partial z_{pq}}$$"
+    good = r"$$\frac{\partial L}{\partial z_{pq}} = \sum_{i=1}^{n} \sum_{j=1}^{n}" + tail
+    bad = r"$$\frac{\partial L}{\partial z_{pq}} = \sum_{j=1}^{n}" + tail
+    assert check_text(good).steps[0].verdict is Verdict.VERIFIED
+    assert check_text(bad).steps[0].verdict in (Verdict.REFUTED, Verdict.CONDITIONAL)
