@@ -342,7 +342,8 @@ def _definitions(
         # "where k is the index of the correct class": the target is one-hot at k
         index = sp.Symbol("j" if correct == "i" else "i", integer=True)
         for base in _cross_entropy_targets(plan):
-            if ("indexed", str(base.label)) not in defs.table:
+            # "where y is the true label" with a target y_i: y names the vector, not a class
+            if ("indexed", str(base.label)) not in defs.table and str(base.label) != correct:
                 label = f"{base.label}_{index} = [{index} = {correct}] (one-hot at class {correct})"
                 defs.add(
                     ("indexed", str(base.label)),

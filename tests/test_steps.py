@@ -367,3 +367,14 @@ def test_a_primed_function_of_x_makes_x_the_prime_variable() -> None:
     bad = r"$$\sigma'(x) =\left(\frac{1}{1+e^{-x}}\right)' =\frac{e^{x}}{(1+e^{-x})^2}$$"
     assert [s.verdict.value for s in check_text(good).steps] == ["verified", "verified"]
     assert [s.verdict.value for s in check_text(bad).steps] == ["verified", "refuted"]
+
+
+def test_the_target_letter_itself_called_the_true_label_is_not_a_class_index() -> None:
+    """"where y is the true label" with a target y_i does not make y_i = [i = y]."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$L = -\\sum_i y_i \\log p_i$$ where $y$ is the true label.\n"
+        "$$\\frac{\\partial L}{\\partial z_j} = p_j - y_j$$"
+    )
+    assert check_text(source).steps[0].verdict.value == "conditional"
