@@ -370,7 +370,7 @@ def test_a_primed_function_of_x_makes_x_the_prime_variable() -> None:
 
 
 def test_the_target_letter_itself_called_the_true_label_is_not_a_class_index() -> None:
-    """"where y is the true label" with a target y_i does not make y_i = [i = y]."""
+    """ "where y is the true label" with a target y_i does not make y_i = [i = y]."""
     from symsoft.check import check_text
 
     source = (
