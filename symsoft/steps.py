@@ -667,6 +667,8 @@ def _names_softmax_vector(lhs: Any, rhs: Any) -> bool:
     scalar definition it would stand for an opaque function wherever ``\\hat y_j`` is used."""
     return (
         isinstance(lhs, sp.Symbol)
+        # only a name that reads as the softmax by itself (``\\mathbf q = …`` keeps its definition)
+        and lhs.name.removeprefix("hat_") in _SOFTMAX_LETTERS
         and isinstance(rhs, sp.core.function.AppliedUndef)
         and rhs.func.__name__ in ("softmax", "sigma", "smax")
         and len(rhs.args) == 1
