@@ -381,7 +381,7 @@ def test_the_target_letter_itself_called_the_true_label_is_not_a_class_index() -
 
 
 def test_a_vector_named_softmax_under_another_letter_keeps_its_definition() -> None:
-    """`\\mathbf q = \\mathrm{softmax}(\\mathbf z)`: q is not a softmax letter, so it stays defined."""
+    """`\\mathbf q = \\mathrm{softmax}(\\mathbf z)`: q is no softmax letter, so it stays defined."""
     plan = build_plan(read_text(r"$$\mathbf{q} = \mathrm{softmax}(\mathbf{z})$$ $$q = q$$"))
     assert [d.key for d in plan.definitions] == [("symbol", "q")]
     plan = build_plan(read_text(r"$$\hat{\mathbf{y}} = \mathrm{softmax}(\mathbf{z})$$ $$y = y$$"))
