@@ -134,6 +134,9 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
     ]
     labels = _labels(plan, targets)
     concrete_n = 0 if _symbolic(plan) else plan.concrete_dimension
+    einstein = bool(_EINSTEIN.search(document.text))
+    match = _CORRECT_CLASS.search(document.text)
+    correct = match.group(1) if match else None
     results: list[StepResult] = []
     extended: set[str] = set()
     used: set[str] = set()
@@ -153,7 +156,7 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
         decision = decide(
             item.lhs,
             item.rhs,
-            _definitions(plan, item, targets, labels),
+            _definitions(plan, item, targets, labels, correct=correct),
             conditions=item.conditions,
             timeout=timeout,
             seed=number,
@@ -163,6 +166,8 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
             decision = _unstated_target(
                 item, plan, targets, unstated, decision, timeout, number, labels
             )
+        if decision.verdict in _FAILING and einstein:
+            decision = _einstein(item, decision)
         extended.update(decision.extended)
         used.update(decision.expanded)
         results.append(_result(item, decision))
@@ -213,10 +218,15 @@ def _probability_targets(document: Document, plan: Plan, *, stated: bool = True)
 def _cross_entropy_targets(plan: Plan) -> list[Any]:
     defined = {d.key[1] for d in plan.definitions if d.key[0] in ("indexed", "function")}
     targets: dict[str, Any] = {}
-    for definition in plan.definitions:
-        if not isinstance(definition.rhs, sp.Basic):
+    # the loss may be written only inside a step when its definition was not read
+    # (``CE(\bf{y, \hat y}) = -\sum_i y_i \log \hat y_i``)
+    sides = [d.rhs for d in plan.definitions] + [
+        side for item in plan.items if isinstance(item, Step) for side in (item.lhs, item.rhs)
+    ]
+    for side in sides:
+        if not isinstance(side, sp.Basic):
             continue
-        for term in sp.preorder_traversal(definition.rhs):
+        for term in sp.preorder_traversal(side):
             if isinstance(term, sp.Mul) and term.has(sp.log):
                 for factor in term.args:
                     if (
@@ -317,13 +327,35 @@ def _targets_beside_softmax(plan: Plan) -> set[str]:
         for base in side.atoms(sp.IndexedBase)
     }
     defined = {d.key[1] for d in plan.definitions}
-    if (names | defined) & (SOFTMAX_NAMES - {"y", "Y"}):
+    # a letter that is exponentiated is the logits (Bishop's a_k), not another softmax
+    logits = {
+        str(x.base.label)
+        for item in plan.items
+        if isinstance(item, Step)
+        for side in (item.lhs, item.rhs)
+        if isinstance(side, sp.Basic)
+        for power in side.atoms(sp.exp)
+        for x in power.args[0].atoms(sp.Indexed)
+    }
+    logits |= {
+        str(x.base.label)
+        for d in plan.definitions
+        if isinstance(d.rhs, sp.Basic)
+        for power in d.rhs.atoms(sp.exp)
+        for x in power.args[0].atoms(sp.Indexed)
+    }
+    if (names | defined) & (SOFTMAX_NAMES - {"y", "Y"}) - logits:
         return {"y", "Y"} & names - defined
     return set()
 
 
 def _definitions(
-    plan: Plan, step: Step, targets: list[Any], labels: frozenset[str] = frozenset()
+    plan: Plan,
+    step: Step,
+    targets: list[Any],
+    labels: frozenset[str] = frozenset(),
+    *,
+    correct: str | None = None,
 ) -> Definitions:
     context = plan.context
     variable = _step_variable(plan, step, sp.IndexedBase(getattr(context, "variable", "z")))
@@ -366,8 +398,65 @@ def _definitions(
             # ``σ(\mathbf z)_i = e^{z_i} / Σ_j e^{z_j}`` defines σ for any vector: a step about
             # the logits a reads σ_i as σ(a)_i
             rhs = rhs.xreplace({sp.IndexedBase(argument.group(1)): variable})
-        defs.add(definition.key, definition.lhs, rhs, definition.name)
+        defs.add(
+            definition.key,
+            definition.lhs,
+            _applied_to(rhs, variable, plan, step),
+            definition.name,
+        )
+    if correct is not None:
+        # "where k is the index of the correct class": the target is one-hot at k
+        index = sp.Symbol("j" if correct == "i" else "i", integer=True)
+        for base in _cross_entropy_targets(plan):
+            # "where y is the true label" with a target y_i: y names the vector, not a class
+            if ("indexed", str(base.label)) not in defs.table and str(base.label) != correct:
+                label = f"{base.label}_{index} = [{index} = {correct}] (one-hot at class {correct})"
+                defs.add(
+                    ("indexed", str(base.label)),
+                    base[index],
+                    sp.KroneckerDelta(index, sp.Symbol(correct, integer=True)),
+                    label,
+                )
     return defs
+
+
+#: "where $k$ is the index of the correct class": a one-hot target at k
+_CORRECT_CLASS = re.compile(
+    r"\$?\\?\(?\s*([a-z])\s*\\?\)?\$? is the (?:index of the )?(?:correct|true|target|right) "
+    r"(?:class|label|category)",
+    re.I,
+)
+
+
+def _applied_to(rhs: Any, variable: sp.IndexedBase, plan: Plan, step: Step) -> Any:
+    """A softmax defined on a vector the step never mentions (``σ(\\mathbf z)_i = …``), used
+    where the document exponentiates another vector (``∂σ_i/∂a_j`` after ``e^{a_i}``): the
+    definition is of the function, so it is read at that vector."""
+    if not isinstance(rhs, sp.Basic):
+        return rhs
+    written = {x.base for power in rhs.atoms(sp.exp) for x in power.args[0].atoms(sp.Indexed)}
+    if len(written) != 1 or variable in written:
+        return rhs
+    (other,) = written
+    mentioned = {
+        base
+        for side in (step.lhs, step.rhs)
+        if isinstance(side, sp.Basic)
+        for base in side.atoms(sp.IndexedBase)
+    }
+    defined = {d.key[1] for d in plan.definitions}
+    exponentiated = {
+        x.base
+        for item in plan.items
+        if isinstance(item, Step)
+        for side in (item.lhs, item.rhs)
+        if isinstance(side, sp.Basic)
+        for power in side.atoms(sp.exp)
+        for x in power.args[0].atoms(sp.Indexed)
+    }
+    if other in mentioned or str(other.label) in defined or variable not in exponentiated:
+        return rhs
+    return rhs.xreplace({other: variable})
 
 
 #: ``\sigma(\mathbf z)_i = …``: a function of a whole vector, written entry-wise
@@ -430,6 +519,67 @@ def _step_variable(plan: Plan, step: Step, default: sp.IndexedBase) -> sp.Indexe
     if len(names) == 1 and (name := names.pop()) != str(default.label):
         return sp.IndexedBase(name)
     return default
+
+
+#: prose declaring the summation convention: a repeated index is an implied sum
+_EINSTEIN = re.compile(
+    r"Einstein (?:notation|summation|convention)|summation convention|"
+    r"sums? (?:is|are) implied|implied sums?\b",
+    re.I,
+)
+
+
+def _einstein(step: Step, decision: Decision) -> Decision:
+    """An alarm on a step with a repeated index, in a document that sums repeated indices
+    implicitly, is not-understood: read literally (no sum) the step is not what it says."""
+    index = _implied_sum_index(step.lhs, step.rhs)
+    if index is None:
+        return decision
+    return Decision(
+        Verdict.NOT_UNDERSTOOD,
+        "none",
+        f"the document uses Einstein summation and index {index} repeats, so it may be an "
+        "implied sum; implied sums are not read",
+        expanded=decision.expanded,
+    )
+
+
+def _implied_sum_index(*sides: Any) -> Any:
+    """An index repeated in one product outside any ∑, or free on one side and summed on the
+    other: where the summation convention would sum. ``None`` when there is none."""
+    free: list[set[Any]] = []
+    bound: set[Any] = set()
+    for side in sides:
+        if not isinstance(side, sp.Basic):
+            return None
+        free.append({s for s in side.free_symbols if s.is_integer})
+        for node in sp.preorder_traversal(side):
+            if isinstance(node, sp.Sum):
+                bound.update(limit[0] for limit in node.limits)
+    for index in sorted((free[0] ^ free[1]) & bound, key=str):
+        return index
+    for side in sides:
+        found = _repeated_in_product(side)
+        if found is not None:
+            return found
+    return None
+
+
+def _repeated_in_product(expr: Any) -> Any:
+    if isinstance(expr, sp.Sum) or not isinstance(expr, sp.Basic):
+        return None
+    if isinstance(expr, sp.Mul):
+        seen: set[Any] = set()
+        for arg in expr.args:
+            indices = {s for s in arg.free_symbols if s.is_integer}
+            for index in sorted(indices & seen, key=str):
+                return index
+            seen |= indices
+    for arg in expr.args:
+        found = _repeated_in_product(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _result(step: Step, decision: Decision) -> StepResult:

@@ -45,6 +45,8 @@ from symsoft.verdict import Verdict
 __all__ = ["Decision", "Definitions", "decide"]
 
 #: Letters authors use for the softmax output; read as softmax when a document defines none.
+#: letters of calculus rule statements (``f = g/h``, ``(uv)' = u'v + uv'``)
+_RULE_LETTERS = frozenset({"f", "g", "h", "u", "v"})
 SOFTMAX_NAMES = frozenset({"S", "s", "sigma", "softmax", "p", "y", "a", "P", "Y", "smax"})
 #: Dimensions a symbolic ``n`` is instantiated with.
 TRIAL_DIMENSIONS = (2, 3, 5)
@@ -162,6 +164,10 @@ class Definitions:
                     # arguments only name the vectors the body already uses
                     self.used.add(entry[2])
                     return self.expand(entry[1], depth + 1)
+                entry = self._rule_letter(expr.name)
+                if entry:
+                    self.used.add(entry[2])
+                    return self.expand(entry[1], depth + 1)
             return expr
         if isinstance(expr, AppliedUndef):
             replaced = self._applied(expr, depth)
@@ -181,6 +187,14 @@ class Definitions:
             return sp.Derivative(inner, *expr.variable_count)
         args = [self.expand(arg, depth) for arg in expr.args]
         return expr.func(*args) if args != list(expr.args) else expr
+
+    def _rule_letter(self, name: str) -> tuple[Any, Any, str] | None:
+        """``g_i = e^{a_i}, h_i = Σ_k e^{a_k}`` then the rule ``(g'h - h'g)/h^2``: a bare rule
+        letter with no definition of its own stands for the entry it names."""
+        entry = self.table.get(("indexed", name))
+        if name in _RULE_LETTERS and entry is not None and len(entry[0].indices) == 1:
+            return entry
+        return None
 
     def _constant_in_argument(self, derivative: sp.Derivative) -> None:
         """``g(x) = e^{a_i}`` then ``g'(x) = e^{a_i}``: g does not depend on x, so the prime
@@ -248,6 +262,12 @@ class Definitions:
         if variable.base == through:
             return gradient[variable.indices]
         k = sp.Dummy("k", integer=True)
+        if len(variable.indices) == 2:
+            # a batch: ∂L/∂z_{pq} = Σ_r Σ_k ∂L/∂σ_{rk} ∂σ_{rk}/∂z_{pq}
+            r = sp.Dummy("r", integer=True)
+            body = gradient[r, k] * sp.Derivative(through[r, k], variable)
+            limits = ((k, 1, self.dimension), (r, 1, self.dimension))
+            return self.expand(sp.Sum(body, *limits), depth + 1)
         body = gradient[k] * sp.Derivative(through[k], variable)
         return self.expand(sp.Sum(body, (k, 1, self.dimension)), depth + 1)
 
@@ -299,6 +319,10 @@ class Definitions:
         ):
             # ``o_b = softmax(b)`` with b a class name: the softmax of which vector?
             raise _Unsupported(f"{name}({args[0]}) of a single letter")
+        if entry is None and symbol is None and all(_of_variable(a, self.variable) for a in args):
+            # the reader writes g(z_j) for a primed rule letter g; g(x) of another letter is not
+            # the entry g_i names and stays ambiguous (below)
+            symbol = self._rule_letter(name)
         if entry is None and symbol is not None:
             # ``f = e^{z_i}`` then ``f'``: the reader writes f(z_j) for the primed quantity
             self.used.add(symbol[2])
@@ -315,9 +339,11 @@ class Definitions:
                 and len(args) == 1
                 and isinstance(args[0], sp.Indexed)
                 and args[0].base == self.variable
+                and len(args[0].indices) in (1, 2)
             ):
+                # ``σ(z_{pq})``: entry q of the softmax of row p of a batch
                 self.used.add(f"{name} read as softmax of {self.variable.label}")
-                return self._softmax_of(args[0].indices[0])
+                return self._softmax_of(*args[0].indices)
             if name in ("sigma", "σ") and len(args) == 1 and not args[0].atoms(sp.Indexed):
                 # σ of a scalar is the logistic sigmoid in every write-up that uses it
                 self.used.add("σ(x) read as the logistic sigmoid 1/(1 + e^{-x})")
@@ -387,6 +413,10 @@ def _relabel(expr: Any, mapping: dict[Any, Any]) -> Any:
 
         expr = expr.replace(lambda node: isinstance(node, sp.Indexed), relabel)
     return expr
+
+
+def _of_variable(arg: Any, variable: Any) -> bool:
+    return isinstance(arg, sp.Indexed) and arg.base == variable
 
 
 def _show(expr: Any) -> str:
@@ -497,6 +527,28 @@ def _fact_sums(defs: Definitions) -> dict[Any, Any]:
         k = sp.Dummy("k", integer=True)
         out[_canonical_sums(sp.Sum(base[k], (k, 1, defs.dimension)))] = total
     return out
+
+
+def _row_facts(expr: Any, defs: Definitions) -> Any:
+    """``Σ_k t_{r,k}`` → the stated total, for every row r of a batch (``Σ_k t_{nk} = 1``)."""
+    totals = dict(defs.facts)
+
+    def stated(node: Any) -> bool:
+        if not (isinstance(node, sp.Sum) and len(node.limits) == 1):
+            return False
+        k, low, high = node.limits[0]
+        body = node.function
+        return (
+            isinstance(body, sp.Indexed)
+            and body.base in totals
+            and len(body.indices) == 2
+            and body.indices[1] == k
+            and k not in body.indices[0].free_symbols
+            and low == 1
+            and high == defs.dimension
+        )
+
+    return expr.replace(stated, lambda node: totals[node.function.base]) if totals else expr
 
 
 def _free_indices(expr: Any, n: Any) -> set[Any]:
@@ -713,6 +765,14 @@ def _instantiate(
         for base, total in defs.facts:
             last = total - sp.Add(*[base[k] for k in range(1, n_value)])
             expr = expr.xreplace({base[n_value]: last})
+            rows = {
+                x.indices[0]
+                for x in expr.atoms(sp.Indexed)
+                if x.base == base and len(x.indices) == 2 and x.indices[1] == n_value
+            }
+            for row in rows:
+                rest = total - sp.Add(*[base[row, k] for k in range(1, n_value)])
+                expr = expr.xreplace({base[row, n_value]: rest})
     return expr
 
 
@@ -930,7 +990,11 @@ def _check_notation(expr: Any, defs: Definitions) -> None:
             if (
                 isinstance(variable, sp.Symbol)
                 and variable.name == str(defs.variable.label)
-                and variable not in derivative.expr.free_symbols  # f'(x) with a scalar x is fine
+                # f'(x) with a scalar x is fine; entries x_i of it in the function are not
+                and (
+                    variable not in derivative.expr.free_symbols
+                    or any(x.base.label == variable for x in derivative.expr.atoms(sp.Indexed))
+                )
             ):
                 raise _Unsupported(
                     f"a derivative by the whole vector {variable.name} outside a written-out matrix"
@@ -949,6 +1013,12 @@ def _check_notation(expr: Any, defs: Definitions) -> None:
         if isinstance(inner, sp.Indexed) and any(
             isinstance(v, sp.Indexed) and v.base != inner.base for v, _ in derivative.variable_count
         ):
+            raise _Unsupported(_undefined_dependency(inner, derivative))
+        if isinstance(inner, AppliedUndef) and any(
+            isinstance(v, sp.Indexed) and not inner.has(v.base)
+            for v, _ in derivative.variable_count
+        ):
+            # ``∂ CE(y, \hat y) / ∂θ_k`` with CE never defined: not 0
             raise _Unsupported(_undefined_dependency(inner, derivative))
     if expr.has(sp.Integral, sp.Limit):
         raise _Unsupported("integrals and limits are not checked")
@@ -1112,7 +1182,7 @@ def _decide_scalar(
                     difference = _apply_pattern(difference, pattern)
                     difference = _known_deltas(difference, conditions, n, minimum_n)
                     difference = _canonical_sums(_linear_sums(difference, n))
-                    difference = difference.xreplace(_fact_sums(defs))
+                    difference = _row_facts(difference.xreplace(_fact_sums(defs)), defs)
                     proven[number] = _is_zero(difference, defs.variable)
         except _Timeout:
             notes.append(
@@ -1508,6 +1578,17 @@ def _entries(
             return "row", sp.Derivative(function, by[_COL])
     if isinstance(expr, AppliedUndef) and expr.func.__name__ in _VECTOR_FUNCTIONS:
         return _vector_function(expr, defs, depth)
+    if (
+        isinstance(expr, AppliedUndef)
+        and len(expr.args) == 1
+        and expr.args[0] == sp.Symbol(str(defs.variable.label))
+        and (
+            ("indexed", expr.func.__name__) in defs.table
+            or defs.reads_as_softmax(expr.func.__name__)
+        )
+    ):
+        # ``\\sigma(\\mathbf z)`` in ``\\text{diag}(\\sigma(\\mathbf z)) - …``: the vector σ
+        return "col", sp.IndexedBase(expr.func.__name__)[_ROW]
     if isinstance(expr, sp.Add):
         terms = [_entries(term, defs, hint, depth + 1) for term in expr.args]
         shapes = {shape for shape, _ in terms if shape != "zero"}

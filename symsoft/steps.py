@@ -138,6 +138,15 @@ def guess_context(document: Document) -> Any:
     bounds = Counter(
         re.findall(r"\\sum\s*_\{?\s*[a-z]'?\s*=\s*1\s*\}?\s*\^\s*\{?\s*([A-Za-z])\b", text)
         + re.findall(r"\\sum\s*\^\s*\{?\s*([A-Za-z])\s*\}?\s*_", text)
+        # a subscripted bound names the dimension too: ``\\sum_{k=1}^{n_{1}}``
+        + [
+            f"{letter}_{sub}"
+            for letter, sub in re.findall(
+                r"\\sum\s*_\{?\s*[a-z]'?\s*=\s*1\s*\}?\s*\^\s*"
+                r"\{\s*([A-Za-z])_\{?([A-Za-z0-9])\}?\s*\}",
+                text,
+            )
+        ]
     )
     dimension = bounds.most_common(1)[0][0] if bounds else "n"
     functions = set(DEFAULT_FUNCTIONS)
@@ -158,8 +167,8 @@ def guess_context(document: Document) -> Any:
     )
     if targets:
         prime = targets.most_common(1)[0][0]
-    elif re.search(r"[fgh]\s*\(\s*x\s*\)", text):
-        prime = "x"
+    elif re.search(r"[fgh]\s*\(\s*x\s*\)|'\s*\(\s*x\s*\)", text):
+        prime = "x"  # a rule over f(x), or a primed function of x (``\\sigma'(x) = (…)'``)
     return ParseContext(
         variable=variable, dimension=dimension, prime_variable=prime, functions=frozenset(functions)
     )
@@ -402,6 +411,10 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
             key = name_of(lhs)
             if op == "=" and starts_chain and _is_variable(lhs, context) and _is_matrix(rhs):
                 continue  # ``\mathbf z = (z_1, \dots, z_n)`` only names the components
+            if op == "=" and starts_chain and _names_softmax_vector(lhs, rhs):
+                # ``\hat{\mathbf y} = \mathrm{softmax}(\mathbf o)``: its entries are softmax
+                defined.add(("symbol", lhs.name))
+                continue
             if op == "=" and starts_chain and key is not None and _opaque(rhs, defined):
                 # ``g_i = \partial L / \partial s_i``: L is some function of s, g its gradient
                 if _gradient_name(lhs, rhs):
@@ -690,7 +703,14 @@ def _fact(
         return None
     variable, low, _ = lhs.limits[0]
     body = lhs.function
-    if not (isinstance(body, sp.Indexed) and body.indices == (variable,) and low == 1):
+    # ``Σ_k t_{nk} = 1`` states it for every row n of a batch
+    if not (
+        isinstance(body, sp.Indexed)
+        and body.indices[-1] == variable
+        and len(body.indices) <= 2
+        and all(variable not in index.free_symbols for index in body.indices[:-1])
+        and low == 1
+    ):
         return None
     name = str(body.base.label)
     if ("indexed", name) in defined or name == getattr(context, "variable", "z"):
@@ -725,6 +745,21 @@ def _largest_index(parts: Iterable[Any]) -> int:
                 if isinstance(index, sp.Integer):
                     largest = max(largest, int(index))
     return largest
+
+
+def _names_softmax_vector(lhs: Any, rhs: Any) -> bool:
+    """``\\hat{\\mathbf y} = \\mathrm{softmax}(\\mathbf o)`` names the whole vector; as a
+    scalar definition it would stand for an opaque function wherever ``\\hat y_j`` is used."""
+    return (
+        isinstance(lhs, sp.Symbol)
+        # only a name that reads as the softmax by itself (``\\mathbf q = …`` keeps its definition)
+        and lhs.name.removeprefix("hat_") in _SOFTMAX_LETTERS
+        and isinstance(rhs, sp.core.function.AppliedUndef)
+        and rhs.func.__name__ in ("softmax", "sigma", "smax")
+        and len(rhs.args) == 1
+        and isinstance(rhs.args[0], sp.Symbol)
+        and not rhs.args[0].is_integer
+    )
 
 
 def _is_variable(expr: Any, context: Any) -> bool:

@@ -361,3 +361,60 @@ def test_example_with_renamed_logits_is_refused() -> None:
     two = sp.exp(xs) / (sp.exp(xs) + sp.exp(ys))
     assert decide(S[1], two, softmax()).verdict is Verdict.NOT_UNDERSTOOD
     assert decide(D(S[1], xs), S[1] * (1 - S[1]), softmax()).verdict is Verdict.NOT_UNDERSTOOD
+
+
+def test_derivative_of_an_undefined_function_of_named_vectors_is_refused() -> None:
+    """∂CE(y, \\hat y)/∂θ_k with CE never defined is not understood, never 0 = ..."""
+    theta = sp.IndexedBase("theta")
+    ce = sp.Function("CE")(sp.Symbol("y"), sp.Symbol("hat_y"))
+    result = decide(D(ce, theta[k]), sp.exp(theta[k]), softmax())
+    assert result.verdict is Verdict.NOT_UNDERSTOOD
+    assert "never says how" in result.detail
+
+
+def test_a_stated_row_sum_is_used_for_every_row_of_a_batch() -> None:
+    """With Σ_k t_{nk} = 1 stated, -Σ_k t_nk(δ_kj - y_nj) = y_nj - t_nj; the sign flip is caught."""
+    from symsoft.check import check_text
+
+    head = r"$$-\sum_k t_{nk}(I_{kj} - y_{nj}) = "
+    tail = r"$$, using $$\sum_k t_{nk} = 1$$."
+    assert check_text(head + r"y_{nj} - t_{nj}" + tail).steps[0].verdict is Verdict.VERIFIED
+    assert check_text(head + r"y_{nj} + t_{nj}" + tail).steps[0].verdict is Verdict.REFUTED
+
+
+def test_sigma_of_a_batch_entry_is_the_softmax_of_its_row() -> None:
+    """`σ(z_{pq})` with an undefined σ is entry q of the softmax of row p, not of entry p."""
+    defs = Definitions(variable=z, dimension=n)
+    row = sp.exp(z[j, k]) / sp.Sum(sp.exp(z[j, m]), (m, 1, n))
+    assert decide(sp.Function("sigma")(z[j, k]), row, defs).verdict is Verdict.VERIFIED
+    entry = sp.exp(z[j]) / sp.Sum(sp.exp(z[m]), (m, 1, n))
+    assert decide(sp.Function("sigma")(z[j, k]), entry, defs).verdict is not Verdict.VERIFIED
+
+
+def test_softmax_applied_to_the_whole_vector_is_that_vector_in_vector_notation() -> None:
+    """`diag(σ(z)) - σ(z) σ(z)^T` is the Jacobian; with a plus it is refuted."""
+    from symsoft.check import check_text
+
+    head = r"$$\frac{\partial \sigma}{\partial \mathbf{z}} = \text{diag}(\sigma(\mathbf{z})) "
+    tail = r" \sigma(\mathbf{z}) \sigma(\mathbf{z})^\top$$"
+    assert check_text(head + "-" + tail).steps[0].verdict is Verdict.VERIFIED
+    assert check_text(head + "+" + tail).steps[0].verdict is Verdict.REFUTED
+
+
+def test_derivative_by_the_whole_vector_of_an_expression_in_its_entries_is_refused() -> None:
+    """∂(-log S_k)/∂z (whole vector) is not read as 0: it is a gradient, not a scalar."""
+    zs = sp.Symbol("z")
+    result = decide(D(-sp.log(S[k]), zs), S[k] - 1, softmax())
+    assert result.verdict is Verdict.NOT_UNDERSTOOD
+    assert "whole vector" in result.detail
+
+
+def test_chain_rule_through_a_batch_sums_over_rows_and_entries() -> None:
+    """∂L/∂z_{pq} = Σ_i Σ_j ∂L/∂σ_ij ∂σ_ij/∂z_pq is the chain rule; without the row sum it fails."""
+    from symsoft.check import check_text
+
+    tail = r"\frac{\partial L}{\partial \sigma_{ij}} \frac{\partial \sigma_{ij}}{\partial z_{pq}}$$"
+    good = r"$$\frac{\partial L}{\partial z_{pq}} = \sum_{i=1}^{n} \sum_{j=1}^{n}" + tail
+    bad = r"$$\frac{\partial L}{\partial z_{pq}} = \sum_{j=1}^{n}" + tail
+    assert check_text(good).steps[0].verdict is Verdict.VERIFIED
+    assert check_text(bad).steps[0].verdict in (Verdict.REFUTED, Verdict.CONDITIONAL)

@@ -773,3 +773,41 @@ def test_delta_fraction_is_a_derivative_and_a_bare_delta_is_refused() -> None:
 def test_empty_script_groups_are_dropped() -> None:
     """`\\sum_{k}^{ } y_k` has an empty superscript: the sum over k with the default bound."""
     assert str(parse_expression(r"\sum_{k}^{ } y_{k}")) == "Sum(y[k], (k, 1, n))"
+
+
+def test_accent_over_a_subscripted_letter_is_on_the_letter() -> None:
+    """`\\hat{y_i}` (a common spelling of `\\hat{y}_i`) is the entry i of hat_y."""
+    assert str(parse_expression(r"\hat{y_i} - \hat {y_{k}}")) == "hat_y[i] - hat_y[k]"
+    with pytest.raises(LatexParseError, match="more than one letter"):
+        parse_expression(r"\hat{y_i^2}")
+
+
+def test_bf_font_switch_styles_without_grouping() -> None:
+    """`\\bf{\\theta}` is theta and `\\bf{\\hat y - y}` is hat_y - y (MathJax's `\\bf`)."""
+    assert parse_expression(r"\bf{\theta}") == sp.Symbol("theta")
+    assert str(parse_expression(r"\bf{\hat{y} - y}")) == "hat_y - y"
+
+
+def test_identity_matrix_entries_are_kronecker_deltas() -> None:
+    """Bishop's `I_{kj}` ("the elements of the identity matrix") is δ_kj; `I_k` stays a name."""
+    k_, j_ = sp.Symbol("k", integer=True), sp.Symbol("j", integer=True)
+    assert parse_expression(r"I_{kj}") == sp.KroneckerDelta(k_, j_)
+    assert parse_expression(r"\mathbf{I}_{kj}") == sp.KroneckerDelta(k_, j_)
+    assert parse_expression(r"\mathbb{I}_{kj}") == sp.KroneckerDelta(k_, j_)
+    assert str(parse_expression(r"I_k")) == "I[k]"
+
+
+def test_subscript_on_a_bracketed_application_indexes_it() -> None:
+    """`[\\sigma(\\mathbf a)]_i` and `{\\text{softmax}(\\theta)}_k` are entries, like `σ(a)_i`."""
+    ctx = ParseContext(variable="a")
+    assert str(parse_expression(r"[\sigma(\mathbf{a})]_i", ctx)) == "sigma[i]"
+    assert str(parse_expression(r"\log({\text{softmax}(\theta)}_k)")) == "log(softmax[k])"
+    with pytest.raises(LatexParseError, match="subscript on an expression"):
+        parse_expression(r"(a + b)_i")
+
+
+def test_a_subscript_typed_inside_braces_belongs_to_the_letter() -> None:
+    """`\\theta{_k}` (braces around the subscript) is `\\theta_k`; a lone `{_k}` is refused."""
+    assert str(parse_expression(r"e^{\theta{_k}}")) == "exp(theta[k])"
+    with pytest.raises(LatexParseError):
+        parse_expression(r"{_k} a")

@@ -321,3 +321,149 @@ def test_choosing_the_dimension_for_an_example_is_not_a_step() -> None:
     """ "For \\( K = 2 \\)" after sums up to K picks an example's size; it is not checked."""
     plan = plan_of("$$y_k = \\frac{e^{a_k}}{\\sum_{j=1}^K e^{a_j}}$$ For \\( K = 2 \\), consider")
     assert plan.steps == ()
+
+
+def test_a_chain_from_a_definition_ending_in_a_new_name_names_it() -> None:
+    """`h_i = \\sum_k e^{a_k} = \\Sigma` defines Σ as the sum; it is not a claim to refute."""
+    from symsoft.check import check_text
+
+    source = (
+        "where $g_i = e^{a_i}, h_i = \\sum^K_{k=1}e^{a_k} = \\Sigma$\n"
+        "$$\\frac{e^{a_i}}{\\Sigma} = \\frac{e^{a_i}}{h_i}$$ $$\\frac{e^{a_i}}{\\Sigma} = e^{a_i}$$"
+    )
+    report = check_text(source)
+    assert [s.verdict.value for s in report.steps] == ["verified", "refuted"]
+    assert any(d.startswith("Sigma") for d in report.definitions)
+
+
+def test_a_softmax_vector_named_as_a_whole_reads_entrywise() -> None:
+    """`\\hat{\\mathbf y} = \\mathrm{softmax}(\\mathbf o)` names the vector, not a scalar."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$\\hat{\\mathbf{y}} = \\mathrm{softmax}(\\mathbf{o}) \\quad \\text{where}\\quad"
+        " \\hat{y}_i = \\frac{\\exp(o_i)}{\\sum_j \\exp(o_j)}.$$\n"
+        "$$ l(\\mathbf{y}, \\hat{\\mathbf{y}}) = - \\sum_{j=1}^q y_j \\log \\hat{y}_j. $$\n"
+        "$$ l(\\mathbf{y}, \\hat{\\mathbf{y}}) = - \\sum_{j=1}^q y_j \\log"
+        " \\frac{\\exp(o_j)}{\\sum_{k=1}^q \\exp(o_k)} $$"
+        "$$ l(\\mathbf{y}, \\hat{\\mathbf{y}}) = \\sum_{j=1}^q y_j \\log"
+        " \\frac{\\exp(o_j)}{\\sum_{k=1}^q \\exp(o_k)} $$"
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified", "refuted"]
+
+
+def test_einstein_summation_turns_alarms_on_repeated_indices_into_not_understood() -> None:
+    """Under a stated summation convention `-\\sum_i y_i \\log p_i = -y_i \\log p_i` is not refuted;
+    a wrong step without a repeated index still is."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$L = -\\sum_i y_i \\log(p_i) = -y_i \\log(p_i)$$ in Einstein notation (the sum is"
+        " implied by the repeated index), and $$-y_k + p_k \\sum_i y_i = -y_k - p_k$$"
+    )
+    verdicts = [s.verdict.value for s in check_text(source).steps]
+    assert verdicts == ["not-understood", "refuted"]
+    plain = source.replace("in Einstein notation (the sum is implied by the repeated index)", "")
+    assert next(s.verdict.value for s in check_text(plain).steps) == "refuted"
+
+
+def test_a_loss_written_only_in_a_step_still_names_its_target() -> None:
+    """With the prose saying one-hot, `Σ_i y_i` is 1 even when the loss definition was not read."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$-\\sum_i y_i \\log(\\hat{y}_i) = -\\sum_i y_i \\log(\\hat{y}_i)$$ where y is one-hot,"
+        " so $$-y_k + \\hat{y}_k \\sum_i y_i = -y_k + \\hat{y}_k$$"
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified", "verified"]
+
+
+def test_a_subscripted_sum_bound_is_the_dimension() -> None:
+    """`\\sum_{k=1}^{n_{1}}` makes `n_1` the dimension, so a last column `σ_{n_1}` is entry n."""
+    from symsoft.check import check_text
+
+    last = "(1 - s_{n_{1}})"
+    source = (
+        "$$s_q = \\frac{\\exp (z_{q})}{\\sum_{k=1}^{n_{1}} \\exp (z_{k})}$$\n"
+        "$$\\frac{\\partial \\mathbf{s}}{\\partial \\mathbf{z}} = \\begin{bmatrix}"
+        " s_1 (1 - s_1) & -s_1 s_2 & \\cdots & -s_1 s_{n_{1}} \\\\"
+        " \\vdots & \\vdots & \\ddots & \\vdots \\\\"
+        " -s_{n_{1}} s_1 & -s_{n_{1}} s_2 & \\cdots & s_{n_{1}} " + last + " \\end{bmatrix}$$"
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified"]
+    wrong = source.replace(last, "(1 + s_{n_{1}})")
+    assert [s.verdict.value for s in check_text(wrong).steps] == ["refuted"]
+
+
+def test_a_softmax_defined_on_z_applies_to_the_vector_the_proof_exponentiates() -> None:
+    """`σ(\\mathbf z)_i = e^{z_i}/Σ` then a proof in a (e^{a_i} …): σ_i is the softmax of a."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$\\sigma(\\mathbf{z})_i = \\frac{e^{z_i}}{\\sum^K_{j=1}e^{z_j}}$$\n"
+        "$$\\frac{\\partial}{\\partial a_j}\\frac{e^{a_i}}{\\sum^K_{k=1}e^{a_k}}"
+        " = \\sigma_i(1_{i=j} - \\sigma_j)$$\n"
+        "$$\\frac{\\partial}{\\partial a_j}\\frac{e^{a_i}}{\\sum^K_{k=1}e^{a_k}}"
+        " = \\sigma_i(1_{i=j} + \\sigma_j)$$"
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified", "refuted"]
+
+
+def test_bare_rule_letters_stand_for_the_entries_they_name() -> None:
+    """`g_i = e^{a_i}, h_i = Σ_k e^{a_k}` then `(g'h - h'g)/h^2`: g and h are those entries and
+    the prime is ∂/∂a_j, so the rule applied to e^{a_j} (not e^{a_i}) holds only when i = j."""
+    from symsoft.check import check_text
+
+    source = (
+        "By the quotient rule on $f(x) = \\frac{g(x)}{h(x)}$ where $g_i = e^{a_i},"
+        " h_i = \\sum^K_{k=1}e^{a_k}$\n"
+        "$$\\frac{\\partial}{\\partial a_j}\\frac{e^{a_i}}{\\sum^K_{k=1}e^{a_k}}"
+        " = \\frac{g'h - h'g}{h^2}$$\n"
+        "$$\\frac{\\partial}{\\partial a_j}\\frac{e^{a_j}}{\\sum^K_{k=1}e^{a_k}}"
+        " = \\frac{g'h - h'g}{h^2}$$"
+    )
+    verdicts = [s.verdict.value for s in check_text(source).steps]
+    assert verdicts == ["verified", "conditional"]
+
+
+def test_the_correct_class_named_in_prose_makes_the_target_one_hot() -> None:
+    """ "where k is the index of the correct class": -Σ y_i log ŷ_i = -log ŷ_k is verified."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$\\text{CE}(y,\\hat y) =-\\sum _i{y_i}\\log{\\hat {y_i}} =-\\log{\\hat {y_k}}$$\n"
+        "where $k$ is the index of the correct class, and"
+        " $$-\\log{\\hat {y_k}} = \\log{\\hat {y_k}}$$"
+    )
+    assert [s.verdict.value for s in check_text(source).steps] == ["verified", "refuted"]
+    unstated = source.replace("where $k$ is the index of the correct class, and", "so")
+    assert check_text(unstated).steps[0].verdict.value != "verified"
+
+
+def test_a_primed_function_of_x_makes_x_the_prime_variable() -> None:
+    """`\\sigma'(x) = (\\frac{1}{1+e^{-x}})'`: the bare prime differentiates by x."""
+    from symsoft.check import check_text
+
+    good = r"$$\sigma'(x) =\left(\frac{1}{1+e^{-x}}\right)' =\frac{e^{-x}}{(1+e^{-x})^2}$$"
+    bad = r"$$\sigma'(x) =\left(\frac{1}{1+e^{-x}}\right)' =\frac{e^{x}}{(1+e^{-x})^2}$$"
+    assert [s.verdict.value for s in check_text(good).steps] == ["verified", "verified"]
+    assert [s.verdict.value for s in check_text(bad).steps] == ["verified", "refuted"]
+
+
+def test_the_target_letter_itself_called_the_true_label_is_not_a_class_index() -> None:
+    """ "where y is the true label" with a target y_i does not make y_i = [i = y]."""
+    from symsoft.check import check_text
+
+    source = (
+        "$$L = -\\sum_i y_i \\log p_i$$ where $y$ is the true label.\n"
+        "$$\\frac{\\partial L}{\\partial z_j} = p_j - y_j$$"
+    )
+    assert check_text(source).steps[0].verdict.value == "conditional"
+
+
+def test_a_vector_named_softmax_under_another_letter_keeps_its_definition() -> None:
+    """`\\mathbf q = \\mathrm{softmax}(\\mathbf z)`: q is no softmax letter, so it stays defined."""
+    plan = build_plan(read_text(r"$$\mathbf{q} = \mathrm{softmax}(\mathbf{z})$$ $$q = q$$"))
+    assert [d.key for d in plan.definitions] == [("symbol", "q")]
+    plan = build_plan(read_text(r"$$\hat{\mathbf{y}} = \mathrm{softmax}(\mathbf{z})$$ $$y = y$$"))
+    assert plan.definitions == ()

@@ -232,6 +232,8 @@ STYLE_WRAPPERS = {
             "mathnormal",
             "mathsf",
             "mathrm",
+            # the TeX switch ``\bf``, which MathJax also takes with a braced argument
+            "bf",
         ]
     },
     **{

@@ -189,6 +189,11 @@ class FactorReader(ABC):
                     if len(indices) != 2:
                         raise self.fail("\\delta needs two indices", base)
                     value: sp.Basic = sp.KroneckerDelta(*indices)
+                elif self.ctx.dimension == f"{name}_{','.join(map(str, indices))}":
+                    value = self.ctx.dimension_symbol  # a subscripted dimension, ``n_{1}``
+                elif name == "I" and len(indices) == 2:
+                    # ``I_{kj}``, "the elements of the identity matrix" (Bishop's notation)
+                    value = sp.KroneckerDelta(*indices)
                 else:
                     value = sp.IndexedBase(name)[indices]
             elif name == "e" and s.sup is not None and not is_transpose(s.sup):
@@ -206,7 +211,7 @@ class FactorReader(ABC):
                 value, sub_used = self.indicator_sub(s.sub), True
         elif is_token(base, "ONES"):
             value = sp.Symbol(str(base))
-            if s.sub is not None and str(base) == "ones":
+            if s.sub is not None and str(base) in ("ones", "I"):
                 value, sub_used = self.indicator_sub(s.sub), True
         elif is_token(base, "INFTY"):
             value = sp.oo
@@ -228,6 +233,17 @@ class FactorReader(ABC):
             value = sp.sqrt(self.arg_value(base.children[1]))
         else:
             value = matrices.environment(self, base)
+        if (
+            s.sub is not None
+            and not sub_used
+            and isinstance(value, sp.core.function.AppliedUndef)
+            and len(value.args) == 1
+            and isinstance(value.args[0], sp.Symbol)
+            and not value.args[0].is_integer
+        ):
+            # ``[\\sigma(\\mathbf a)]_i``, ``{\\text{softmax}(\\theta)}_k``: the subscript indexes
+            # the vector the function gives, like ``\\sigma(\\mathbf a)_i``
+            value, sub_used = sp.IndexedBase(value.func.__name__)[self.indices(s.sub)], True
         if s.sub is not None and not sub_used:
             raise self.fail("a subscript on an expression")
         return self.power(value, s.sup) if s.sup is not None else value

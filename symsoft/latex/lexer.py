@@ -231,12 +231,24 @@ class _Scanner:
             out.append(Token("WORD", word, start))
             return
         tokens = self.run(arg, level + 1)
+        if (
+            prefix
+            and len(tokens) > 2
+            and tokens[0].type in ("LETTER", "GREEK")
+            and tokens[1].type == "SUB"
+            and "SUP" not in {t.type for t in tokens}
+        ):
+            # ``\hat{y_i}`` is how many write-ups spell ``\hat{y}_i``: the accent is on the letter
+            out.append(Token(tokens[0].type, f"{prefix}{tokens[0]}", start))
+            out.extend(tokens[1:])
+            return
         if prefix and not (len(tokens) == 1 and tokens[0].type in ("LETTER", "GREEK")):
             raise self.fail(f"\\{name} over more than one letter", start)
         if prefix:
             token = tokens[0]
             out.append(Token(token.type, f"{prefix}{token}", start))
-        elif len(tokens) == 1:
+        elif len(tokens) == 1 or name == "bf":
+            # ``\bf`` is a font switch: its braces style, they do not group (``CE(\bf{y, \hat y})``)
             out.extend(tokens)
         else:
             out.append(Token("LBRACE", "{", start))

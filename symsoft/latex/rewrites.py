@@ -29,7 +29,7 @@ _CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
 def rewrite(tokens: list[Token], text: str) -> list[Token]:
     """Apply every rewrite, in an order where none undoes another."""
     tokens = _empty_scripts(tokens)
-    tokens = _implicit_sum_index(_layer_labels(_bracketed_calls(_primed_indices(tokens)), text))
+    tokens = _implicit_sum_index(_layer_labels(_primed_indices(_braced_subscripts(tokens)), text))
     return _signed_operands(_array_cases(_over(_primes(tokens), text)))
 
 
@@ -51,18 +51,25 @@ def _empty_scripts(tokens: list[Token]) -> list[Token]:
     return out
 
 
-def _bracketed_calls(tokens: list[Token]) -> list[Token]:
-    """``[\\sigma(\\mathbf a)]_i`` is ``\\sigma(\\mathbf a)_i``: the brackets only hold the
-    call the subscript applies to (a letter applied to one letter)."""
-    shapes = [t.type for t in tokens]
-    drop: set[int] = set()
-    for k in range(len(tokens) - 6):
-        if shapes[k : k + 7] in (
-            ["LBRACK", "GREEK", "LPAR", "LETTER", "RPAR", "RBRACK", "SUB"],
-            ["LBRACK", "LETTER", "LPAR", "LETTER", "RPAR", "RBRACK", "SUB"],
+def _braced_subscripts(tokens: list[Token]) -> list[Token]:
+    """``\\theta{_k}``, a subscript typed inside braces after its letter: ``\\theta_{k}``."""
+    out: list[Token] = []
+    for i, token in enumerate(tokens):
+        if (
+            token.type == "SUB"
+            and out
+            and out[-1].type == "LBRACE"
+            and len(out) > 1
+            and out[-2].type in ("LETTER", "GREEK")
+            and i + 1 < len(tokens)
+            and tokens[i + 1].type in ("LETTER", "NUMBER")
+            and i + 2 < len(tokens)
+            and tokens[i + 2].type == "RBRACE"
         ):
-            drop.update((k, k + 5))
-    return [t for k, t in enumerate(tokens) if k not in drop] if drop else tokens
+            out.insert(len(out) - 1, token)
+            continue
+        out.append(token)
+    return out
 
 
 _SIGNS = {"PLUS", "MINUS"}
