@@ -829,7 +829,8 @@ def _point(exprs: Iterable[Any], rng: random.Random) -> dict[Any, Any]:
     exprs = list(exprs)
     labels = {base.label for expr in exprs for base in expr.atoms(sp.IndexedBase)}
     for expr in exprs:
-        for atom in expr.atoms(sp.Indexed, sp.Symbol):
+        # sorted: the same seed gives the same point whatever the hash seed of the process
+        for atom in sorted(expr.atoms(sp.Indexed, sp.Symbol), key=sp.default_sort_key):
             if atom in point or isinstance(atom, (sp.Dummy, sp.IndexedBase)):
                 continue
             if isinstance(atom, sp.Symbol) and (atom.is_integer or atom in labels):
@@ -1222,7 +1223,7 @@ def _decide_scalar(
                     functions = {
                         f.func: _random_function(rng)
                         for side in plain
-                        for f in side.atoms(AppliedUndef)
+                        for f in sorted(side.atoms(AppliedUndef), key=sp.default_sort_key)
                     }
                     if functions:
                         sides = [

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -209,3 +212,19 @@ def test_alias_named_only_in_prose_reads_as_the_softmax(tmp_path: Path) -> None:
     wrong = BLOG.replace(r"- \mathbf{p} \mathbf{p}^\top", r"+ \mathbf{p} \mathbf{p}^\top")
     result = runner.invoke(app, ["check", write(tmp_path, wrong)])
     assert result.exit_code == 1 and "refuted" in result.stdout
+
+
+def test_counterexamples_do_not_depend_on_the_hash_seed() -> None:
+    """The same document gives the same counterexample in every process (sets are sorted)."""
+    document = Path(__file__).parent / "documents" / "holdout8_wrong_dropped_delta.md"
+    outputs = []
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        run = subprocess.run(
+            [sys.executable, "-m", "symsoft", "check", "--json", str(document)],
+            capture_output=True, text=True, env=env, check=False,
+        )  # fmt: skip
+        assert run.returncode == 1, run.stderr
+        outputs.append(json.loads(run.stdout))
+    assert any(step["counterexample"] for step in outputs[0]["files"][0]["steps"])
+    assert outputs[0] == outputs[1]
