@@ -183,17 +183,39 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
     return DocumentReport(document.path, tuple(results), summary, definitions + implicit)
 
 
+def _sides(plan: Plan) -> list[sp.Basic]:
+    """Both sides of every step of the plan that were read as expressions."""
+    return [
+        side
+        for item in plan.items
+        if isinstance(item, Step)
+        for side in (item.lhs, item.rhs)
+        if isinstance(side, sp.Basic)
+    ]
+
+
+def _bases(sides: Any) -> set[str]:
+    """Names of the indexed letters in ``sides``."""
+    return {str(base.label) for side in sides for base in side.atoms(sp.IndexedBase)}
+
+
+def _exponentiated(sides: Any) -> set[sp.IndexedBase]:
+    """The vectors whose entries are exponentiated in ``sides`` (the logits)."""
+    return {
+        x.base
+        for side in sides
+        if isinstance(side, sp.Basic)
+        for power in side.atoms(sp.exp)
+        for x in power.args[0].atoms(sp.Indexed)
+    }
+
+
 def _symbolic(plan: Plan) -> bool:
     """Whether the document works with a symbolic dimension (any sum with a letter bound)."""
     context = plan.context
     dimension = getattr(context, "dimension", "n")
-    for item in plan.items:
-        if isinstance(item, Step):
-            for side in (item.lhs, item.rhs):
-                if isinstance(side, sp.Basic) and any(
-                    getattr(s, "name", "") == dimension for s in side.free_symbols
-                ):
-                    return True
+    if any(getattr(s, "name", "") == dimension for side in _sides(plan) for s in side.free_symbols):
+        return True
     return any(
         any(getattr(s, "name", "") == dimension for s in d.rhs.free_symbols)
         for d in plan.definitions
@@ -220,9 +242,7 @@ def _cross_entropy_targets(plan: Plan) -> list[Any]:
     targets: dict[str, Any] = {}
     # the loss may be written only inside a step when its definition was not read
     # (``CE(\bf{y, \hat y}) = -\sum_i y_i \log \hat y_i``)
-    sides = [d.rhs for d in plan.definitions] + [
-        side for item in plan.items if isinstance(item, Step) for side in (item.lhs, item.rhs)
-    ]
+    sides = [d.rhs for d in plan.definitions] + _sides(plan)
     for side in sides:
         if not isinstance(side, sp.Basic):
             continue
@@ -275,14 +295,7 @@ def _unstated_target(
 
 def _labels(plan: Plan, targets: list[Any]) -> frozenset[str]:
     """Letters that are labels, never the softmax, in this document."""
-    names = {
-        str(base.label)
-        for item in plan.items
-        if isinstance(item, Step)
-        for side in (item.lhs, item.rhs)
-        if isinstance(side, sp.Basic)
-        for base in side.atoms(sp.IndexedBase)
-    }
+    names = _bases(_sides(plan))
     # an undefined S, p, y, σ … is the softmax ("we write p_i for softmax(x)_i"), except a
     # label: y beside \hat y, a cross-entropy target, or a name with a stated Σ y_k = 1
     labels = {name.removeprefix("hat_") for name in names if name.startswith("hat_")}
@@ -293,10 +306,7 @@ def _labels(plan: Plan, targets: list[Any]) -> frozenset[str]:
     # y in f_{y_i} is a class index, not a probability
     labels |= {
         str(inner.base.label)
-        for item in plan.items
-        if isinstance(item, Step)
-        for side in (item.lhs, item.rhs)
-        if isinstance(side, sp.Basic)
+        for side in _sides(plan)
         for outer in side.atoms(sp.Indexed)
         for index in outer.indices
         for inner in index.atoms(sp.Indexed)
@@ -318,32 +328,11 @@ def _differentiates(step: Step, name: str) -> bool:
 def _targets_beside_softmax(plan: Plan) -> set[str]:
     """y (Y) beside another softmax letter (p_i - y_i, σ(A_i) - Y_i): the target, not a second
     softmax."""
-    names = {
-        str(base.label)
-        for item in plan.items
-        if isinstance(item, Step)
-        for side in (item.lhs, item.rhs)
-        if isinstance(side, sp.Basic)
-        for base in side.atoms(sp.IndexedBase)
-    }
+    names = _bases(_sides(plan))
     defined = {d.key[1] for d in plan.definitions}
     # a letter that is exponentiated is the logits (Bishop's a_k), not another softmax
-    logits = {
-        str(x.base.label)
-        for item in plan.items
-        if isinstance(item, Step)
-        for side in (item.lhs, item.rhs)
-        if isinstance(side, sp.Basic)
-        for power in side.atoms(sp.exp)
-        for x in power.args[0].atoms(sp.Indexed)
-    }
-    logits |= {
-        str(x.base.label)
-        for d in plan.definitions
-        if isinstance(d.rhs, sp.Basic)
-        for power in d.rhs.atoms(sp.exp)
-        for x in power.args[0].atoms(sp.Indexed)
-    }
+    written = _sides(plan) + [d.rhs for d in plan.definitions]
+    logits = {str(base.label) for base in _exponentiated(written)}
     if (names | defined) & (SOFTMAX_NAMES - {"y", "Y"}) - logits:
         return {"y", "Y"} & names - defined
     return set()
@@ -434,7 +423,7 @@ def _applied_to(rhs: Any, variable: sp.IndexedBase, plan: Plan, step: Step) -> A
     definition is of the function, so it is read at that vector."""
     if not isinstance(rhs, sp.Basic):
         return rhs
-    written = {x.base for power in rhs.atoms(sp.exp) for x in power.args[0].atoms(sp.Indexed)}
+    written = _exponentiated([rhs])
     if len(written) != 1 or variable in written:
         return rhs
     (other,) = written
@@ -445,16 +434,11 @@ def _applied_to(rhs: Any, variable: sp.IndexedBase, plan: Plan, step: Step) -> A
         for base in side.atoms(sp.IndexedBase)
     }
     defined = {d.key[1] for d in plan.definitions}
-    exponentiated = {
-        x.base
-        for item in plan.items
-        if isinstance(item, Step)
-        for side in (item.lhs, item.rhs)
-        if isinstance(side, sp.Basic)
-        for power in side.atoms(sp.exp)
-        for x in power.args[0].atoms(sp.Indexed)
-    }
-    if other in mentioned or str(other.label) in defined or variable not in exponentiated:
+    if (
+        other in mentioned
+        or str(other.label) in defined
+        or variable not in _exponentiated(_sides(plan))
+    ):
         return rhs
     return rhs.xreplace({other: variable})
 
@@ -492,14 +476,7 @@ def _step_variable(plan: Plan, step: Step, default: sp.IndexedBase) -> sp.Indexe
     vector other than the document's: a section that switches from ``∂σ(A_k)/∂A_i`` to
     ``∂a_1/∂z_1`` reads the undefined a as the softmax of z there, not of A."""
     defined = {d.key[1] for d in plan.definitions}
-    vectors = {
-        str(base.label)
-        for item in plan.items
-        if isinstance(item, Step)
-        for side in (item.lhs, item.rhs)
-        if isinstance(side, sp.Basic)
-        for base in side.atoms(sp.IndexedBase)
-    }
+    vectors = _bases(_sides(plan))
     names: set[str] = set()
     for side in (step.lhs, step.rhs):
         if not isinstance(side, sp.Basic):
@@ -511,10 +488,7 @@ def _step_variable(plan: Plan, step: Step, default: sp.IndexedBase) -> sp.Indexe
                 elif isinstance(by, sp.Symbol) and not by.is_integer and by.name in vectors:
                     names.add(by.name)
     if not names:  # no derivative: the exponentiated letter (``e^{z_1} / (…) = a_1(1 - a_1)``)
-        for side in (step.lhs, step.rhs):
-            if isinstance(side, sp.Basic):
-                for power in side.atoms(sp.exp):
-                    names.update(str(x.base.label) for x in power.args[0].atoms(sp.Indexed))
+        names.update(str(base.label) for base in _exponentiated((step.lhs, step.rhs)))
     names -= defined | SOFTMAX_NAMES
     if len(names) == 1 and (name := names.pop()) != str(default.label):
         return sp.IndexedBase(name)
