@@ -1289,18 +1289,12 @@ def _compare(sides: list[Any], rng: random.Random, points: int = POINTS) -> dict
         if differs is None:
             continue
         if differs:
-            logits = {_label(k): float(v) for k, v in sorted(point.items(), key=str)}
+            logits = {_show(k): float(v) for k, v in sorted(point.items(), key=str)}
             return {"logits": logits, "lhs": _show_value(left), "rhs": _show_value(right)}
         agreed += 1
         if agreed >= points:
             return True
     return False
-
-
-def _label(atom: Any) -> str:
-    if isinstance(atom, sp.Indexed):
-        return f"{atom.base.label}_{','.join(str(i) for i in atom.indices)}"
-    return str(atom)
 
 
 def _show_condition(condition: Any) -> str:
