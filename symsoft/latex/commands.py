@@ -298,42 +298,7 @@ _UNICODE = {
     "\u2200": r"\forall ", "\u2217": "*",
 }  # fmt: skip
 _GREEK_LETTERS = "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ"
-_GREEK_NAMES = [
-    "alpha",
-    "beta",
-    "gamma",
-    "delta",
-    "epsilon",
-    "zeta",
-    "eta",
-    "theta",
-    "iota",
-    "kappa",
-    "lambda",
-    "mu",
-    "nu",
-    "xi",
-    "pi",
-    "rho",
-    "sigma",
-    "tau",
-    "upsilon",
-    "phi",
-    "chi",
-    "psi",
-    "omega",
-    "Gamma",
-    "Delta",
-    "Theta",
-    "Lambda",
-    "Xi",
-    "Pi",
-    "Sigma",
-    "Upsilon",
-    "Phi",
-    "Psi",
-    "Omega",
-]
+_GREEK_NAMES = [name for name in GREEK if not name.startswith("var")]  # order of the letters
 _UNICODE.update({c: f"\\{n} " for c, n in zip(_GREEK_LETTERS, _GREEK_NAMES, strict=True)})
 _UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
 
