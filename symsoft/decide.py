@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import gc
 import itertools
 import random
 import signal
@@ -875,6 +876,15 @@ def _show_value(value: Any) -> Any:
 # ---------------------------------------------------------------------------------------
 
 
+def _swallows_exceptions(frame: Any) -> bool:
+    """Whether ``frame`` runs a garbage-collector callback or a ``__del__``, where Python
+    reports an exception as 'ignored' instead of propagating it."""
+    if frame is None:
+        return False
+    callbacks = {getattr(callback, "__code__", None) for callback in gc.callbacks}
+    return frame.f_code in callbacks or frame.f_code.co_name == "__del__"
+
+
 @contextmanager
 def _budget(seconds: float) -> Iterator[None]:
     """Raise :class:`_Timeout` after ``seconds`` (signal-based in the main thread only)."""
@@ -884,6 +894,11 @@ def _budget(seconds: float) -> Iterator[None]:
         return
 
     def expire(signum: int, frame: Any) -> None:
+        if _swallows_exceptions(frame):
+            # an exception raised inside a gc callback or a finaliser is printed and lost;
+            # try again as soon as the interrupted code is back in the decision
+            signal.setitimer(signal.ITIMER_REAL, 0.005)
+            return
         raise _Timeout
 
     previous = signal.signal(signal.SIGALRM, expire)

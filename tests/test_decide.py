@@ -246,6 +246,29 @@ def test_time_budget_falls_back_and_says_so() -> None:
     assert wrong.verdict in (Verdict.REFUTED, Verdict.CONDITIONAL)
 
 
+def test_time_budget_is_not_lost_in_a_gc_callback() -> None:
+    """The budget's alarm firing inside a garbage-collector callback (Hypothesis installs one)
+    is not raised there, where Python would print and drop it, but right after."""
+    import gc
+    import time
+
+    from symsoft.decide import _budget, _Timeout
+
+    def slow_callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            time.sleep(0.05)  # the 10 ms alarm fires in here
+
+    gc.callbacks.append(slow_callback)
+    try:
+        with pytest.raises(_Timeout), _budget(0.01):
+            gc.collect()
+            deadline = time.monotonic() + 2
+            while time.monotonic() < deadline:
+                pass
+    finally:
+        gc.callbacks.remove(slow_callback)
+
+
 def test_gradient_of_a_defined_loss_in_vector_form() -> None:
     """∂L/∂z = S − y for L = −Σ y_k log S_k (one-hot y) is proven; S + y is refuted."""
     from symsoft.check import check_text
