@@ -117,6 +117,10 @@ def test_line_of_a_continued_right_hand_side() -> None:
         ("In the case of j = k the numerator", ("j", "=", "k")),
         ("Case 2: $i \\neq j$.", ("i", "!=", "j")),
         ("for $i \\ne j$", ("i", "!=", "j")),
+        ("for \\( k \\) different from \\( i \\):", ("k", "!=", "i")),
+        ("For $k$ differs from $i$,", ("k", "!=", "i")),
+        ("・②i≠jの場合", ("i", "!=", "j")),
+        ("\\(i=j\\)のとき、微分は", ("i", "=", "j")),
     ],
 )
 def test_prose_conditions(prose: str, expected: tuple[str, str, str]) -> None:
