@@ -839,3 +839,16 @@ def test_every_bare_sum_of_a_line_gets_its_index() -> None:
     d_ = sp.Symbol("d", integer=True)
     total = sp.Sum(sp.exp(X[d_]), (d_, 1, n))
     assert sp.simplify(expr(text) - 1 / total) == 0
+
+
+def test_a_written_out_sum_may_show_its_generic_term_between_dots() -> None:
+    """``e^{x_1} + e^{x_2} + \\dots + e^{x_j} + \\dots + e^{x_n}`` is the sum over all n terms."""
+    text = r"e^{x_1} + e^{x_2} + \dots + e^{x_j} + \dots + e^{x_n}"
+    assert sp.simplify(expr(text) - sp.Sum(sp.exp(X[k]), (k, 1, n))) == 0
+    with pytest.raises(LatexParseError, match="one pattern"):
+        expr(r"e^{x_1} + \dots + e^{x_j} + \dots + e^{y_n}")
+
+
+def test_a_note_mark_after_a_formula_is_dropped() -> None:
+    """``(※1)`` points to a note under the formula; it is no factor."""
+    assert expr(r"\frac{a}{b} (※1)") == expr(r"\frac{a}{b}")
