@@ -411,7 +411,11 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
             if close is None:
                 continue
             body = text[position:close]
-            if _RELATION_MARK.search(body) and not _PURE_INDEX_RELATION.match(body):
+            if (
+                _RELATION_MARK.search(body)
+                and not _PURE_INDEX_RELATION.match(body)
+                and not _special_case(blanked, start, close + 1, body)
+            ):
                 found.append((start, position, close, True))
             else:
                 prose_math[start] = body
@@ -424,7 +428,9 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
             body = text[position:end]
             inline = token == "\\("
             if inline and not (
-                _RELATION_MARK.search(body) and not _PURE_INDEX_RELATION.match(body)
+                _RELATION_MARK.search(body)
+                and not _PURE_INDEX_RELATION.match(body)
+                and not _special_case(blanked, start, end + 2, body)
             ):
                 prose_math[start] = body
             else:
@@ -478,6 +484,20 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
                 raise DocumentError(path, f"more than {MAX_PIECES:,} lines of mathematics")
         previous_end = body_end
     return tuple(pieces)
+
+
+#: ``$T=1$`` named as a special case ("the $T=1$ case", "at $T = 1$"): prose, not a definition
+_PARAMETER_VALUE = re.compile(r"\s*[A-Za-z]\s*=\s*\d+(?:\.\d+)?\s*")
+_CASE_AFTER = re.compile(r"\s*(?:case|cases|limit)\b", re.I)
+_CASE_BEFORE = re.compile(r"\b(?:at|limit\s+of)\s*$", re.I)
+
+
+def _special_case(text: str, start: int, end: int, body: str) -> bool:
+    """Whether inline ``$T=1$`` at ``text[start:end]`` is a case the prose names, not a value."""
+    return _PARAMETER_VALUE.fullmatch(body) is not None and (
+        _CASE_AFTER.match(text, end) is not None
+        or _CASE_BEFORE.search(text[max(0, start - 20) : start]) is not None
+    )
 
 
 def _kramdown_inline(text: str, start: int, end: int, body: str) -> bool:

@@ -304,3 +304,10 @@ def test_mathjax_script_tags_are_math() -> None:
     )
     assert texts(source) == ["s(\\mathbf x)_i = \\frac{e^{x_i}}{\\sum e^{x_j}}"]
     assert read_text(source).pieces[0].line == 4
+
+
+def test_a_parameter_value_named_as_a_special_case_is_prose() -> None:
+    """ "The $T=1$ case", "at \\(T = 1\\)" name a special case; they define no T for the
+    whole document (a wrong temperature step was verified at T = 1)."""
+    source = "The $T=1$ case is known; at \\(T = 1\\) too. Let $T = 2$.\n\n$$a = b$$"
+    assert texts(source) == ["T = 2", "a = b"]
