@@ -48,10 +48,6 @@ _Z_I_DEFINED = (
     "so only the second link of the chain is checked"
 )
 KNOWN_MISSES: dict[str, str] = {
-    "step:holdout11_davidbieber_snippet.md:36#2": (
-        "a sum over i of a cases expression (t_j(y_j - 1) at i = j, t_i y_j otherwise) has no "
-        "symbolic proof: the step is verified-numerically, not verified"
-    ),
     "step:holdout11_logsoftmax_custom_layer.md:43#1": (
         "gradInput = transpose(J_f) · gradOutput is read as a definition of the bare name "
         "gradInput (only gradInput_i was defined before), so no step is reported"

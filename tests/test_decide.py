@@ -459,3 +459,16 @@ def test_a_differentiated_y_beside_another_softmax_letter_is_the_softmax() -> No
         " = p(x_i) (1 - p(x_i))$$"
     )
     assert [s.verdict for s in check_text(text).steps] == [Verdict.VERIFIED, Verdict.VERIFIED]
+
+
+def test_a_sum_over_a_cases_expression_is_proven_symbolically() -> None:
+    """``Σ_i {t_i(y_i - 1) if i = j, t_i y_j if i ≠ j}`` is δ-collapsed: verified, not only
+    numerically; a wrong branch is refuted."""
+    from symsoft.check import check_text
+
+    head = r"$$y_i = \frac{e^{x_i}}{\sum_d e^{x_d}}$$" + "\n\n"
+    lhs = r"$$-\sum_i t_i \frac{1}{y_i} \frac{\partial y_i}{\partial x_j} = \sum_i \begin{cases} "
+    good = check_text(head + lhs + r"t_i (y_i - 1) & i=j \\ t_i y_j & i \ne j \end{cases}$$")
+    bad = check_text(head + lhs + r"t_i (y_i + 1) & i=j \\ t_i y_j & i \ne j \end{cases}$$")
+    assert good.steps[0].verdict is Verdict.VERIFIED
+    assert bad.steps[0].verdict is Verdict.REFUTED
