@@ -1008,6 +1008,11 @@ def _check_notation(expr: Any, defs: Definitions) -> None:
             raise _Unsupported(
                 f"vector notation ({applied.func.__name__}) is not checked entry-wise yet"
             )
+    for total in expr.atoms(sp.Sum):
+        if any(low == 0 and not high.is_number for _, low, high in total.limits):
+            # free indices are instantiated in 1..n: with Σ_{k=0}^{N-1} the last index would
+            # fall outside the sum and give a false counterexample
+            raise _Unsupported("a sum from 0 to N - 1 (0-based indices) is not read")
     names = {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
     if _DOTS_NAME in names:
         raise _Unsupported("dots outside a matrix or a written-out sum")

@@ -472,3 +472,16 @@ def test_a_sum_over_a_cases_expression_is_proven_symbolically() -> None:
     bad = check_text(head + lhs + r"t_i (y_i + 1) & i=j \\ t_i y_j & i \ne j \end{cases}$$")
     assert good.steps[0].verdict is Verdict.VERIFIED
     assert bad.steps[0].verdict is Verdict.REFUTED
+
+
+def test_a_zero_based_sum_is_refused_not_refuted() -> None:
+    """``Σ_{k=0}^{N-1}`` with free indices tried in 1..N gave false counterexamples."""
+    from symsoft.check import check_text
+
+    text = (
+        r"$$P_i = \frac{e^{S_i}}{\sum_{k=0}^{N-1} e^{S_k}}$$" + "\n\n"
+        r"$$\frac{\partial P_i}{\partial S_j} = P_i(\delta_{ij} - P_j)$$"
+    )
+    (step,) = check_text(text).steps
+    assert step.verdict is Verdict.NOT_UNDERSTOOD
+    assert "0-based" in step.detail
