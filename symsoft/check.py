@@ -224,7 +224,10 @@ def _symbolic(plan: Plan) -> bool:
 
 
 _PROBABILITY = re.compile(
-    r"one[- ]hot|probability (vector|distribution)|sums? to (one|1)\b|add up to (one|1)\b", re.I
+    r"one[- ]hot|probability (vector|distribution)|sums? to (one|1)\b|add up to (one|1)\b"
+    # "exactly one of the $t_i$s is 1 and the rest are zero", "a single non-zero entry, 1"
+    r"|exactly one\b[^.]{0,40}?\b(is|equals?)\s+(one|1)\b|(single|only one) non-?zero\b",
+    re.I,
 )
 
 
@@ -334,8 +337,42 @@ def _targets_beside_softmax(plan: Plan) -> set[str]:
     written = _sides(plan) + [d.rhs for d in plan.definitions]
     logits = {str(base.label) for base in _exponentiated(written)}
     if (names | defined) & (SOFTMAX_NAMES - {"y", "Y"}) - logits:
-        return {"y", "Y"} & names - defined
+        # ``-Σ_j t_j log(y_j)``: y is what the target t weights, the probability, not a label
+        return {"y", "Y"} & names - defined - _weighted_by_targets(plan) - _differentiated(plan)
     return set()
+
+
+def _differentiated(plan: Plan) -> set[str]:
+    """Indexed letters a step differentiates (``∂y_i/∂x_j``): outputs, never a fixed target."""
+    return {
+        str(derivative.expr.base.label)
+        for item in plan.items
+        if isinstance(item, Step)
+        for side in (item.lhs, item.rhs)
+        if isinstance(side, sp.Basic)
+        for derivative in side.atoms(sp.Derivative)
+        if isinstance(derivative.expr, sp.Indexed)
+    }
+
+
+def _weighted_by_targets(plan: Plan) -> set[str]:
+    """Letters inside the log of a cross-entropy whose target is another undefined letter."""
+    targets = {str(base.label) for base in _cross_entropy_targets(plan)}
+    sides = [d.rhs for d in plan.definitions] + [
+        side for item in plan.items if isinstance(item, Step) for side in (item.lhs, item.rhs)
+    ]
+    weighted: set[str] = set()
+    for side in sides:
+        if not isinstance(side, sp.Basic):
+            continue
+        for term in sp.preorder_traversal(side):
+            if not isinstance(term, sp.Mul) or not any(
+                isinstance(f, sp.Indexed) and str(f.base.label) in targets for f in term.args
+            ):
+                continue
+            for log in term.atoms(sp.log):
+                weighted |= {str(x.base.label) for x in log.atoms(sp.Indexed)} - targets
+    return weighted
 
 
 def _definitions(

@@ -686,6 +686,33 @@ def _known_deltas(expr: Any, conditions: tuple[Any, ...], n: Any, minimum_n: int
     return expr.replace(lambda e: isinstance(e, sp.KroneckerDelta), delta)
 
 
+def _cases_as_deltas(expr: Any) -> Any:
+    """``{A if a = b, B if a ≠ b}`` over two index letters as ``δ_ab A + (1 − δ_ab) B``, which a
+    sum over a or b collapses (``Σ_i {t_i(y_i − 1) if i = j, t_i y_j otherwise}``)."""
+
+    def delta_form(piecewise: Any) -> Any:
+        (first, when), (second, other) = piecewise.args
+        if isinstance(when, sp.Ne):
+            (first, when), (second, other) = (second, other), (first, when)
+        delta = sp.KroneckerDelta(*when.args)
+        return delta * first + (1 - delta) * second
+
+    def index_cases(piecewise: Any) -> bool:
+        if not isinstance(piecewise, sp.Piecewise) or len(piecewise.args) != 2:
+            return False
+        conditions = [piecewise.args[0].cond, piecewise.args[1].cond]
+        equal = [c for c in conditions if isinstance(c, sp.Eq)]
+        if len(equal) != 1 or not all(
+            isinstance(side, sp.Symbol) and side.is_integer for side in equal[0].args
+        ):
+            return False
+        other = conditions[1] if conditions[0] is equal[0] else conditions[0]
+        otherwise = other is sp.true and conditions[1] is other
+        return otherwise or (isinstance(other, sp.Ne) and set(other.args) == set(equal[0].args))
+
+    return expr.replace(index_cases, delta_form) if expr.has(sp.Piecewise) else expr
+
+
 def _is_zero(expr: Any, variable: Any) -> bool:
     """True when ``expr`` is identically zero with exponentials as positive symbols."""
     if expr == 0:
@@ -996,6 +1023,11 @@ def _check_notation(expr: Any, defs: Definitions) -> None:
             raise _Unsupported(
                 f"vector notation ({applied.func.__name__}) is not checked entry-wise yet"
             )
+    for total in expr.atoms(sp.Sum):
+        if any(low == 0 and not high.is_number for _, low, high in total.limits):
+            # free indices are instantiated in 1..n: with Σ_{k=0}^{N-1} the last index would
+            # fall outside the sum and give a false counterexample
+            raise _Unsupported("a sum from 0 to N - 1 (0-based indices) is not read")
     names = {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
     if _DOTS_NAME in names:
         raise _Unsupported("dots outside a matrix or a written-out sum")
@@ -1195,7 +1227,7 @@ def _decide_scalar(
                         notes.append("a definition written for a concrete index needs values")
                         break
                     difference = _do_derivatives(sides[0]) - _do_derivatives(sides[1])
-                    difference = _apply_pattern(difference, pattern)
+                    difference = _cases_as_deltas(_apply_pattern(difference, pattern))
                     difference = _known_deltas(difference, conditions, n, minimum_n)
                     difference = _canonical_sums(_linear_sums(difference, n))
                     difference = _row_facts(difference.xreplace(_fact_sums(defs)), defs)

@@ -69,15 +69,22 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s|\\(?:sub)*section\*?\{|\\paragraph\{", 
 _INDEX = r"([a-z](?:_?\d)?|[a-z]')"
 _REL = (
     r"(==|=|\\neq|\\ne\b|≠|!=|\\not=|\\not\s*=|is\s+not\s+equal\s+to|is\s+equal\s+to|"
-    r"equals|does\s+not\s+equal|differs\s+from)"
+    r"equals|does\s+not\s+equal|differs\s+from|(?:is\s+)?different\s+from)"
 )
-_CONDITION = re.compile(r"(?<![\w\\])" + _INDEX + r"\s*" + _REL + r"\s*" + _INDEX + r"(?![\w(])")
+#: a lone index in inline math (``for $k$ different from \\( i \\)``) reads as the letter
+_INLINE_INDEX = re.compile(r"\$\s*" + _INDEX + r"\s*\$|\\\(\s*" + _INDEX + r"\s*\\\)")
+# ASCII boundaries: in Japanese or Chinese prose the index touches a letter (``②i≠jの場合``)
+_CONDITION = re.compile(
+    r"(?<![A-Za-z0-9_\\])" + _INDEX + r"\s*" + _REL + r"\s*" + _INDEX + r"(?![A-Za-z0-9_(])"
+)
 _CONDITION_CUE = re.compile(
     r"\b(if|iff|for|when|whenever|where|case|cases|assume|assuming|suppose|given|with|"
     r"diagonal|otherwise|wenn|falls|für|si|pour|lorsque|quand|cuando|para|se|quando)\b"
     r"|当|若|如果|时|情况|場合|とき",
     re.I,
 )
+#: Japanese and Chinese put the cue after the relation: ``i≠jの場合``, ``i=j时``.
+_CUE_AFTER = re.compile(r"\s*\$?\s*(?:の)?(?:場合|とき|時|时|的情况)")
 #: Prose that closes the scope of earlier conditions ("putting both cases together").
 _SCOPE_END = re.compile(
     r"\b(combin\w*|together|in\s+general|both\s+cases|summar\w*|overall|all\s+cases|"
@@ -404,7 +411,11 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
             if close is None:
                 continue
             body = text[position:close]
-            if _RELATION_MARK.search(body) and not _PURE_INDEX_RELATION.match(body):
+            if (
+                _RELATION_MARK.search(body)
+                and not _PURE_INDEX_RELATION.match(body)
+                and not _special_case(blanked, start, close + 1, body)
+            ):
                 found.append((start, position, close, True))
             else:
                 prose_math[start] = body
@@ -417,7 +428,9 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
             body = text[position:end]
             inline = token == "\\("
             if inline and not (
-                _RELATION_MARK.search(body) and not _PURE_INDEX_RELATION.match(body)
+                _RELATION_MARK.search(body)
+                and not _PURE_INDEX_RELATION.match(body)
+                and not _special_case(blanked, start, end + 2, body)
             ):
                 prose_math[start] = body
             else:
@@ -473,6 +486,20 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
     return tuple(pieces)
 
 
+#: ``$T=1$`` named as a special case ("the $T=1$ case", "at $T = 1$"): prose, not a definition
+_PARAMETER_VALUE = re.compile(r"\s*[A-Za-z]\s*=\s*\d+(?:\.\d+)?\s*")
+_CASE_AFTER = re.compile(r"\s*(?:case|cases|limit)\b", re.I)
+_CASE_BEFORE = re.compile(r"\b(?:at|limit\s+of)\s*$", re.I)
+
+
+def _special_case(text: str, start: int, end: int, body: str) -> bool:
+    """Whether inline ``$T=1$`` at ``text[start:end]`` is a case the prose names, not a value."""
+    return _PARAMETER_VALUE.fullmatch(body) is not None and (
+        _CASE_AFTER.match(text, end) is not None
+        or _CASE_BEFORE.search(text[max(0, start - 20) : start]) is not None
+    )
+
+
 def _kramdown_inline(text: str, start: int, end: int, body: str) -> bool:
     """``$$…$$`` on one line with words before or after it on that line: inline math."""
     if "\n" in body:
@@ -522,9 +549,11 @@ def _normalise_relation(op: str) -> str:
 def _conditions(prose: str) -> tuple[Condition, ...]:
     """Index conditions stated in prose: a cue word followed closely by ``a = b`` / ``a ≠ b``."""
     result: list[Condition] = []
+    prose = _INLINE_INDEX.sub(lambda m: m.group(1) or m.group(2), prose)
     for match in _CONDITION.finditer(prose):
         window = prose[max(0, match.start() - 60) : match.start()]
-        if not _CONDITION_CUE.search(window):
+        after = prose[match.end() : match.end() + 6]
+        if not (_CONDITION_CUE.search(window) or _CUE_AFTER.match(after)):
             continue
         a, op, b = match.group(1), _normalise_relation(match.group(2)), match.group(3)
         if a == b:

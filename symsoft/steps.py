@@ -411,6 +411,8 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
             key = name_of(lhs)
             if op == "=" and starts_chain and _is_variable(lhs, context) and _is_matrix(rhs):
                 continue  # ``\mathbf z = (z_1, \dots, z_n)`` only names the components
+            if op == "=" and starts_chain and _names_entries(lhs, rhs):
+                continue  # ``P = (p_{ij})`` names the entries of a matrix; P is no scalar
             if op == "=" and starts_chain and _names_softmax_vector(lhs, rhs):
                 # ``\hat{\mathbf y} = \mathrm{softmax}(\mathbf o)``: its entries are softmax
                 defined.add(("symbol", lhs.name))
@@ -745,6 +747,17 @@ def _largest_index(parts: Iterable[Any]) -> int:
                 if isinstance(index, sp.Integer):
                     largest = max(largest, int(index))
     return largest
+
+
+def _names_entries(lhs: Any, rhs: Any) -> bool:
+    """``P = (p_{ij})``, ``A = (a_{ij})``: a matrix written through its generic entry."""
+    return (
+        isinstance(lhs, sp.Symbol)
+        and isinstance(rhs, sp.Indexed)
+        and len(rhs.indices) == 2
+        and str(rhs.base.label).lower() == lhs.name.lower()
+        and all(isinstance(index, sp.Symbol) for index in rhs.indices)
+    )
 
 
 def _names_softmax_vector(lhs: Any, rhs: Any) -> bool:

@@ -48,6 +48,35 @@ _Z_I_DEFINED = (
     "so only the second link of the chain is checked"
 )
 KNOWN_MISSES: dict[str, str] = {
+    "step:holdout11_logsoftmax_custom_layer.md:43#1": (
+        "gradInput = transpose(J_f) · gradOutput is read as a definition of the bare name "
+        "gradInput (only gradInput_i was defined before), so no step is reported"
+    ),
+    "step:holdout11_wrong_logsoftmax_row.md:43#1": (
+        "gradInput = transpose(J_f) · gradOutput is read as a definition of the bare name "
+        "gradInput (only gradInput_i was defined before), so no step is reported"
+    ),
+    "step:holdout11_maeda_iprime.md:21#1": (
+        "f_i and u are defined on one line separated by \\hspace and followed by the range "
+        "(i=0,…,J-1), with f_i(y_0,\\cdots,y_{J-1}) written on the whole vector: the definition "
+        "is not read (reading it exposed 0-based sums to J-1, instantiated as 1-based: refused)"
+    ),
+    "step:holdout11_maeda_iprime.md:24#1": (
+        "u is defined on the unread line of f_i (\\hspace, 0-based sum to J-1): ∂u/∂y_{i'} is "
+        "not understood"
+    ),
+    "step:holdout11_rainbow_engine_ja.md:23#2": (
+        "the author's typo e_{x_j} makes the whole line unreadable, so its second step is not "
+        "reported separately"
+    ),
+    "step:holdout11_wrong_rainbow_offdiag.md:23#2": (
+        "the author's typo e_{x_j} makes the whole line unreadable, so its second step is not "
+        "reported separately"
+    ),
+    "step:holdout11_yaroslav_trace_logsoftmax.md:36#2": (
+        "∂_{a_{ij}} written without its operand J makes the whole line unreadable, so the step "
+        "-exp a_ij / Σ_k exp a_kj = -p_ij is not reported separately"
+    ),
     "step:holdout8_blogspot_bare_sum.md:16#2": (
         "a bare \\sum stands for the denominator sum; the line is refused as a whole, so its "
         "second step is not reported separately"

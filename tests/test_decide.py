@@ -441,3 +441,70 @@ def test_chain_rule_through_a_batch_sums_over_rows_and_entries() -> None:
     bad = r"$$\frac{\partial L}{\partial z_{pq}} = \sum_{j=1}^{n}" + tail
     assert check_text(good).steps[0].verdict is Verdict.VERIFIED
     assert check_text(bad).steps[0].verdict in (Verdict.REFUTED, Verdict.CONDITIONAL)
+
+
+def test_the_letter_a_cross_entropy_target_weights_is_the_softmax() -> None:
+    """``-Σ_j t_j log(y_j)`` beside a defined p: t is the target and y the softmax, so the
+    last step holds under the stated one-hot target (it was refuted with y a free letter)."""
+    from symsoft.check import check_text
+
+    text = (
+        "The targets are one-hot. $$p_j = \\frac{e^{o_j}}{\\sum_k e^{o_k}}$$\n\n"
+        "$$\\frac{\\partial \\xi}{\\partial z_i} = - \\sum_{j=1}^C t_j "
+        "\\frac{\\partial \\log(y_j)}{\\partial z_i} = -t_i + y_i \\sum_{j = 1}^C t_j "
+        "= y_i - t_i$$"
+    )
+    verdicts = [s.verdict for s in check_text(text).steps]
+    assert verdicts[1:] == [Verdict.VERIFIED, Verdict.VERIFIED]
+
+
+def test_exactly_one_target_equal_to_one_is_a_one_hot_target() -> None:
+    """ "Exactly one of the $t_i$s is 1, the others 0" states Σ t = 1 like "one-hot" does."""
+    from symsoft.check import check_text
+
+    head = "$y_i = \\frac{e^{x_i}}{\\sum_d e^{x_d}}$ and $L = -\\sum_i t_i \\ln(y_i)$.\n\n"
+    claim = "$\\frac{dL}{dx_j} = y_j - t_j$"
+    unstated = check_text(head + claim).steps[0].verdict
+    stated = check_text(head + "Exactly one of the $t_i$s equals 1, the rest 0: " + claim)
+    assert unstated is Verdict.CONDITIONAL
+    assert stated.steps[0].verdict is Verdict.VERIFIED
+
+
+def test_a_differentiated_y_beside_another_softmax_letter_is_the_softmax() -> None:
+    """``∂y_i/∂x_j`` with p also read as the softmax: y is differentiated, so it is an output,
+    not the cross-entropy target (it was 'never says how it depends on it')."""
+    from symsoft.check import check_text
+
+    text = (
+        "$$softmax(x)_i = \\frac{e^{x_i}}{\\sum_{j=1}^{n} e^{x_j}}$$\n\n"
+        "$$Y=\\sum_{j=1}^{n} e^{x_j}$$\n\n"
+        "$$\\frac{\\partial y_i}{\\partial x_i} = \\frac{e^{x_i}Y-e^{x_i}e^{x_i}}{Y^2}"
+        " = p(x_i) (1 - p(x_i))$$"
+    )
+    assert [s.verdict for s in check_text(text).steps] == [Verdict.VERIFIED, Verdict.VERIFIED]
+
+
+def test_a_sum_over_a_cases_expression_is_proven_symbolically() -> None:
+    """``Σ_i {t_i(y_i - 1) if i = j, t_i y_j if i ≠ j}`` is δ-collapsed: verified, not only
+    numerically; a wrong branch is refuted."""
+    from symsoft.check import check_text
+
+    head = r"$$y_i = \frac{e^{x_i}}{\sum_d e^{x_d}}$$" + "\n\n"
+    lhs = r"$$-\sum_i t_i \frac{1}{y_i} \frac{\partial y_i}{\partial x_j} = \sum_i \begin{cases} "
+    good = check_text(head + lhs + r"t_i (y_i - 1) & i=j \\ t_i y_j & i \ne j \end{cases}$$")
+    bad = check_text(head + lhs + r"t_i (y_i + 1) & i=j \\ t_i y_j & i \ne j \end{cases}$$")
+    assert good.steps[0].verdict is Verdict.VERIFIED
+    assert bad.steps[0].verdict is Verdict.REFUTED
+
+
+def test_a_zero_based_sum_is_refused_not_refuted() -> None:
+    """``Σ_{k=0}^{N-1}`` with free indices tried in 1..N gave false counterexamples."""
+    from symsoft.check import check_text
+
+    text = (
+        r"$$P_i = \frac{e^{S_i}}{\sum_{k=0}^{N-1} e^{S_k}}$$" + "\n\n"
+        r"$$\frac{\partial P_i}{\partial S_j} = P_i(\delta_{ij} - P_j)$$"
+    )
+    (step,) = check_text(text).steps
+    assert step.verdict is Verdict.NOT_UNDERSTOOD
+    assert "0-based" in step.detail

@@ -117,6 +117,10 @@ def test_line_of_a_continued_right_hand_side() -> None:
         ("In the case of j = k the numerator", ("j", "=", "k")),
         ("Case 2: $i \\neq j$.", ("i", "!=", "j")),
         ("for $i \\ne j$", ("i", "!=", "j")),
+        ("for \\( k \\) different from \\( i \\):", ("k", "!=", "i")),
+        ("For $k$ differs from $i$,", ("k", "!=", "i")),
+        ("・②i≠jの場合", ("i", "!=", "j")),
+        ("\\(i=j\\)のとき、微分は", ("i", "=", "j")),
     ],
 )
 def test_prose_conditions(prose: str, expected: tuple[str, str, str]) -> None:
@@ -300,3 +304,10 @@ def test_mathjax_script_tags_are_math() -> None:
     )
     assert texts(source) == ["s(\\mathbf x)_i = \\frac{e^{x_i}}{\\sum e^{x_j}}"]
     assert read_text(source).pieces[0].line == 4
+
+
+def test_a_parameter_value_named_as_a_special_case_is_prose() -> None:
+    """ "The $T=1$ case", "at \\(T = 1\\)" name a special case; they define no T for the
+    whole document (a wrong temperature step was verified at T = 1)."""
+    source = "The $T=1$ case is known; at \\(T = 1\\) too. Let $T = 2$.\n\n$$a = b$$"
+    assert texts(source) == ["T = 2", "a = b"]

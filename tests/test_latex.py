@@ -811,3 +811,44 @@ def test_a_subscript_typed_inside_braces_belongs_to_the_letter() -> None:
     assert str(parse_expression(r"e^{\theta{_k}}")) == "exp(theta[k])"
     with pytest.raises(LatexParseError):
         parse_expression(r"{_k} a")
+
+
+def test_a_stray_empty_group_after_an_operand_is_dropped() -> None:
+    """``\\frac{∂ a}{∂ z_i}{}`` (a typing slip on Q&A sites) is the fraction alone."""
+    assert expr(r"\frac{a}{b}{} + c") == expr(r"\frac{a}{b} + c")
+
+
+def test_upper_indices_are_refused_not_read_as_powers() -> None:
+    """``A^{ij}`` in attention write-ups is an entry, not A to the power i·j."""
+    with pytest.raises(LatexParseError, match="upper indices"):
+        expr(r"A^{ij} V^{jb}")
+    assert expr(r"e^{ij}").func is sp.exp
+
+
+def test_matrix_operators_are_refused() -> None:
+    """The trace of a matrix is not the letter ``tr`` times the matrix."""
+    for text in (r"\operatorname{tr} A", r"\mathrm{tr}(A)", r"\text{tr}(\log P)"):
+        with pytest.raises(LatexParseError, match="matrix operator tr"):
+            expr(text)
+
+
+def test_every_bare_sum_of_a_line_gets_its_index() -> None:
+    """Several bare ``\\sum e^{x_d}`` in one formula each run over d (the index inserted for a
+    later sum once shifted the positions read for an earlier one)."""
+    text = r"\frac{1}{\sum e^{x_d}} \cdot \left(\frac{\sum e^{x_d}}{\sum e^{x_d}}\right)"
+    d_ = sp.Symbol("d", integer=True)
+    total = sp.Sum(sp.exp(X[d_]), (d_, 1, n))
+    assert sp.simplify(expr(text) - 1 / total) == 0
+
+
+def test_a_written_out_sum_may_show_its_generic_term_between_dots() -> None:
+    """``e^{x_1} + e^{x_2} + \\dots + e^{x_j} + \\dots + e^{x_n}`` is the sum over all n terms."""
+    text = r"e^{x_1} + e^{x_2} + \dots + e^{x_j} + \dots + e^{x_n}"
+    assert sp.simplify(expr(text) - sp.Sum(sp.exp(X[k]), (k, 1, n))) == 0
+    with pytest.raises(LatexParseError, match="one pattern"):
+        expr(r"e^{x_1} + \dots + e^{x_j} + \dots + e^{y_n}")
+
+
+def test_a_note_mark_after_a_formula_is_dropped() -> None:
+    """``(※1)`` points to a note under the formula; it is no factor."""
+    assert expr(r"\frac{a}{b} (※1)") == expr(r"\frac{a}{b}")

@@ -467,3 +467,10 @@ def test_a_vector_named_softmax_under_another_letter_keeps_its_definition() -> N
     assert [d.key for d in plan.definitions] == [("symbol", "q")]
     plan = build_plan(read_text(r"$$\hat{\mathbf{y}} = \mathrm{softmax}(\mathbf{z})$$ $$y = y$$"))
     assert plan.definitions == ()
+
+
+def test_a_matrix_written_through_its_entry_defines_nothing() -> None:
+    """``P = (p_{ij})`` names the entries of P; P is not a scalar equal to one entry."""
+    plan = plan_of("Write $P = (p_{ij})$ and $A = (a_{ij})$.")
+    assert not plan.definitions
+    assert not plan.steps

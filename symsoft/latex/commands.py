@@ -303,8 +303,13 @@ _UNICODE.update({c: f"\\{n} " for c, n in zip(_GREEK_LETTERS, _GREEK_NAMES, stri
 _UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
 
 
+#: ``(※1)``: a reference mark pointing to a note below the formula (Japanese write-ups)
+_NOTE_MARK = re.compile(r"\(\s*※\s*\d*\s*\)|※\s*\d*")
+
+
 def normalize_unicode(text: str) -> str:
     """Replace mathematical Unicode (−, ×, ∂, σ, ≠, …) by the LaTeX it stands for."""
+    text = _NOTE_MARK.sub(" ", text)
     return _UNICODE_RE.sub(lambda m: _UNICODE[m.group()], text)
 
 

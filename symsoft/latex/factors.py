@@ -11,11 +11,12 @@ Examples
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from typing import Any
 
 import sympy as sp
-from lark import Tree
+from lark import Token, Tree
 
 from symsoft.latex import derivatives, matrices
 from symsoft.latex.context import DOTS, ParseContext
@@ -43,6 +44,7 @@ _NUMERIC.update({"tanh": sp.tanh})
 #: Names that are functions wherever they appear (written ``\\log``, ``\\mathrm{diag}``, ...).
 BUILTINS = frozenset({*_NUMERIC, "max", "min", "diag", "softmax", "sigmoid"})
 _PREFIX = frozenset(_NUMERIC)
+_MATRIX_OPERATORS = frozenset({"tr", "Tr", "trace", "det", "rank", "adj", "vec"})
 _MAX_BITS = 100_000
 _MAX_DIGITS = 100
 _VECTOR_NAMES = frozenset({"x", "z"})
@@ -172,6 +174,10 @@ class FactorReader(ABC):
         sub_used = False
         if is_token(base, "LETTER", "GREEK", "WORD"):
             name = str(base)
+            self.refuse_matrix_operator(base)
+            if name != "e" and _index_superscript(s.sup):
+                # ``A^{ij}``, ``Q^{ia}``: upper indices (attention write-ups), not a power i·j
+                raise self.fail(f"upper indices {name}^{{…}} are not read", base)
             label = superscript_label(s.sup)
             if label is not None:
                 name, s = f"{name}^({label})", Script(base, s.sub)
@@ -326,6 +332,7 @@ class FactorReader(ABC):
         if not is_token(base, "LETTER", "GREEK", "WORD") or s.sup is not None:
             return None
         name = str(base)
+        self.refuse_matrix_operator(base)
         braced = kind == "group" or opener == "LSET"
         call = opener in ("LPAR", "LBRACK") or (braced and name in _PREFIX)
         if not call:
@@ -365,6 +372,12 @@ class FactorReader(ABC):
             raise self.fail("a function applied to nothing")
         return values
 
+    def refuse_matrix_operator(self, base: Any) -> None:
+        # ``\operatorname{tr} A``, ``\det A`` act on a whole matrix; read as a letter ``tr``
+        # times A they would give wrong counterexamples, so they are not read at all
+        if is_token(base, "WORD") and str(base) in _MATRIX_OPERATORS:
+            raise self.fail(f"the matrix operator {base} is not supported", base)
+
     def is_prefix_function(self, s: Script) -> bool:
         return is_token(s.base, "WORD") and str(s.base) in _PREFIX and not s.primes
 
@@ -387,6 +400,19 @@ class FactorReader(ABC):
                 return sp.log(args[0], self.arg_value(sub))
             return _NUMERIC[name](args[0])
         return sp.Function(name)(*args)
+
+
+def _index_superscript(sup: Any) -> bool:
+    """Whether a braced superscript is two or more bare lower-case letters (``^{ij}``)."""
+    if not isinstance(sup, Tree) or sup.data != "group":
+        return False
+    tokens = list(sup.scan_values(lambda v: isinstance(v, Token)))
+    letters = [t for t in tokens if t.type == "LETTER"]
+    return (
+        len(letters) >= 2
+        and all(t.type in ("LETTER", "LBRACE", "RBRACE") for t in tokens)
+        and all(re.fullmatch(r"[a-z]", str(t)) for t in letters)
+    )
 
 
 def _power_bits(base: sp.Basic, exponent: sp.Basic) -> float:

@@ -46,9 +46,33 @@ def _empty_scripts(tokens: list[Token]) -> list[Token]:
         ):
             k += 3
             continue
+        # a stray ``{}`` after a complete operand (``\frac{…}{\partial z_i}{}``) is empty too
+        if (
+            tokens[k].type == "LBRACE"
+            and k + 1 < len(tokens)
+            and tokens[k + 1].type == "RBRACE"
+            and out
+            and out[-1].type in _OPERAND_ENDS
+            and not (len(out) > 1 and out[-1].type == "RBRACE" and _argument_pending(out))
+        ):
+            k += 2
+            continue
         out.append(tokens[k])
         k += 1
     return out
+
+
+_OPERAND_ENDS = {"RBRACE", "RPAR", "RBRACK", "LETTER", "NUMBER", "GREEK"}
+
+
+def _argument_pending(out: list[Token]) -> bool:
+    """Whether the group just closed is the first argument of a two-argument command."""
+    depth = 0
+    for k in range(len(out) - 1, -1, -1):
+        depth += {"RBRACE": 1, "LBRACE": -1}.get(out[k].type, 0)
+        if depth == 0:
+            return k > 0 and out[k - 1].type == "FRAC"
+    return False
 
 
 def _braced_subscripts(tokens: list[Token]) -> list[Token]:
@@ -93,15 +117,16 @@ def _implicit_sum_index(tokens: list[Token]) -> list[Token]:
     letter, or more than one, the sum stays unreadable.
     """
     out = list(tokens)
-    sums = [(k, _summand_end(out, k)) for k, t in enumerate(out) if t.type == "BIGOP"]
+    sums = [(k, _summand_end(tokens, k)) for k, t in enumerate(tokens) if t.type == "BIGOP"]
     for k, end in reversed(sums):
-        token = out[k]
-        if str(token) != "sum" or (k + 1 < len(out) and out[k + 1].type in ("SUB", "SUP")):
+        token = tokens[k]
+        if str(token) != "sum" or (k + 1 < len(tokens) and tokens[k + 1].type in ("SUB", "SUP")):
             continue
-        inside = _subscript_letters(out, k + 1, end)
+        # read the original tokens: an index inserted after a later sum would shift positions
+        inside = _subscript_letters(tokens, k + 1, end)
         # letters outside this sum, not counting other sums (``\sum_j e^{x_j}`` binds its j)
         hidden = {m for start, stop in sums for m in range(start, stop)}
-        rest = [t for m, t in enumerate(out) if m not in hidden]
+        rest = [t for m, t in enumerate(tokens) if m not in hidden]
         candidates = inside - _subscript_letters(rest, 0, len(rest))
         if len(candidates) == 1:
             out[k + 1 : k + 1] = [

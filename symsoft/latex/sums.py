@@ -126,7 +126,7 @@ def _index(cv: Any, value: sp.Basic) -> sp.Symbol:
 
 def collapse_written(terms: list[Any], fail: Callable[[str], Exception]) -> list[Any]:
     """Replace each run ``t_1 + t_2 + … + t_n`` (``…`` is :data:`DOTS`) by a ``Sum``."""
-    out = list(terms)
+    out = _generic_terms(list(terms))
     while any(term is DOTS for term in out):
         d = next(i for i, term in enumerate(out) if term is DOTS)
         found = None
@@ -143,6 +143,38 @@ def collapse_written(terms: list[Any], fail: Callable[[str], Exception]) -> list
         if found is None:
             raise fail("a sum written with dots whose terms do not follow one pattern")
     return out
+
+
+def _generic_terms(terms: list[Any]) -> list[Any]:
+    """``e^{x_1} + \\dots + e^{x_j} + \\dots + e^{x_n}``: the run with its generic term shown
+    between two dots is the Sum of the run without it, when that term is its summand at a
+    letter."""
+    out = list(terms)
+    d = len(out) - 3
+    while d > 0:
+        if out[d] is DOTS and out[d + 2] is DOTS and out[d + 1] is not DOTS:
+            replaced = _collapse_generic(out, d)
+            if replaced is not None:
+                out = replaced
+                d = min(d, len(out) - 3)
+                continue
+        d -= 1
+    return out
+
+
+def _collapse_generic(out: list[Any], d: int) -> list[Any] | None:
+    for start in range(max(0, d - _WINDOW), d):
+        for end in range(min(len(out) - 1, d + 2 + _WINDOW), d + 2, -1):
+            found = _match(out[start:d], out[d + 3 : end + 1])
+            if isinstance(found, sp.Sum) and _shows_summand(found, out[d + 1]):
+                return [*out[:start], found, *out[end + 1 :]]
+    return None
+
+
+def _shows_summand(total: sp.Sum, term: Any) -> bool:
+    dummy = total.limits[0][0]
+    letters = {i for x in term.atoms(sp.Indexed) for i in x.indices if isinstance(i, sp.Symbol)}
+    return any(total.function.xreplace({dummy: letter}) == term for letter in letters)
 
 
 def _match(before: list[Any], after: list[Any]) -> sp.Basic | None:
