@@ -11,7 +11,9 @@ then ``backward(dvalues)`` (or the aliases in
 :data:`FORWARD_NAMES` and :data:`BACKWARD_NAMES`; a ``backward`` taking more parameters gets
 them by name: the input, the gradient, and 0.0 for a learning rate); the input gradient is
 ``backward``'s return value or, when that is ``None``, the first of
-:data:`GRADIENT_ATTRIBUTES` set on the instance.
+:data:`GRADIENT_ATTRIBUTES` set on the instance. Likewise a forward method checked as a softmax
+that returns ``None`` (``self.output = ...``, NNFS style) is read from the first of
+:data:`OUTPUT_ATTRIBUTES` the call set.
 
 Examples
 --------
@@ -49,6 +51,7 @@ __all__ = [
     "FORWARD_NAMES",
     "GRADIENT_ATTRIBUTES",
     "GRADIENT_NAME",
+    "OUTPUT_ATTRIBUTES",
     "TEMPERATURE_NAME",
     "Outcome",
     "Target",
@@ -74,6 +77,9 @@ GRADIENT_ATTRIBUTES = (
     "grad",
     "gradient",
 )
+
+#: Attributes read, in this order, when a forward method returns ``None``.
+OUTPUT_ATTRIBUTES = ("output", "outputs", "out", "y", "A", "a")
 
 #: Method names of a layer's forward and backward pass, tried in this order.
 FORWARD_NAMES = (
@@ -187,10 +193,27 @@ class Target:
             layer = self.obj if self.factory is None or classes is None else self.factory(classes)
             return _call_layer(self, wrap(x), wrap(g), layer)
         keywords = dict(self.fixed)
+        if self.kind == "softmax" and inspect.ismethod(self.obj):
+            return _call_forward_method(self, wrap(x), keywords)
         if self.kind in ("jacobian", "softmax"):
             return self.obj(wrap(x), **keywords)
         arguments = (wrap(g), wrap(x)) if self.gradient_first else (wrap(x), wrap(g))
         return self.obj(*arguments, **keywords)
+
+
+def _call_forward_method(target: Target, x: Any, keywords: dict[str, Any]) -> Any:
+    owner = target.obj.__self__
+    before = dict(getattr(owner, "__dict__", {}))
+    result = target.obj(x, **keywords)
+    if result is not None:
+        return result
+    state = getattr(owner, "__dict__", {})
+    for name in OUTPUT_ATTRIBUTES:
+        # Only what this call stored: a stale output of an earlier call must not pass.
+        if state.get(name) is not None and state[name] is not before.get(name):
+            add_note(target, f"returned None; the output is read from self.{name}")
+            return state[name]
+    return result
 
 
 def _call_layer(target: Target, x: Any, g: Any, layer: Any) -> Any:

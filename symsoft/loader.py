@@ -18,9 +18,11 @@ Accepted targets are ``PATH.py:NAME``, ``package.module:NAME`` and ``NOTEBOOK.ip
   ``apply`` and autograd.
 
 ``Class.method`` targets are called on an instance; a class with ``__call__`` (such as a
-``torch.nn.Module``) is checked through an instance. A parameter named like the softmax output
-(``s``, ``probs``, ``output``, ...) makes ``input`` default to ``"softmax"``; a required
-``axis``/``dim`` parameter is passed -1, and a required temperature (``T``, ``tau``, ...) 1.0.
+``torch.nn.Module``) is checked through an instance, and a class with only a one-input
+``forward`` (no backward, no derivative method) through that method. A parameter named like
+the softmax output (``s``, ``probs``, ``output``, ...) makes ``input`` default to
+``"softmax"``; a required ``axis``/``dim`` parameter is passed -1, and a required temperature
+(``T``, ``tau``, ...) 1.0.
 
 Examples
 --------
@@ -184,10 +186,15 @@ def resolve_target(
         raise UsageError(
             "kind", kind, "jacobian, vjp or softmax for an object without forward/backward"
         )
-    constructed = ""
+    constructed = forward_only = ""
     if inspect.isclass(obj) and _defines_call(obj):
         constructed = construction_note(obj)
         obj = instantiate(obj, label)
+    elif inspect.isclass(obj) and _forward_only(obj):
+        # A forward pass alone (an NNFS-style activation storing self.output): it is the
+        # softmax to check.
+        constructed, forward_only = construction_note(obj), find_method(obj, FORWARD_NAMES)
+        obj = getattr(instantiate(obj, label), forward_only)
     if inspect.isclass(obj) or not callable(obj):
         raise ImplementationError(
             label,
@@ -247,6 +254,8 @@ def resolve_target(
         add_note(target, "called with " + ", ".join(f"{k}={v:g}" for k, v in fixed))
     if constructed:
         add_note(target, constructed)
+    if forward_only:
+        add_note(target, f"checked through {forward_only}() (the class has no backward method)")
     if not inspect.isroutine(obj):
         # An activation object (__call__ and gradient(x)): only its forward pass was checked.
         mine = [c for c in type(obj).__mro__ if c.__module__ == type(obj).__module__]
@@ -370,6 +379,26 @@ def _imported_libraries(target: Target) -> set[str]:
 
 def _defines_call(cls: type) -> bool:
     return any("__call__" in vars(base) for base in cls.__mro__[:-1] if base is not type)
+
+
+def _forward_only(cls: type) -> bool:
+    """A class with a one-input forward method, and no backward or derivative method."""
+    name = find_method(cls, FORWARD_NAMES)
+    derivatives = [
+        n
+        for n in dict.fromkeys(n for c in cls.__mro__[:-1] for n in vars(c))
+        if not n.startswith("_") and _DERIVATIVE_NAME.search(n.lower())
+    ]
+    if not name or find_method(cls, BACKWARD_NAMES) or derivatives:
+        # With a derivative beside it, passing the forward alone would hide the derivative:
+        # the error names both targets instead.
+        return False
+    try:
+        params = required_parameters(getattr(cls, name), cls.__name__)[1:]
+    except ImplementationError:
+        return False
+    rest = [p for p in params if not (AXIS_NAME.match(p) or TEMPERATURE_NAME.match(p))]
+    return len(rest) == 1
 
 
 def _is_layer(obj: Any) -> bool:

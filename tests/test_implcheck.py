@@ -978,3 +978,37 @@ def test_python_m_symsoft_check_impl() -> None:
         check=False,
     )
     assert result.returncode == 1 and "wrong-axis" in result.stdout
+
+
+def test_a_forward_only_class_storing_self_output_is_checked_as_a_softmax(tmp_path: Path) -> None:
+    """A class with forward(x) that stores self.output and returns None (NNFS style) is checked."""
+    path = tmp_path / "activations.py"
+    path.write_text(
+        "import numpy as np\n\n\n"
+        "class Good:\n"
+        "    def forward(self, inputs):\n"
+        "        e = np.exp(inputs - np.max(inputs, axis=1, keepdims=True))\n"
+        "        self.output = e / np.sum(e, axis=1, keepdims=True)\n\n\n"
+        "class Bad:\n"
+        "    def forward(self, inputs):\n"
+        "        e = np.exp(inputs - np.max(inputs))\n"
+        "        self.output = e / np.sum(e)\n\n\n"
+        "class Stale:\n"
+        "    def __init__(self):\n"
+        "        self.output = np.ones((1, 3)) / 3\n\n"
+        "    def forward(self, inputs):\n"
+        "        pass\n\n\n"
+        "class WithLoss:\n"
+        "    def forward(self, x, t):\n"
+        "        return x - t\n"
+    )
+    good = check_implementation(f"{path}:Good")
+    assert good.passed and good.kind == "softmax"
+    assert "returned None; the output is read from self.output" in good.notes
+    assert check_implementation(f"{path}:Good.forward").passed
+    bad = check_implementation(f"{path}:Bad")
+    assert [f.name for f in bad.diagnosis] == ["batch-normalised"]
+    with pytest.raises(ImplementationError):
+        check_implementation(f"{path}:Stale")
+    with pytest.raises(ImplementationError, match="check its methods one by one"):
+        check_implementation(f"{path}:WithLoss")
