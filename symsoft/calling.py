@@ -69,6 +69,7 @@ GRADIENT_ATTRIBUTES = (
     "dinput",
     "grad_input",
     "grad_inputs",
+    "gradInput",
     "input_grad",
     "dx",
     "dX",
@@ -90,6 +91,9 @@ FORWARD_NAMES = (
     "feed_forward",
     "forward_propagate",
     "forward_propagation",
+    # Torch7's nn.Module names, kept by numpy course frameworks (practical_dl and others).
+    "updateOutput",
+    "update_output",
     # ``layer(x)`` then ``layer.backward(g)``: a class whose __call__ is its forward pass.
     "__call__",
 )
@@ -103,6 +107,11 @@ BACKWARD_NAMES = (
     "backpropagate",
     "backward_propagate",
     "backward_propagation",
+    "updateGradInput",
+    "update_grad_input",
+    # backward_delta(input, delta): the course Module API that also has
+    # backward_update_gradient for parameters.
+    "backward_delta",
 )
 
 #: Seconds one call of user code may take before it is interrupted.
@@ -117,7 +126,9 @@ GRADIENT_NAME = re.compile(
 AXIS_NAME = re.compile(r"^(axis|dim)$")
 TEMPERATURE_NAME = re.compile(r"^(T|temp|temperature|tau)$")
 
-_INPUT_NAME = re.compile(r"^(x|X|inputs?|z|Z|logits|input_data|inp|a_prev|A_prev|h)$")
+_INPUT_NAME = re.compile(
+    r"^(x|X|inputs?|z|Z|logits|input_data|inp|inpt|[xX]_?inputs?|a_prev|A_prev|h)$"
+)
 
 _STEP_NAME = re.compile(r"^(lr|learning_rate|learningrate|eta|alpha|step|step_size|rate)$", re.I)
 

@@ -1012,3 +1012,34 @@ def test_a_forward_only_class_storing_self_output_is_checked_as_a_softmax(tmp_pa
         check_implementation(f"{path}:Stale")
     with pytest.raises(ImplementationError, match="check its methods one by one"):
         check_implementation(f"{path}:WithLoss")
+
+
+def test_torch7_style_modules_are_layers(tmp_path: Path) -> None:
+    """updateOutput/updateGradInput(inpt, gradOutput) and backward_delta(input, delta): layers."""
+    path = tmp_path / "modules.py"
+    path.write_text(
+        "import numpy as np\nfrom modules_not_here import Module\n\n\n"
+        "class SoftMax(Module):\n"
+        "    def updateOutput(self, inpt):\n"
+        "        e = np.exp(inpt - inpt.max(axis=1, keepdims=True))\n"
+        "        self.output = e / np.sum(e, axis=1, keepdims=True)\n"
+        "        return self.output\n\n"
+        "    def updateGradInput(self, inpt, gradOutput):\n"
+        "        dot = np.sum(self.output * gradOutput, axis=1, keepdims=True)\n"
+        "        self.gradInput = self.output * (gradOutput - dot)\n\n\n"
+        "class Softmax(Module):\n"
+        "    def forward(self, X):\n"
+        "        e = np.exp(X - X.max(axis=1, keepdims=True))\n"
+        "        return e / e.sum(axis=1, keepdims=True)\n\n"
+        "    def backward_delta(self, input, delta):\n"
+        "        s = self.forward(input)\n"
+        "        return delta * s * (1 - s)\n\n"
+        "    def backward_update_gradient(self, input, delta):\n"
+        "        pass\n"
+    )
+    good = check_implementation(f"{path}:SoftMax")
+    assert good.passed and good.kind == "layer"
+    assert "the input gradient is read from self.gradInput after backward()" in good.notes
+    bad = check_implementation(f"{path}:Softmax")
+    assert bad.kind == "layer"
+    assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
