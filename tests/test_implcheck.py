@@ -1043,3 +1043,15 @@ def test_torch7_style_modules_are_layers(tmp_path: Path) -> None:
     bad = check_implementation(f"{path}:Softmax")
     assert bad.kind == "layer"
     assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+
+
+def test_a_float32_log_softmax_is_named_on_every_case() -> None:
+    """A log-softmax output is named on all cases, float32 near ±1000 included."""
+
+    def softmax(x):
+        top = np.max(x, axis=-1, keepdims=True)
+        # scipy's logsumexp form: in float32, lse ≈ 1000 keeps an error of ~6e-5
+        return x - (top + np.log(np.sum(np.exp(x - top), axis=-1, keepdims=True)))
+
+    report = check_implementation(softmax)
+    assert [(f.name, f.scope) for f in report.diagnosis] == [("log-softmax-output", "all cases")]
