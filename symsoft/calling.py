@@ -51,6 +51,7 @@ __all__ = [
     "FORWARD_NAMES",
     "GRADIENT_ATTRIBUTES",
     "GRADIENT_NAME",
+    "MASK_NAME",
     "OUTPUT_ATTRIBUTES",
     "TEMPERATURE_NAME",
     "Outcome",
@@ -125,6 +126,9 @@ GRADIENT_NAME = re.compile(
 
 AXIS_NAME = re.compile(r"^(axis|dim)$")
 TEMPERATURE_NAME = re.compile(r"^(T|temp|temperature|tau)$")
+MASK_NAME = re.compile(
+    r"^(mask|attn_mask|attention_mask|key_padding_mask|valid_lens?|valid_lengths?|seq_lens?)$"
+)
 
 _INPUT_NAME = re.compile(
     r"^(x|X|inputs?|z|Z|logits|input_data|inp|inpt|[xX]_?inputs?|a_prev|A_prev|h)$"
@@ -161,8 +165,9 @@ class Target:
     gradient_first: bool = False
     framework: str = "numpy"
     timeout: float | None = DEFAULT_TIMEOUT
-    #: required parameters with a neutral value: ``axis``/``dim`` -1, a temperature 1.0
-    fixed: tuple[tuple[str, float], ...] = ()
+    #: required parameters with a neutral value: ``axis``/``dim`` -1, a temperature 1.0, a
+    #: mask or valid lengths ``None``
+    fixed: tuple[tuple[str, float | None], ...] = ()
     notes: list[str] = field(default_factory=list, compare=False)
     #: a layer whose constructor takes the number of classes: a fresh one per input size
     factory: Any = field(default=None, compare=False)

@@ -21,8 +21,9 @@ Accepted targets are ``PATH.py:NAME``, ``package.module:NAME`` and ``NOTEBOOK.ip
 ``torch.nn.Module``) is checked through an instance, and a class with only a one-input
 ``forward`` (no backward, no derivative method) through that method. A parameter named like
 the softmax output (``s``, ``probs``, ``output``, ...) makes ``input`` default to
-``"softmax"``; a required ``axis``/``dim`` parameter is passed -1, and a required temperature
-(``T``, ``tau``, ...) 1.0.
+``"softmax"``; a required ``axis``/``dim`` parameter is passed -1, a required temperature
+(``T``, ``tau``, ...) 1.0, and a required mask or valid lengths (``mask``, ``valid_lens``, ...)
+``None``.
 
 Examples
 --------
@@ -62,6 +63,7 @@ from symsoft.calling import (
     DEFAULT_TIMEOUT,
     FORWARD_NAMES,
     GRADIENT_NAME,
+    MASK_NAME,
     TEMPERATURE_NAME,
     Target,
     add_note,
@@ -209,10 +211,12 @@ def resolve_target(
         if kind is None:
             raise
         params = ["z", "grad"] if kind == "vjp" else ["z"]
+    # Neutral values: softmax over the last axis, temperature 1, nothing masked (d2l's
+    # masked_softmax(X, valid_lens) is the plain softmax for valid_lens=None).
     fixed = tuple(
-        (name, -1 if AXIS_NAME.match(name) else 1.0)
+        (name, -1 if AXIS_NAME.match(name) else None if MASK_NAME.match(name) else 1.0)
         for name in params
-        if AXIS_NAME.match(name) or TEMPERATURE_NAME.match(name)
+        if AXIS_NAME.match(name) or TEMPERATURE_NAME.match(name) or MASK_NAME.match(name)
     )
     params = [name for name in params if name not in dict(fixed)]
     if kind is None:
@@ -251,7 +255,8 @@ def resolve_target(
     if partner is not None and input is None:
         add_note(target, f"called with the cache of {partner.__name__}(z) as {x_name!r}")
     if fixed:
-        add_note(target, "called with " + ", ".join(f"{k}={v:g}" for k, v in fixed))
+        shown = ", ".join(f"{k}={'None' if v is None else format(v, 'g')}" for k, v in fixed)
+        add_note(target, f"called with {shown}")
     if constructed:
         add_note(target, constructed)
     if forward_only:
@@ -299,7 +304,7 @@ def _kind_from_signature(
     params: list[str],
     label: str,
     timeout: float | None,
-    fixed: tuple[tuple[str, float], ...] = (),
+    fixed: tuple[tuple[str, float | None], ...] = (),
 ):
     if len(params) == 2:
         return "vjp", f"two parameters ({', '.join(params)})"

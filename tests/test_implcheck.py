@@ -1055,3 +1055,22 @@ def test_a_float32_log_softmax_is_named_on_every_case() -> None:
 
     report = check_implementation(softmax)
     assert [(f.name, f.scope) for f in report.diagnosis] == [("log-softmax-output", "all cases")]
+
+
+def test_a_required_mask_or_valid_lengths_is_passed_none() -> None:
+    """masked_softmax(x, mask) is a softmax called with mask=None, not a two-argument VJP."""
+
+    def masked_softmax(x, mask):
+        if mask is not None:
+            x = np.where(mask, x, -1e9)
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def masked_softmax_unstable(x, valid_lens):
+        e = np.exp(x)
+        return e / e.sum(axis=-1, keepdims=True)
+
+    good = check_implementation(masked_softmax)
+    assert good.passed and good.kind == "softmax" and "called with mask=None" in good.notes
+    bad = check_implementation(masked_softmax_unstable)
+    assert [f.name for f in bad.diagnosis] == ["unstable-exp"]
