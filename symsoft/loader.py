@@ -15,7 +15,8 @@ Accepted targets are ``PATH.py:NAME``, ``package.module:NAME`` and ``NOTEBOOK.ip
   filled in, and a size such as ``input_size`` set per input) or an instance with
   ``forward(x)`` and ``backward(dvalues)`` (see :mod:`symsoft.calling` for the accepted
   variants). A subclass of ``torch.autograd.Function`` is checked as a ``vjp`` through
-  ``apply`` and autograd.
+  ``apply`` and autograd, and so is a ``torch.nn.Module`` whose ``forward`` calls one the
+  user defined.
 
 ``Class.method`` targets are called on an instance; a class with ``__call__`` (such as a
 ``torch.nn.Module``) is checked through an instance, and a class with only a one-input
@@ -197,6 +198,16 @@ def resolve_target(
         # softmax to check.
         constructed, forward_only = construction_note(obj), find_method(obj, FORWARD_NAMES)
         obj = getattr(instantiate(obj, label), forward_only)
+    custom = _custom_function(obj) if kind in (None, "vjp") else ""
+    if custom:
+        # Its forward pass is right whenever the custom backward is (the backward is built from
+        # the saved output); checking forward alone would pass a wrong backward.
+        reason = f"a torch.nn.Module whose forward uses the custom autograd.Function {custom}"
+        target = Target(label, obj, "autograd", reason, framework="torch", timeout=timeout)
+        if constructed:
+            add_note(target, constructed)
+        add_note(target, "the input gradient is taken through autograd of forward()")
+        return target
     if inspect.isclass(obj) or not callable(obj):
         raise ImplementationError(
             label,
@@ -408,6 +419,23 @@ def _forward_only(cls: type) -> bool:
 
 def _is_layer(obj: Any) -> bool:
     return bool(find_method(obj, FORWARD_NAMES) and find_method(obj, BACKWARD_NAMES))
+
+
+def _custom_function(obj: Any) -> str:
+    """The user-defined autograd.Function a torch.nn.Module instance's forward calls, if any."""
+    if not any(c.__module__.startswith("torch.nn") for c in type(obj).__mro__[1:]):
+        return ""
+    forward = inspect.unwrap(getattr(type(obj), "forward", None))
+    code, namespace = getattr(forward, "__code__", None), getattr(forward, "__globals__", {})
+    for name in code.co_names if code is not None else ():
+        value = namespace.get(name)
+        if (
+            inspect.isclass(value)
+            and not value.__module__.startswith("torch")
+            and _is_autograd_function(value)
+        ):
+            return name
+    return ""
 
 
 def _is_autograd_function(cls: type) -> bool:

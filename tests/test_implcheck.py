@@ -1074,3 +1074,37 @@ def test_a_required_mask_or_valid_lengths_is_passed_none() -> None:
     assert good.passed and good.kind == "softmax" and "called with mask=None" in good.notes
     bad = check_implementation(masked_softmax_unstable)
     assert [f.name for f in bad.diagnosis] == ["unstable-exp"]
+
+
+def test_a_module_wrapping_a_custom_autograd_function_is_checked_through_its_backward(
+    tmp_path: Path,
+) -> None:
+    """nn.Module calling a custom Function.apply: a wrong backward fails, not just forward."""
+    pytest.importorskip("torch")
+    source = (
+        "import torch\nfrom torch import nn\n\n\n"
+        "class SoftmaxFn(torch.autograd.Function):\n"
+        "    @staticmethod\n"
+        "    def forward(ctx, x, dim):\n"
+        "        y = torch.softmax(x, dim=dim)\n"
+        "        ctx.save_for_backward(y)\n"
+        "        ctx.dim = dim\n"
+        "        return y\n\n"
+        "    @staticmethod\n"
+        "    def backward(ctx, grad_output):\n"
+        "        (y,) = ctx.saved_tensors\n"
+        "        return BACKWARD, None\n\n\n"
+        "class Softmax(nn.Module):\n"
+        "    def __init__(self, dim):\n"
+        "        super().__init__()\n"
+        "        self.dim = dim\n\n"
+        "    def forward(self, x):\n"
+        "        return SoftmaxFn.apply(x, self.dim)\n"
+    )
+    right = "y * (grad_output - (grad_output * y).sum(dim=ctx.dim, keepdim=True))"
+    (tmp_path / "good.py").write_text(source.replace("BACKWARD", right))
+    (tmp_path / "bad.py").write_text(source.replace("BACKWARD", "y * (1 - y) * grad_output"))
+    good = check_implementation(f"{tmp_path / 'good.py'}:Softmax")
+    assert good.passed and good.kind == "vjp" and "SoftmaxFn" in good.kind_reason
+    bad = check_implementation(f"{tmp_path / 'bad.py'}:Softmax")
+    assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
