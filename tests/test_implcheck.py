@@ -1108,3 +1108,16 @@ def test_a_module_wrapping_a_custom_autograd_function_is_checked_through_its_bac
     assert good.passed and good.kind == "vjp" and "SoftmaxFn" in good.kind_reason
     bad = check_implementation(f"{tmp_path / 'bad.py'}:Softmax")
     assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+
+
+def test_code_failing_everywhere_on_a_missing_module_names_it(tmp_path: Path) -> None:
+    """When stubbed-out imports make every call fail, the error names the missing package."""
+    path = tmp_path / "paddle_softmax.py"
+    path.write_text(
+        "import paddle_not_here.tensor as pt\n\n\n"
+        "def softmax(x):\n"
+        "    e = pt.exp(x - pt.max(x))\n"
+        "    return e / pt.sum(e)\n"
+    )
+    with pytest.raises(ImplementationError, match=r"depends on paddle_not_here, not installed"):
+        check_implementation(f"{path}:softmax")
