@@ -1121,3 +1121,28 @@ def test_code_failing_everywhere_on_a_missing_module_names_it(tmp_path: Path) ->
     )
     with pytest.raises(ImplementationError, match=r"depends on paddle_not_here, not installed"):
         check_implementation(f"{path}:softmax")
+
+
+def test_a_jax_style_custom_vjp_pair_gets_its_residuals(tmp_path: Path) -> None:
+    """softmax_bwd(res, g) beside softmax_fwd(x) -> (y, res) is called with those residuals."""
+    path = tmp_path / "custom_vjp.py"
+    path.write_text(
+        "import numpy as np\n\n\n"
+        "def softmax_fwd(x):\n"
+        "    e = np.exp(x - x.max(axis=-1, keepdims=True))\n"
+        "    y = e / e.sum(axis=-1, keepdims=True)\n"
+        "    return y, (y,)\n\n\n"
+        "def softmax_bwd(res, g):\n"
+        "    (y,) = res\n"
+        "    return (y * (g - np.sum(g * y, axis=-1, keepdims=True)),)\n\n\n"
+        "def sm_bwd(res, g):\n"
+        "    (y,) = res\n"
+        "    return (g * y * (1 - y),)\n\n\n"
+        "def sm_fwd(x):\n"
+        "    return softmax_fwd(x)\n"
+    )
+    good = check_implementation(f"{path}:softmax_bwd")
+    assert good.passed
+    assert "called with the cache of softmax_fwd(z) as 'res'" in good.notes
+    bad = check_implementation(f"{path}:sm_bwd")
+    assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
