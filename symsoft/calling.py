@@ -368,6 +368,10 @@ def _raise_timeout(signum: int, frame: Any) -> None:
 
 
 def required_parameters(obj: Any, label: str) -> list[str]:
+    schema = getattr(obj, "schema", None)
+    if hasattr(schema, "arguments") and callable(getattr(obj, "graph_for", None)):
+        # A @torch.jit.script function: no Python signature, but its TorchScript schema.
+        return [a.name for a in schema.arguments if not a.has_default_value()]
     try:
         signature = inspect.signature(obj)
     except (TypeError, ValueError):

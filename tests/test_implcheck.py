@@ -1146,3 +1146,23 @@ def test_a_jax_style_custom_vjp_pair_gets_its_residuals(tmp_path: Path) -> None:
     assert "called with the cache of softmax_fwd(z) as 'res'" in good.notes
     bad = check_implementation(f"{path}:sm_bwd")
     assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+
+
+def test_torchscript_functions_are_read_through_their_schema(tmp_path: Path) -> None:
+    """@torch.jit.script functions have no Python signature; their TorchScript schema is used."""
+    pytest.importorskip("torch")
+    path = tmp_path / "scripted.py"
+    path.write_text(
+        "import torch\n\n\n"
+        "@torch.jit.script\n"
+        "def softmax(x: torch.Tensor) -> torch.Tensor:\n"
+        "    e = torch.exp(x - x.max(dim=-1, keepdim=True).values)\n"
+        "    return e / e.sum(dim=-1, keepdim=True)\n\n\n"
+        "@torch.jit.script\n"
+        "def softmax_backward(grad_output: torch.Tensor, output: torch.Tensor) -> torch.Tensor:\n"
+        "    return grad_output * output * (1 - output)\n"
+    )
+    assert check_implementation(f"{path}:softmax").passed
+    bad = check_implementation(f"{path}:softmax_backward")
+    assert bad.kind == "vjp" and bad.input == "softmax"
+    assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
