@@ -87,6 +87,8 @@ _SOFTMAX_NAME = re.compile(
     re.IGNORECASE,
 )
 
+_INPUT_NAMES = re.compile(r"^(x|z|logits?|inputs?|scores|h|a_prev)$", re.IGNORECASE)
+
 _DERIVATIVE_NAME = re.compile(r"jac|grad|deriv|backward|backprop|prime|diff|vjp|^d_?softmax")
 
 _PROBE = np.array([0.3, -1.2, 2.0])
@@ -253,6 +255,11 @@ def resolve_target(
         convention, why = input, "given"
     elif _SOFTMAX_NAME.match(x_name):
         convention, why = "softmax", f"parameter {x_name!r} names the softmax output"
+    elif kind == "vjp" and _names_output_gradient(
+        params[0] if gradient_first else params[1], x_name
+    ):
+        g_name = params[0] if gradient_first else params[1]
+        convention, why = "softmax", f"{g_name!r} is the gradient of {x_name!r}, the output"
     else:
         convention, why = "logits", f"parameter {x_name!r} is taken as the logits"
     partner = forward_partner(obj) if kind == "vjp" and CACHE_NAME.match(x_name) else None
@@ -290,6 +297,19 @@ def resolve_target(
                 + ", ".join(f"{owner}.{name}" for name in others[:3]),
             )
     return _with_framework(target)
+
+
+def _names_output_gradient(g_name: str, x_name: str) -> bool:
+    """(y, dy), (y, gy), (y, grad_y): the gradient is named after the other parameter, so that
+    parameter is what the upstream gradient is taken with respect to: the softmax output.
+
+    Never for the usual input names (``x``, ``z``, ``logits``): ``dz`` may be the gradient
+    being computed, named after the input.
+    """
+    if _INPUT_NAMES.match(x_name):
+        return False
+    stem = re.sub(r"^(d_?|g_?|grad_?|dl_?d_?)", "", g_name, flags=re.IGNORECASE)
+    return stem.lower() == x_name.lower() and stem != g_name
 
 
 def _method_hint(obj: Any) -> str:

@@ -54,6 +54,8 @@ CORRECT = [
     ("batched_columns.py:softmax_forward", "softmax", "row vectors (1, n), batches (m, n)"),
     ("batched_columns.py:softmax_jacobian", "jacobian", "batches of columns (m, n, 1)"),
     ("course_code.py:softmax_grad_dist", "vjp", "vectors (n,)"),
+    # softmax_backward(b, gb): gb is the gradient with respect to b, so b is the output
+    ("course_code.py:softmax_backward", "vjp", "vectors (n,)"),
 ]
 
 # (target, the diagnosis names expected, exactly)
@@ -98,7 +100,6 @@ WRONG = [
     ("wrong_softmax.py:softmax_naive", {"unstable-exp"}),
     ("column_vectors.py:softmax", {"batch-normalised"}),
     ("batched_columns.py:softmax_forward_global_max", {"unstable-exp"}),
-    ("course_code.py:softmax_backward", {"jacobian-at-logits"}),
     ("course_code.py:softmax_prime", {"diagonal-only", "unstable-exp"}),
     ("course_code.py:softmax_forward", {"batch-normalised", "unstable-exp"}),
     ("course_code.py:softmax_pure_python", {"unstable-exp"}),
@@ -446,7 +447,7 @@ def test_samples_in_columns_convention() -> None:
 
 
 def test_softmax_output_input_passes_once_declared() -> None:
-    """A backward taking the softmax output under an unhinted name passes with input='softmax'."""
+    """A backward taking the softmax output passes with input='softmax' given, too."""
     assert check_implementation(spec("course_code.py:softmax_backward"), input="softmax").passed
 
 
@@ -1166,3 +1167,20 @@ def test_torchscript_functions_are_read_through_their_schema(tmp_path: Path) -> 
     bad = check_implementation(f"{path}:softmax_backward")
     assert bad.kind == "vjp" and bad.input == "softmax"
     assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+
+
+def test_a_gradient_named_after_the_other_parameter_marks_the_softmax_output() -> None:
+    """f(y, dy): dy is the gradient with respect to y, so y is the softmax output, not logits."""
+
+    def softmax_backward(y, dy):
+        return y * (dy - np.sum(dy * y, axis=-1, keepdims=True))
+
+    def softmax_backward_wrong(y, gy):
+        return gy * y * (1 - y)
+
+    good = check_implementation(softmax_backward)
+    assert good.passed and good.input == "softmax"
+    bad = check_implementation(softmax_backward_wrong)
+    assert bad.input == "softmax" and [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+    # the input's own name keeps its meaning: dx is the gradient being computed
+    assert check_implementation(lambda x, dx: x * dx).input == "logits"
