@@ -168,6 +168,10 @@ def resolve_target(
         return Target(
             label, obj, "autograd", "a torch.autograd.Function", framework="torch", timeout=timeout
         )
+    backward_of = _layer_of_backward(obj)
+    if backward_of is not None and kind in (None, "layer", "vjp"):
+        # Layer.backward(dvalues) needs the state its forward pass leaves: check the layer.
+        obj = backward_of
     if _is_layer(obj):
         if kind not in (None, "layer", "vjp"):
             raise UsageError("kind", kind, "layer (or vjp) for an object with forward and backward")
@@ -186,6 +190,8 @@ def resolve_target(
         target = Target(label, obj, "layer", reason, timeout=timeout, factory=factory)
         if constructed:
             add_note(target, constructed)
+        if backward_of is not None:
+            add_note(target, f"{backward}() is checked after {forward}(x), through the layer")
         return _with_framework(target)
     if kind == "layer":
         raise UsageError(
@@ -415,6 +421,22 @@ def _imported_libraries(target: Target) -> set[str]:
 
 def _defines_call(cls: type) -> bool:
     return any("__call__" in vars(base) for base in cls.__mro__[:-1] if base is not type)
+
+
+def _layer_of_backward(obj: Any) -> Any:
+    """The instance a bound ``backward(dvalues)`` belongs to, when that instance is a layer."""
+    if not inspect.ismethod(obj) or obj.__name__ not in BACKWARD_NAMES:
+        return None
+    owner = obj.__self__
+    if inspect.isclass(owner) or not _is_layer(owner):
+        return None
+    if find_method(owner, BACKWARD_NAMES) != obj.__name__:
+        return None
+    try:
+        params = required_parameters(obj, obj.__name__)
+    except ImplementationError:
+        return None
+    return owner if len(params) == 1 and GRADIENT_NAME.match(params[0]) else None
 
 
 def _forward_only(cls: type) -> bool:

@@ -1184,3 +1184,21 @@ def test_a_gradient_named_after_the_other_parameter_marks_the_softmax_output() -
     assert bad.input == "softmax" and [f.name for f in bad.diagnosis] == ["missing-sum-term"]
     # the input's own name keeps its meaning: dx is the gradient being computed
     assert check_implementation(lambda x, dx: x * dx).input == "logits"
+
+
+def test_a_layers_backward_method_is_checked_through_the_layer(tmp_path: Path) -> None:
+    """Layer.backward(dvalues) as the target runs forward(x) first, as the layer itself would."""
+    assert check_implementation(spec("nnfs_softmax.py:Activation_Softmax.backward")).passed
+    path = tmp_path / "layer.py"
+    path.write_text(
+        "import numpy as np\n\n\n"
+        "class Softmax:\n"
+        "    def forward(self, x):\n"
+        "        e = np.exp(x - x.max(axis=-1, keepdims=True))\n"
+        "        self.out = e / e.sum(axis=-1, keepdims=True)\n"
+        "        return self.out\n\n"
+        "    def backward(self, grad_output):\n"
+        "        return grad_output * self.out * (1 - self.out)\n"
+    )
+    bad = check_implementation(f"{path}:Softmax.backward")
+    assert bad.kind == "layer" and [f.name for f in bad.diagnosis] == ["missing-sum-term"]
