@@ -171,6 +171,8 @@ class Target:
     notes: list[str] = field(default_factory=list, compare=False)
     #: a layer whose constructor takes the number of classes: a fresh one per input size
     factory: Any = field(default=None, compare=False)
+    #: the layer's backward method, when it is not the first of :data:`BACKWARD_NAMES`
+    backward: str = ""
 
     def run(self, x: np.ndarray, g: np.ndarray | None, classes: int | None = None) -> Outcome:
         """Call the implementation on NumPy inputs; never raises for the user's own errors.
@@ -248,7 +250,7 @@ def _call_layer(target: Target, x: Any, g: Any, layer: Any) -> Any:
     forward(x, *(True for _ in flags))
     if flags:
         add_note(target, f"forward() called with {', '.join(flags)}=True")
-    backward = getattr(layer, find_method(layer, BACKWARD_NAMES))
+    backward = getattr(layer, target.backward or find_method(layer, BACKWARD_NAMES))
     arguments, shown = _backward_arguments(backward, x, g)
     if shown != "dvalues":
         add_note(target, f"backward() called as backward({shown})")

@@ -168,11 +168,12 @@ def resolve_target(
         return Target(
             label, obj, "autograd", "a torch.autograd.Function", framework="torch", timeout=timeout
         )
-    backward_of = _layer_of_backward(obj)
-    if backward_of is not None and kind in (None, "layer", "vjp"):
+    backward_of = _layer_of_backward(obj) if kind in (None, "layer", "vjp") else None
+    backward_name = ""
+    if backward_of is not None:
         # Layer.backward(dvalues) needs the state its forward pass leaves: check the layer.
-        obj = backward_of
-    if _is_layer(obj):
+        obj, backward_name = backward_of
+    if backward_of is not None or _is_layer(obj):
         if kind not in (None, "layer", "vjp"):
             raise UsageError("kind", kind, "layer (or vjp) for an object with forward and backward")
         constructed = construction_note(obj)
@@ -185,9 +186,12 @@ def resolve_target(
             constructed = f"constructed as {cls.__name__}({'=n, '.join(sizes)}=n) for n classes"
         elif inspect.isclass(obj):
             obj = instantiate(obj, label)
-        forward, backward = find_method(obj, FORWARD_NAMES), find_method(obj, BACKWARD_NAMES)
+        forward = find_method(obj, FORWARD_NAMES)
+        backward = backward_name or find_method(obj, BACKWARD_NAMES)
         reason = f"has {forward}(x) and {backward}(dvalues)"
-        target = Target(label, obj, "layer", reason, timeout=timeout, factory=factory)
+        target = Target(
+            label, obj, "layer", reason, timeout=timeout, factory=factory, backward=backward
+        )
         if constructed:
             add_note(target, constructed)
         if backward_of is not None:
@@ -423,20 +427,21 @@ def _defines_call(cls: type) -> bool:
     return any("__call__" in vars(base) for base in cls.__mro__[:-1] if base is not type)
 
 
-def _layer_of_backward(obj: Any) -> Any:
-    """The instance a bound ``backward(dvalues)`` belongs to, when that instance is a layer."""
-    if not inspect.ismethod(obj) or obj.__name__ not in BACKWARD_NAMES:
+def _layer_of_backward(obj: Any) -> tuple[Any, str] | None:
+    """For a bound ``backward(dvalues)`` (or ``gradient(dy)``, ``grad(grad_output)``, ...) of an
+    instance with a forward pass: that instance and the method's name."""
+    if not inspect.ismethod(obj):
         return None
-    owner = obj.__self__
-    if inspect.isclass(owner) or not _is_layer(owner):
+    name, owner = obj.__name__, obj.__self__
+    if name not in BACKWARD_NAMES and not _DERIVATIVE_NAME.search(name.lower()):
         return None
-    if find_method(owner, BACKWARD_NAMES) != obj.__name__:
+    if inspect.isclass(owner) or not find_method(owner, FORWARD_NAMES):
         return None
     try:
-        params = required_parameters(obj, obj.__name__)
+        params = required_parameters(obj, name)
     except ImplementationError:
         return None
-    return owner if len(params) == 1 and GRADIENT_NAME.match(params[0]) else None
+    return (owner, name) if len(params) == 1 and GRADIENT_NAME.match(params[0]) else None
 
 
 def _forward_only(cls: type) -> bool:

@@ -1202,3 +1202,25 @@ def test_a_layers_backward_method_is_checked_through_the_layer(tmp_path: Path) -
     )
     bad = check_implementation(f"{path}:Softmax.backward")
     assert bad.kind == "layer" and [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+
+
+def test_a_derivative_method_taking_the_upstream_gradient_is_checked_after_the_forward() -> None:
+    """Softmax.gradient(dy) of a __call__ activation runs after __call__(x), as a layer."""
+
+    class Softmax:
+        def __call__(self, x):
+            e = np.exp(x - x.max(axis=-1, keepdims=True))
+            self.y = e / e.sum(axis=-1, keepdims=True)
+            return self.y
+
+        def gradient(self, dy):
+            return self.y * (dy - (dy * self.y).sum(axis=-1, keepdims=True))
+
+        def grad(self, dy):
+            return dy * self.y * (1 - self.y)
+
+    layer = Softmax()
+    good = check_implementation(layer.gradient)
+    assert good.passed and good.kind == "layer"
+    assert "gradient() is checked after __call__(x), through the layer" in good.notes
+    assert [f.name for f in check_implementation(layer.grad).diagnosis] == ["missing-sum-term"]
