@@ -242,7 +242,13 @@ def resolve_target(
         if AXIS_NAME.match(name) or TEMPERATURE_NAME.match(name) or MASK_NAME.match(name)
     )
     params = [name for name in params if name not in dict(fixed)]
-    if kind is None:
+    buffered = kind in (None, "softmax") and _fills_buffer(obj, params)
+    if buffered:
+        # softmax(x, out) writing into out (a numba/GPU kernel style): a softmax of x.
+        obj, params = _with_buffer(obj, params[1]), params[:1]
+    if buffered and kind is None:
+        kind, reason = "softmax", f"f({params[0]}, {buffered}) writes its result into {buffered!r}"
+    elif kind is None:
         kind, reason = _kind_from_signature(obj, params, label, timeout, fixed)
     else:
         reason = "given"
@@ -425,6 +431,29 @@ def _imported_libraries(target: Target) -> set[str]:
 
 def _defines_call(cls: type) -> bool:
     return any("__call__" in vars(base) for base in cls.__mro__[:-1] if base is not type)
+
+
+_BUFFER_NAME = re.compile(r"^(out|output|result|res|dst|buf|buffer|out_?buf)$")
+
+
+def _fills_buffer(obj: Any, params: list[str]) -> str:
+    """``f(x, out)``: the name of the output buffer parameter, or ``""``."""
+    name = getattr(obj, "__name__", "").lower()
+    if len(params) != 2 or _DERIVATIVE_NAME.search(name):
+        return ""
+    return params[1] if _INPUT_NAMES.match(params[0]) and _BUFFER_NAME.match(params[1]) else ""
+
+
+def _with_buffer(kernel: Any, name: str) -> Any:
+    """``f(x)`` that calls ``kernel(x, out)`` with a zeroed ``out`` and returns what it wrote."""
+
+    @functools.wraps(kernel)
+    def filled(x: Any, **keywords: Any) -> Any:
+        out = x * 0
+        result = kernel(x, out, **keywords)
+        return out if result is None else result
+
+    return filled
 
 
 def _layer_of_backward(obj: Any) -> tuple[Any, str] | None:

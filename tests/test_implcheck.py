@@ -1224,3 +1224,20 @@ def test_a_derivative_method_taking_the_upstream_gradient_is_checked_after_the_f
     assert good.passed and good.kind == "layer"
     assert "gradient() is checked after __call__(x), through the layer" in good.notes
     assert [f.name for f in check_implementation(layer.grad).diagnosis] == ["missing-sum-term"]
+
+
+def test_a_kernel_writing_into_an_output_buffer_is_checked_as_a_softmax() -> None:
+    """softmax(x, out) that fills out (numba/GPU kernel style) is a softmax, not a VJP."""
+
+    def softmax(x, out):
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        out[...] = e / e.sum(axis=-1, keepdims=True)
+
+    def softmax_kernel(x, out):
+        e = np.exp(x)
+        out[...] = e / e.sum()
+
+    good = check_implementation(softmax)
+    assert good.passed and good.kind == "softmax" and "'out'" in good.kind_reason
+    bad = check_implementation(softmax_kernel)
+    assert {f.name for f in bad.diagnosis} == {"batch-normalised", "unstable-exp"}
