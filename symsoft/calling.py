@@ -312,10 +312,20 @@ def _call_autograd(target: Target, x: np.ndarray, g: np.ndarray | None) -> Any:
         extra = required_parameters(target.obj.forward, "forward")[2:]
     except ImplementationError:
         extra = []
-    # forward(ctx, x, dim): the softmax axis is the last one
-    output = target.obj.apply(leaf, *(-1 for name in extra if AXIS_NAME.match(name)))
+    # forward(ctx, x, dim, mask): the last axis, nothing masked, temperature 1
+    output = target.obj.apply(leaf, *(_neutral(name) for name in extra))
     (grad,) = torch.autograd.grad(output, leaf, grad_outputs=torch.from_numpy(g))
     return grad
+
+
+def _neutral(name: str) -> Any:
+    if AXIS_NAME.match(name):
+        return -1
+    if MASK_NAME.match(name):
+        return None
+    if TEMPERATURE_NAME.match(name):
+        return 1.0
+    raise TypeError(f"forward() needs arguments symsoft cannot supply: {name}")
 
 
 def add_note(target: Target, text: str) -> None:

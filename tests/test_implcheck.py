@@ -1241,3 +1241,38 @@ def test_a_kernel_writing_into_an_output_buffer_is_checked_as_a_softmax() -> Non
     assert good.passed and good.kind == "softmax" and "'out'" in good.kind_reason
     bad = check_implementation(softmax_kernel)
     assert {f.name for f in bad.diagnosis} == {"batch-normalised", "unstable-exp"}
+
+
+def test_autograd_function_extra_arguments_get_neutral_values(tmp_path: Path) -> None:
+    """Function.forward(ctx, x, mask, dim) and forward(ctx, x, tau) get None, -1 and 1.0."""
+    pytest.importorskip("torch")
+    path = tmp_path / "functions.py"
+    path.write_text(
+        "import torch\n\n\n"
+        "class MaskedSoftmax(torch.autograd.Function):\n"
+        "    @staticmethod\n"
+        "    def forward(ctx, x, mask, dim):\n"
+        "        if mask is not None:\n"
+        "            x = x.masked_fill(~mask, float('-inf'))\n"
+        "        y = torch.softmax(x, dim=dim)\n"
+        "        ctx.save_for_backward(y)\n"
+        "        ctx.dim = dim\n"
+        "        return y\n\n"
+        "    @staticmethod\n"
+        "    def backward(ctx, g):\n"
+        "        (y,) = ctx.saved_tensors\n"
+        "        return y * (g - (g * y).sum(dim=ctx.dim, keepdim=True)), None, None\n\n\n"
+        "class TempSoftmax(torch.autograd.Function):\n"
+        "    @staticmethod\n"
+        "    def forward(ctx, x, tau):\n"
+        "        y = torch.softmax(x / tau, dim=-1)\n"
+        "        ctx.save_for_backward(y)\n"
+        "        return y\n\n"
+        "    @staticmethod\n"
+        "    def backward(ctx, g):\n"
+        "        (y,) = ctx.saved_tensors\n"
+        "        return y * (1 - y) * g, None\n"
+    )
+    assert check_implementation(f"{path}:MaskedSoftmax").passed
+    bad = check_implementation(f"{path}:TempSoftmax")
+    assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
