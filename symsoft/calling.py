@@ -243,13 +243,13 @@ def _call_layer(target: Target, x: Any, g: Any, layer: Any) -> Any:
         flags = [name for name in required_parameters(forward, "forward")[1:]]
     except ImplementationError:
         flags = []
-    if any(not _TRAINING_NAME.match(name) for name in flags):
-        raise TypeError(f"forward() needs arguments symsoft cannot supply: {', '.join(flags)}")
     # forward(x, training): a softmax has no dropout or batch statistics; True keeps the
-    # caches that backward() needs.
-    forward(x, *(True for _ in flags))
+    # caches that backward() needs. forward(x, mask) / (x, dim): nothing masked, last axis.
+    values = [True if _TRAINING_NAME.match(name) else _neutral(name) for name in flags]
+    forward(x, *values)
     if flags:
-        add_note(target, f"forward() called with {', '.join(flags)}=True")
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(flags, values))
+        add_note(target, f"forward() called with {shown}")
     backward = getattr(layer, target.backward or find_method(layer, BACKWARD_NAMES))
     arguments, shown = _backward_arguments(backward, x, g)
     if shown != "dvalues":

@@ -1276,3 +1276,21 @@ def test_autograd_function_extra_arguments_get_neutral_values(tmp_path: Path) ->
     assert check_implementation(f"{path}:MaskedSoftmax").passed
     bad = check_implementation(f"{path}:TempSoftmax")
     assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+
+
+def test_a_layer_forward_with_a_required_mask_gets_none() -> None:
+    """Layer.forward(x, mask) is called with mask=None: nothing masked."""
+
+    class MaskedSoftmax:
+        def forward(self, x, mask):
+            if mask is not None:
+                x = np.where(mask, x, -np.inf)
+            e = np.exp(x - x.max(axis=-1, keepdims=True))
+            self.y = e / e.sum(axis=-1, keepdims=True)
+            return self.y
+
+        def backward(self, dy):
+            return self.y * (dy - (dy * self.y).sum(axis=-1, keepdims=True))
+
+    report = check_implementation(MaskedSoftmax)
+    assert report.passed and "forward() called with mask=None" in report.notes
