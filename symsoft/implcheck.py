@@ -260,7 +260,7 @@ class _Runner:
         x = self.input_of(case)
         g = case.g if self.contract == "vjp" else None
         if layout != "plain":
-            where = (..., None) if layout == "column" else (None, ...)
+            where = {"column": (..., None), "heads": (None, None, ...)}.get(layout, (None, ...))
             x = x[where]
             g = None if g is None else g[where]
         transpose = self.samples == "columns" and case.family == "batch"

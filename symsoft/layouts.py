@@ -70,7 +70,11 @@ def _unsupported(result: CaseResult) -> CaseResult:
 #: family -> alternative layouts tried, in order, when the plain one fails: (key, name)
 _ALTERNATIVES = {
     "vector": (("column", "column vectors (n, 1)"), ("row", "row vectors (1, n)")),
-    "batch": (("column", "batches of columns (m, n, 1)"),),
+    "batch": (
+        ("column", "batches of columns (m, n, 1)"),
+        # attention code written for (batch, heads, queries, keys) scores only
+        ("heads", "attention scores (1, 1, m, n)"),
+    ),
 }
 
 

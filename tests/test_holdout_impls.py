@@ -94,7 +94,9 @@ HOLDOUT = [
     ("holdout_gesture.py:softmax", {"samples": "columns"}, 0, set(), False),
     # seventh batch, run after the fixes for the sixth (the numba decorator fix came before it)
     ("holdout_npbench_numba.py:softmax", {}, 0, set(), False),
-    ("holdout_npbench_numba4d.py:softmax", {}, 2, set(), False),
+    # 2 when run blind (4-D input only); since the (1, 1, m, n) fallback it runs, and its shift
+    # by one max for the whole tensor (not per row) gives NaN on rows far below it
+    ("holdout_npbench_numba4d.py:softmax", {}, 1, {"unstable-exp"}, False),
     ("holdout_papers_scratch.py:softmax", {}, 0, set(), False),
     ("holdout_ssu_honza.py:SoftmaxLayer", {}, 2, set(), False),
     # eighth batch, run blind after the fixes for the seventh

@@ -1294,3 +1294,15 @@ def test_a_layer_forward_with_a_required_mask_gets_none() -> None:
 
     report = check_implementation(MaskedSoftmax)
     assert report.passed and "forward() called with mask=None" in report.notes
+
+
+def test_attention_code_taking_only_four_dimensional_scores_is_checked_as_such() -> None:
+    """A softmax that asserts (batch, heads, queries, keys) input is run on (1, 1, m, n)."""
+
+    def attention_softmax(scores):
+        assert scores.ndim == 4
+        e = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    report = check_implementation(attention_softmax)
+    assert report.passed and "attention scores (1, 1, m, n)" in report.layout
