@@ -11,7 +11,9 @@ then ``backward(dvalues)`` (or the aliases in
 :data:`FORWARD_NAMES` and :data:`BACKWARD_NAMES`; a ``backward`` taking more parameters gets
 them by name: the input, the gradient, and 0.0 for a learning rate); the input gradient is
 ``backward``'s return value or, when that is ``None``, the first of
-:data:`GRADIENT_ATTRIBUTES` set on the instance.
+:data:`GRADIENT_ATTRIBUTES` set on the instance. Likewise a forward method checked as a softmax
+that returns ``None`` (``self.output = ...``, NNFS style) is read from the first of
+:data:`OUTPUT_ATTRIBUTES` the call set.
 
 Examples
 --------
@@ -49,6 +51,8 @@ __all__ = [
     "FORWARD_NAMES",
     "GRADIENT_ATTRIBUTES",
     "GRADIENT_NAME",
+    "MASK_NAME",
+    "OUTPUT_ATTRIBUTES",
     "TEMPERATURE_NAME",
     "Outcome",
     "Target",
@@ -66,6 +70,7 @@ GRADIENT_ATTRIBUTES = (
     "dinput",
     "grad_input",
     "grad_inputs",
+    "gradInput",
     "input_grad",
     "dx",
     "dX",
@@ -74,6 +79,9 @@ GRADIENT_ATTRIBUTES = (
     "grad",
     "gradient",
 )
+
+#: Attributes read, in this order, when a forward method returns ``None``.
+OUTPUT_ATTRIBUTES = ("output", "outputs", "out", "y", "A", "a")
 
 #: Method names of a layer's forward and backward pass, tried in this order.
 FORWARD_NAMES = (
@@ -84,6 +92,9 @@ FORWARD_NAMES = (
     "feed_forward",
     "forward_propagate",
     "forward_propagation",
+    # Torch7's nn.Module names, kept by numpy course frameworks (practical_dl and others).
+    "updateOutput",
+    "update_output",
     # ``layer(x)`` then ``layer.backward(g)``: a class whose __call__ is its forward pass.
     "__call__",
 )
@@ -97,6 +108,11 @@ BACKWARD_NAMES = (
     "backpropagate",
     "backward_propagate",
     "backward_propagation",
+    "updateGradInput",
+    "update_grad_input",
+    # backward_delta(input, delta): the course Module API that also has
+    # backward_update_gradient for parameters.
+    "backward_delta",
 )
 
 #: Seconds one call of user code may take before it is interrupted.
@@ -110,8 +126,13 @@ GRADIENT_NAME = re.compile(
 
 AXIS_NAME = re.compile(r"^(axis|dim)$")
 TEMPERATURE_NAME = re.compile(r"^(T|temp|temperature|tau)$")
+MASK_NAME = re.compile(
+    r"^(mask|attn_mask|attention_mask|key_padding_mask|valid_lens?|valid_lengths?|seq_lens?)$"
+)
 
-_INPUT_NAME = re.compile(r"^(x|X|inputs?|z|Z|logits|input_data|inp|a_prev|A_prev|h)$")
+_INPUT_NAME = re.compile(
+    r"^(x|X|inputs?|z|Z|logits|input_data|inp|inpt|[xX]_?inputs?|a_prev|A_prev|h)$"
+)
 
 _STEP_NAME = re.compile(r"^(lr|learning_rate|learningrate|eta|alpha|step|step_size|rate)$", re.I)
 
@@ -144,11 +165,14 @@ class Target:
     gradient_first: bool = False
     framework: str = "numpy"
     timeout: float | None = DEFAULT_TIMEOUT
-    #: required parameters with a neutral value: ``axis``/``dim`` -1, a temperature 1.0
-    fixed: tuple[tuple[str, float], ...] = ()
+    #: required parameters with a neutral value: ``axis``/``dim`` -1, a temperature 1.0, a
+    #: mask or valid lengths ``None``
+    fixed: tuple[tuple[str, float | None], ...] = ()
     notes: list[str] = field(default_factory=list, compare=False)
     #: a layer whose constructor takes the number of classes: a fresh one per input size
     factory: Any = field(default=None, compare=False)
+    #: the layer's backward method, when it is not the first of :data:`BACKWARD_NAMES`
+    backward: str = ""
 
     def run(self, x: np.ndarray, g: np.ndarray | None, classes: int | None = None) -> Outcome:
         """Call the implementation on NumPy inputs; never raises for the user's own errors.
@@ -187,10 +211,27 @@ class Target:
             layer = self.obj if self.factory is None or classes is None else self.factory(classes)
             return _call_layer(self, wrap(x), wrap(g), layer)
         keywords = dict(self.fixed)
+        if self.kind == "softmax" and inspect.ismethod(self.obj):
+            return _call_forward_method(self, wrap(x), keywords)
         if self.kind in ("jacobian", "softmax"):
             return self.obj(wrap(x), **keywords)
         arguments = (wrap(g), wrap(x)) if self.gradient_first else (wrap(x), wrap(g))
         return self.obj(*arguments, **keywords)
+
+
+def _call_forward_method(target: Target, x: Any, keywords: dict[str, Any]) -> Any:
+    owner = target.obj.__self__
+    before = dict(getattr(owner, "__dict__", {}))
+    result = target.obj(x, **keywords)
+    if result is not None:
+        return result
+    state = getattr(owner, "__dict__", {})
+    for name in OUTPUT_ATTRIBUTES:
+        # Only what this call stored: a stale output of an earlier call must not pass.
+        if state.get(name) is not None and state[name] is not before.get(name):
+            add_note(target, f"returned None; the output is read from self.{name}")
+            return state[name]
+    return result
 
 
 def _call_layer(target: Target, x: Any, g: Any, layer: Any) -> Any:
@@ -202,14 +243,14 @@ def _call_layer(target: Target, x: Any, g: Any, layer: Any) -> Any:
         flags = [name for name in required_parameters(forward, "forward")[1:]]
     except ImplementationError:
         flags = []
-    if any(not _TRAINING_NAME.match(name) for name in flags):
-        raise TypeError(f"forward() needs arguments symsoft cannot supply: {', '.join(flags)}")
     # forward(x, training): a softmax has no dropout or batch statistics; True keeps the
-    # caches that backward() needs.
-    forward(x, *(True for _ in flags))
+    # caches that backward() needs. forward(x, mask) / (x, dim): nothing masked, last axis.
+    values = [True if _TRAINING_NAME.match(name) else _neutral(name) for name in flags]
+    forward(x, *values)
     if flags:
-        add_note(target, f"forward() called with {', '.join(flags)}=True")
-    backward = getattr(layer, find_method(layer, BACKWARD_NAMES))
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(flags, values))
+        add_note(target, f"forward() called with {shown}")
+    backward = getattr(layer, target.backward or find_method(layer, BACKWARD_NAMES))
     arguments, shown = _backward_arguments(backward, x, g)
     if shown != "dvalues":
         add_note(target, f"backward() called as backward({shown})")
@@ -262,14 +303,29 @@ def _call_autograd(target: Target, x: np.ndarray, g: np.ndarray | None) -> Any:
     import torch
 
     leaf = torch.tensor(x, requires_grad=True)
+    if not inspect.isclass(target.obj):
+        # an nn.Module instance whose forward calls a custom autograd.Function
+        output = target.obj(leaf)
+        (grad,) = torch.autograd.grad(output, leaf, grad_outputs=torch.from_numpy(g))
+        return grad
     try:
         extra = required_parameters(target.obj.forward, "forward")[2:]
     except ImplementationError:
         extra = []
-    # forward(ctx, x, dim): the softmax axis is the last one
-    output = target.obj.apply(leaf, *(-1 for name in extra if AXIS_NAME.match(name)))
+    # forward(ctx, x, dim, mask): the last axis, nothing masked, temperature 1
+    output = target.obj.apply(leaf, *(_neutral(name) for name in extra))
     (grad,) = torch.autograd.grad(output, leaf, grad_outputs=torch.from_numpy(g))
     return grad
+
+
+def _neutral(name: str) -> Any:
+    if AXIS_NAME.match(name):
+        return -1
+    if MASK_NAME.match(name):
+        return None
+    if TEMPERATURE_NAME.match(name):
+        return 1.0
+    raise TypeError(f"forward() needs arguments symsoft cannot supply: {name}")
 
 
 def add_note(target: Target, text: str) -> None:
@@ -324,6 +380,10 @@ def _raise_timeout(signum: int, frame: Any) -> None:
 
 
 def required_parameters(obj: Any, label: str) -> list[str]:
+    schema = getattr(obj, "schema", None)
+    if hasattr(schema, "arguments") and callable(getattr(obj, "graph_for", None)):
+        # A @torch.jit.script function: no Python signature, but its TorchScript schema.
+        return [a.name for a in schema.arguments if not a.has_default_value()]
     try:
         signature = inspect.signature(obj)
     except (TypeError, ValueError):

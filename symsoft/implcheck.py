@@ -126,7 +126,9 @@ def _check(target, cases, limits, samples, seed, n, load_notes, start) -> ImplRe
     if all(r.status == "error" for r, _ in vector_results + batch_results):
         first = next(r for r, _ in vector_results + batch_results)
         raise ImplementationError(
-            label, f"raised on every input; first, on {first.name!r}: {first.detail}"
+            label,
+            f"raised on every input; first, on {first.name!r}: {first.detail}"
+            + _missing_modules_hint(notes),
         )
     if contract == "jacobian":
         batch_results = [(optional(r), o) for r, o in batch_results]
@@ -173,6 +175,16 @@ def _check(target, cases, limits, samples, seed, n, load_notes, start) -> ImplRe
         seconds=time.perf_counter() - start,
         user_seconds=run.user_seconds,
     )
+
+
+def _missing_modules_hint(notes: list[str]) -> str:
+    """Code that failed everywhere after its imports were stubbed: the likely cause."""
+    prefix = "not installed, imported as inert stubs: "
+    listed = [note[len(prefix) :].split(" (")[0] for note in notes if note.startswith(prefix)]
+    roots = dict.fromkeys(name.split(".")[0] for names in listed for name in names.split(", "))
+    if not roots:
+        return ""
+    return f" (it depends on {', '.join(roots)}, not installed here: install to check this code)"
 
 
 def _per_family(run, cases, results, contract, convention) -> tuple[Finding, ...]:
@@ -248,7 +260,7 @@ class _Runner:
         x = self.input_of(case)
         g = case.g if self.contract == "vjp" else None
         if layout != "plain":
-            where = (..., None) if layout == "column" else (None, ...)
+            where = {"column": (..., None), "heads": (None, None, ...)}.get(layout, (None, ...))
             x = x[where]
             g = None if g is None else g[where]
         transpose = self.samples == "columns" and case.family == "batch"

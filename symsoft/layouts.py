@@ -4,9 +4,10 @@ Single vectors go in as ``(n,)``; when that fails, as a column ``(n, 1)`` and th
 ``(1, n)`` (code that runs on ``(n,)`` but never returns the right shape there, and a Jacobian
 that raises on every ``(n,)``, are judged in one of those where every output has the right
 shape, preferring one whose outputs a known mistake explains, even when wrong there). Batches
-go in as ``(m, n)`` (or ``(n, m)`` with ``samples="columns"``); ``(m, n, 1)`` is a fallback only
-for code that raises on every ``(m, n)`` batch, since code that runs on ``(m, n)`` but is right
-only on ``(m, n, 1)`` (a forgotten reshape) is wrong. A family of inputs
+go in as ``(m, n)`` (or ``(n, m)`` with ``samples="columns"``); ``(m, n, 1)``, then
+``(1, 1, m, n)`` (attention scores), are fallbacks only for code that raises on every ``(m, n)``
+batch, since code that runs on ``(m, n)`` but is right only on ``(m, n, 1)`` (a forgotten
+reshape) is wrong. A family of inputs
 on which the code raises every time is *unsupported*, not wrong, when the other family runs.
 
 Examples
@@ -70,7 +71,11 @@ def _unsupported(result: CaseResult) -> CaseResult:
 #: family -> alternative layouts tried, in order, when the plain one fails: (key, name)
 _ALTERNATIVES = {
     "vector": (("column", "column vectors (n, 1)"), ("row", "row vectors (1, n)")),
-    "batch": (("column", "batches of columns (m, n, 1)"),),
+    "batch": (
+        ("column", "batches of columns (m, n, 1)"),
+        # attention code written for (batch, heads, queries, keys) scores only
+        ("heads", "attention scores (1, 1, m, n)"),
+    ),
 }
 
 

@@ -15,12 +15,16 @@ Accepted targets are ``PATH.py:NAME``, ``package.module:NAME`` and ``NOTEBOOK.ip
   filled in, and a size such as ``input_size`` set per input) or an instance with
   ``forward(x)`` and ``backward(dvalues)`` (see :mod:`symsoft.calling` for the accepted
   variants). A subclass of ``torch.autograd.Function`` is checked as a ``vjp`` through
-  ``apply`` and autograd.
+  ``apply`` and autograd, and so is a ``torch.nn.Module`` whose ``forward`` calls one the
+  user defined.
 
 ``Class.method`` targets are called on an instance; a class with ``__call__`` (such as a
-``torch.nn.Module``) is checked through an instance. A parameter named like the softmax output
-(``s``, ``probs``, ``output``, ...) makes ``input`` default to ``"softmax"``; a required
-``axis``/``dim`` parameter is passed -1, and a required temperature (``T``, ``tau``, ...) 1.0.
+``torch.nn.Module``) is checked through an instance, and a class with only a one-input
+``forward`` (no backward, no derivative method) through that method. A parameter named like
+the softmax output (``s``, ``probs``, ``output``, ...) makes ``input`` default to
+``"softmax"``; a required ``axis``/``dim`` parameter is passed -1, a required temperature
+(``T``, ``tau``, ...) 1.0, and a required mask or valid lengths (``mask``, ``valid_lens``, ...)
+``None``.
 
 Examples
 --------
@@ -60,6 +64,7 @@ from symsoft.calling import (
     DEFAULT_TIMEOUT,
     FORWARD_NAMES,
     GRADIENT_NAME,
+    MASK_NAME,
     TEMPERATURE_NAME,
     Target,
     add_note,
@@ -81,6 +86,8 @@ _SOFTMAX_NAME = re.compile(
     r"smax|sm_out)$",
     re.IGNORECASE,
 )
+
+_INPUT_NAMES = re.compile(r"^(x|z|logits?|inputs?|scores|h|a_prev)$", re.IGNORECASE)
 
 _DERIVATIVE_NAME = re.compile(r"jac|grad|deriv|backward|backprop|prime|diff|vjp|^d_?softmax")
 
@@ -161,7 +168,12 @@ def resolve_target(
         return Target(
             label, obj, "autograd", "a torch.autograd.Function", framework="torch", timeout=timeout
         )
-    if _is_layer(obj):
+    backward_of = _layer_of_backward(obj) if kind in (None, "layer", "vjp") else None
+    backward_name = ""
+    if backward_of is not None:
+        # Layer.backward(dvalues) needs the state its forward pass leaves: check the layer.
+        obj, backward_name = backward_of
+    if backward_of is not None or _is_layer(obj):
         if kind not in (None, "layer", "vjp"):
             raise UsageError("kind", kind, "layer (or vjp) for an object with forward and backward")
         constructed = construction_note(obj)
@@ -174,20 +186,40 @@ def resolve_target(
             constructed = f"constructed as {cls.__name__}({'=n, '.join(sizes)}=n) for n classes"
         elif inspect.isclass(obj):
             obj = instantiate(obj, label)
-        forward, backward = find_method(obj, FORWARD_NAMES), find_method(obj, BACKWARD_NAMES)
+        forward = find_method(obj, FORWARD_NAMES)
+        backward = backward_name or find_method(obj, BACKWARD_NAMES)
         reason = f"has {forward}(x) and {backward}(dvalues)"
-        target = Target(label, obj, "layer", reason, timeout=timeout, factory=factory)
+        target = Target(
+            label, obj, "layer", reason, timeout=timeout, factory=factory, backward=backward
+        )
         if constructed:
             add_note(target, constructed)
+        if backward_of is not None:
+            add_note(target, f"{backward}() is checked after {forward}(x), through the layer")
         return _with_framework(target)
     if kind == "layer":
         raise UsageError(
             "kind", kind, "jacobian, vjp or softmax for an object without forward/backward"
         )
-    constructed = ""
+    constructed = forward_only = ""
     if inspect.isclass(obj) and _defines_call(obj):
         constructed = construction_note(obj)
         obj = instantiate(obj, label)
+    elif inspect.isclass(obj) and _forward_only(obj):
+        # A forward pass alone (an NNFS-style activation storing self.output): it is the
+        # softmax to check.
+        constructed, forward_only = construction_note(obj), find_method(obj, FORWARD_NAMES)
+        obj = getattr(instantiate(obj, label), forward_only)
+    custom = _custom_function(obj) if kind in (None, "vjp") else ""
+    if custom:
+        # Its forward pass is right whenever the custom backward is (the backward is built from
+        # the saved output); checking forward alone would pass a wrong backward.
+        reason = f"a torch.nn.Module whose forward uses the custom autograd.Function {custom}"
+        target = Target(label, obj, "autograd", reason, framework="torch", timeout=timeout)
+        if constructed:
+            add_note(target, constructed)
+        add_note(target, "the input gradient is taken through autograd of forward()")
+        return target
     if inspect.isclass(obj) or not callable(obj):
         raise ImplementationError(
             label,
@@ -202,13 +234,21 @@ def resolve_target(
         if kind is None:
             raise
         params = ["z", "grad"] if kind == "vjp" else ["z"]
+    # Neutral values: softmax over the last axis, temperature 1, nothing masked (d2l's
+    # masked_softmax(X, valid_lens) is the plain softmax for valid_lens=None).
     fixed = tuple(
-        (name, -1 if AXIS_NAME.match(name) else 1.0)
+        (name, -1 if AXIS_NAME.match(name) else None if MASK_NAME.match(name) else 1.0)
         for name in params
-        if AXIS_NAME.match(name) or TEMPERATURE_NAME.match(name)
+        if AXIS_NAME.match(name) or TEMPERATURE_NAME.match(name) or MASK_NAME.match(name)
     )
     params = [name for name in params if name not in dict(fixed)]
-    if kind is None:
+    buffered = kind in (None, "softmax") and _fills_buffer(obj, params)
+    if buffered:
+        # softmax(x, out) writing into out (a numba/GPU kernel style): a softmax of x.
+        obj, params = _with_buffer(obj, params[1]), params[:1]
+    if buffered and kind is None:
+        kind, reason = "softmax", f"f({params[0]}, {buffered}) writes its result into {buffered!r}"
+    elif kind is None:
         kind, reason = _kind_from_signature(obj, params, label, timeout, fixed)
     else:
         reason = "given"
@@ -231,6 +271,11 @@ def resolve_target(
         convention, why = input, "given"
     elif _SOFTMAX_NAME.match(x_name):
         convention, why = "softmax", f"parameter {x_name!r} names the softmax output"
+    elif kind == "vjp" and _names_output_gradient(
+        params[0] if gradient_first else params[1], x_name
+    ):
+        g_name = params[0] if gradient_first else params[1]
+        convention, why = "softmax", f"{g_name!r} is the gradient of {x_name!r}, the output"
     else:
         convention, why = "logits", f"parameter {x_name!r} is taken as the logits"
     partner = forward_partner(obj) if kind == "vjp" and CACHE_NAME.match(x_name) else None
@@ -244,9 +289,12 @@ def resolve_target(
     if partner is not None and input is None:
         add_note(target, f"called with the cache of {partner.__name__}(z) as {x_name!r}")
     if fixed:
-        add_note(target, "called with " + ", ".join(f"{k}={v:g}" for k, v in fixed))
+        shown = ", ".join(f"{k}={'None' if v is None else format(v, 'g')}" for k, v in fixed)
+        add_note(target, f"called with {shown}")
     if constructed:
         add_note(target, constructed)
+    if forward_only:
+        add_note(target, f"checked through {forward_only}() (the class has no backward method)")
     if not inspect.isroutine(obj):
         # An activation object (__call__ and gradient(x)): only its forward pass was checked.
         mine = [c for c in type(obj).__mro__ if c.__module__ == type(obj).__module__]
@@ -265,6 +313,19 @@ def resolve_target(
                 + ", ".join(f"{owner}.{name}" for name in others[:3]),
             )
     return _with_framework(target)
+
+
+def _names_output_gradient(g_name: str, x_name: str) -> bool:
+    """(y, dy), (y, gy), (y, grad_y): the gradient is named after the other parameter, so that
+    parameter is what the upstream gradient is taken with respect to: the softmax output.
+
+    Never for the usual input names (``x``, ``z``, ``logits``): ``dz`` may be the gradient
+    being computed, named after the input.
+    """
+    if _INPUT_NAMES.match(x_name):
+        return False
+    stem = re.sub(r"^(d_?|g_?|grad_?|dl_?d_?)", "", g_name, flags=re.IGNORECASE)
+    return stem.lower() == x_name.lower() and stem != g_name
 
 
 def _method_hint(obj: Any) -> str:
@@ -290,7 +351,7 @@ def _kind_from_signature(
     params: list[str],
     label: str,
     timeout: float | None,
-    fixed: tuple[tuple[str, float], ...] = (),
+    fixed: tuple[tuple[str, float | None], ...] = (),
 ):
     if len(params) == 2:
         return "vjp", f"two parameters ({', '.join(params)})"
@@ -372,8 +433,85 @@ def _defines_call(cls: type) -> bool:
     return any("__call__" in vars(base) for base in cls.__mro__[:-1] if base is not type)
 
 
+_BUFFER_NAME = re.compile(r"^(out|output|result|res|dst|buf|buffer|out_?buf)$")
+
+
+def _fills_buffer(obj: Any, params: list[str]) -> str:
+    """``f(x, out)``: the name of the output buffer parameter, or ``""``."""
+    name = getattr(obj, "__name__", "").lower()
+    if len(params) != 2 or _DERIVATIVE_NAME.search(name):
+        return ""
+    return params[1] if _INPUT_NAMES.match(params[0]) and _BUFFER_NAME.match(params[1]) else ""
+
+
+def _with_buffer(kernel: Any, name: str) -> Any:
+    """``f(x)`` that calls ``kernel(x, out)`` with a zeroed ``out`` and returns what it wrote."""
+
+    @functools.wraps(kernel)
+    def filled(x: Any, **keywords: Any) -> Any:
+        out = x * 0
+        result = kernel(x, out, **keywords)
+        return out if result is None else result
+
+    return filled
+
+
+def _layer_of_backward(obj: Any) -> tuple[Any, str] | None:
+    """For a bound ``backward(dvalues)`` (or ``gradient(dy)``, ``grad(grad_output)``, ...) of an
+    instance with a forward pass: that instance and the method's name."""
+    if not inspect.ismethod(obj):
+        return None
+    name, owner = obj.__name__, obj.__self__
+    if name not in BACKWARD_NAMES and not _DERIVATIVE_NAME.search(name.lower()):
+        return None
+    if inspect.isclass(owner) or not find_method(owner, FORWARD_NAMES):
+        return None
+    try:
+        params = required_parameters(obj, name)
+    except ImplementationError:
+        return None
+    return (owner, name) if len(params) == 1 and GRADIENT_NAME.match(params[0]) else None
+
+
+def _forward_only(cls: type) -> bool:
+    """A class with a one-input forward method, and no backward or derivative method."""
+    name = find_method(cls, FORWARD_NAMES)
+    derivatives = [
+        n
+        for n in dict.fromkeys(n for c in cls.__mro__[:-1] for n in vars(c))
+        if not n.startswith("_") and _DERIVATIVE_NAME.search(n.lower())
+    ]
+    if not name or find_method(cls, BACKWARD_NAMES) or derivatives:
+        # With a derivative beside it, passing the forward alone would hide the derivative:
+        # the error names both targets instead.
+        return False
+    try:
+        params = required_parameters(getattr(cls, name), cls.__name__)[1:]
+    except ImplementationError:
+        return False
+    rest = [p for p in params if not (AXIS_NAME.match(p) or TEMPERATURE_NAME.match(p))]
+    return len(rest) == 1
+
+
 def _is_layer(obj: Any) -> bool:
     return bool(find_method(obj, FORWARD_NAMES) and find_method(obj, BACKWARD_NAMES))
+
+
+def _custom_function(obj: Any) -> str:
+    """The user-defined autograd.Function a torch.nn.Module instance's forward calls, if any."""
+    if not any(c.__module__.startswith("torch.nn") for c in type(obj).__mro__[1:]):
+        return ""
+    forward = inspect.unwrap(getattr(type(obj), "forward", None))
+    code, namespace = getattr(forward, "__code__", None), getattr(forward, "__globals__", {})
+    for name in code.co_names if code is not None else ():
+        value = namespace.get(name)
+        if (
+            inspect.isclass(value)
+            and not value.__module__.startswith("torch")
+            and _is_autograd_function(value)
+        ):
+            return name
+    return ""
 
 
 def _is_autograd_function(cls: type) -> bool:

@@ -94,9 +94,25 @@ HOLDOUT = [
     ("holdout_gesture.py:softmax", {"samples": "columns"}, 0, set(), False),
     # seventh batch, run after the fixes for the sixth (the numba decorator fix came before it)
     ("holdout_npbench_numba.py:softmax", {}, 0, set(), False),
-    ("holdout_npbench_numba4d.py:softmax", {}, 2, set(), False),
+    # 2 when run blind (4-D input only); since the (1, 1, m, n) fallback it runs, and its shift
+    # by one max for the whole tensor (not per row) gives NaN on rows far below it
+    ("holdout_npbench_numba4d.py:softmax", {}, 1, {"unstable-exp"}, False),
     ("holdout_papers_scratch.py:softmax", {}, 0, set(), False),
     ("holdout_ssu_honza.py:SoftmaxLayer", {}, 2, set(), False),
+    # eighth batch, run blind after the fixes for the seventh
+    ("holdout8_ci2025.py:softmax", {}, 1, {"batch-normalised"}, False),
+    ("holdout8_mlhelper.py:softmaxT", {}, 1, {"wrong-axis", "unstable-exp"}, False),
+    ("holdout8_kd_temp.py:softmax_with_temp", {}, 1, set(), False),
+    ("holdout8_vinf_logsoftmax.py:LogSoftmax._forward", {}, 1, {"log-softmax-output"}, False),
+    ("holdout8_vinf_logsoftmax.py:log_softmax", {}, 2, set(), False),
+    ("holdout8_dl_tetuyoko.py:SoftMaxWithLoss", {}, 2, set(), False),
+    ("holdout8_ee782.py:Softmax", {}, 2, set(), True),
+    ("holdout8_prml_paddle.py:Softmax", {}, 2, set(), False),
+    ("holdout8_kth_softmax.py:Softmax", {}, 1, {"missing-keepdims", "unstable-exp"}, False),
+    ("holdout8_nnfs_cdbrown.py:softmax", {}, 0, set(), False),
+    ("holdout8_boomsday.py:softmax", {}, 0, set(), False),
+    # added with the fix it prompted (a required valid_lens/mask is passed None), not blind
+    ("holdout8_d2l_masked.py:masked_softmax", {}, 0, set(), True),
 ]
 
 # target -> why the checker still gets it wrong (strict xfail: fixing one must update this)

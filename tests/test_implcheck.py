@@ -54,6 +54,8 @@ CORRECT = [
     ("batched_columns.py:softmax_forward", "softmax", "row vectors (1, n), batches (m, n)"),
     ("batched_columns.py:softmax_jacobian", "jacobian", "batches of columns (m, n, 1)"),
     ("course_code.py:softmax_grad_dist", "vjp", "vectors (n,)"),
+    # softmax_backward(b, gb): gb is the gradient with respect to b, so b is the output
+    ("course_code.py:softmax_backward", "vjp", "vectors (n,)"),
 ]
 
 # (target, the diagnosis names expected, exactly)
@@ -98,7 +100,6 @@ WRONG = [
     ("wrong_softmax.py:softmax_naive", {"unstable-exp"}),
     ("column_vectors.py:softmax", {"batch-normalised"}),
     ("batched_columns.py:softmax_forward_global_max", {"unstable-exp"}),
-    ("course_code.py:softmax_backward", {"jacobian-at-logits"}),
     ("course_code.py:softmax_prime", {"diagonal-only", "unstable-exp"}),
     ("course_code.py:softmax_forward", {"batch-normalised", "unstable-exp"}),
     ("course_code.py:softmax_pure_python", {"unstable-exp"}),
@@ -446,7 +447,7 @@ def test_samples_in_columns_convention() -> None:
 
 
 def test_softmax_output_input_passes_once_declared() -> None:
-    """A backward taking the softmax output under an unhinted name passes with input='softmax'."""
+    """A backward taking the softmax output passes with input='softmax' given, too."""
     assert check_implementation(spec("course_code.py:softmax_backward"), input="softmax").passed
 
 
@@ -978,3 +979,330 @@ def test_python_m_symsoft_check_impl() -> None:
         check=False,
     )
     assert result.returncode == 1 and "wrong-axis" in result.stdout
+
+
+def test_a_forward_only_class_storing_self_output_is_checked_as_a_softmax(tmp_path: Path) -> None:
+    """A class with forward(x) that stores self.output and returns None (NNFS style) is checked."""
+    path = tmp_path / "activations.py"
+    path.write_text(
+        "import numpy as np\n\n\n"
+        "class Good:\n"
+        "    def forward(self, inputs):\n"
+        "        e = np.exp(inputs - np.max(inputs, axis=1, keepdims=True))\n"
+        "        self.output = e / np.sum(e, axis=1, keepdims=True)\n\n\n"
+        "class Bad:\n"
+        "    def forward(self, inputs):\n"
+        "        e = np.exp(inputs - np.max(inputs))\n"
+        "        self.output = e / np.sum(e)\n\n\n"
+        "class Stale:\n"
+        "    def __init__(self):\n"
+        "        self.output = np.ones((1, 3)) / 3\n\n"
+        "    def forward(self, inputs):\n"
+        "        pass\n\n\n"
+        "class WithLoss:\n"
+        "    def forward(self, x, t):\n"
+        "        return x - t\n"
+    )
+    good = check_implementation(f"{path}:Good")
+    assert good.passed and good.kind == "softmax"
+    assert "returned None; the output is read from self.output" in good.notes
+    assert check_implementation(f"{path}:Good.forward").passed
+    bad = check_implementation(f"{path}:Bad")
+    assert [f.name for f in bad.diagnosis] == ["batch-normalised"]
+    with pytest.raises(ImplementationError):
+        check_implementation(f"{path}:Stale")
+    with pytest.raises(ImplementationError, match="check its methods one by one"):
+        check_implementation(f"{path}:WithLoss")
+
+
+def test_torch7_style_modules_are_layers(tmp_path: Path) -> None:
+    """updateOutput/updateGradInput(inpt, gradOutput) and backward_delta(input, delta): layers."""
+    path = tmp_path / "modules.py"
+    path.write_text(
+        "import numpy as np\nfrom modules_not_here import Module\n\n\n"
+        "class SoftMax(Module):\n"
+        "    def updateOutput(self, inpt):\n"
+        "        e = np.exp(inpt - inpt.max(axis=1, keepdims=True))\n"
+        "        self.output = e / np.sum(e, axis=1, keepdims=True)\n"
+        "        return self.output\n\n"
+        "    def updateGradInput(self, inpt, gradOutput):\n"
+        "        dot = np.sum(self.output * gradOutput, axis=1, keepdims=True)\n"
+        "        self.gradInput = self.output * (gradOutput - dot)\n\n\n"
+        "class Softmax(Module):\n"
+        "    def forward(self, X):\n"
+        "        e = np.exp(X - X.max(axis=1, keepdims=True))\n"
+        "        return e / e.sum(axis=1, keepdims=True)\n\n"
+        "    def backward_delta(self, input, delta):\n"
+        "        s = self.forward(input)\n"
+        "        return delta * s * (1 - s)\n\n"
+        "    def backward_update_gradient(self, input, delta):\n"
+        "        pass\n"
+    )
+    good = check_implementation(f"{path}:SoftMax")
+    assert good.passed and good.kind == "layer"
+    assert "the input gradient is read from self.gradInput after backward()" in good.notes
+    bad = check_implementation(f"{path}:Softmax")
+    assert bad.kind == "layer"
+    assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+
+
+def test_a_float32_log_softmax_is_named_on_every_case() -> None:
+    """A log-softmax output is named on all cases, float32 near ±1000 included."""
+
+    def softmax(x):
+        top = np.max(x, axis=-1, keepdims=True)
+        # scipy's logsumexp form: in float32, lse ≈ 1000 keeps an error of ~6e-5
+        return x - (top + np.log(np.sum(np.exp(x - top), axis=-1, keepdims=True)))
+
+    report = check_implementation(softmax)
+    assert [(f.name, f.scope) for f in report.diagnosis] == [("log-softmax-output", "all cases")]
+
+
+def test_a_required_mask_or_valid_lengths_is_passed_none() -> None:
+    """masked_softmax(x, mask) is a softmax called with mask=None, not a two-argument VJP."""
+
+    def masked_softmax(x, mask):
+        if mask is not None:
+            x = np.where(mask, x, -1e9)
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def masked_softmax_unstable(x, valid_lens):
+        e = np.exp(x)
+        return e / e.sum(axis=-1, keepdims=True)
+
+    good = check_implementation(masked_softmax)
+    assert good.passed and good.kind == "softmax" and "called with mask=None" in good.notes
+    bad = check_implementation(masked_softmax_unstable)
+    assert [f.name for f in bad.diagnosis] == ["unstable-exp"]
+
+
+def test_a_module_wrapping_a_custom_autograd_function_is_checked_through_its_backward(
+    tmp_path: Path,
+) -> None:
+    """nn.Module calling a custom Function.apply: a wrong backward fails, not just forward."""
+    pytest.importorskip("torch")
+    source = (
+        "import torch\nfrom torch import nn\n\n\n"
+        "class SoftmaxFn(torch.autograd.Function):\n"
+        "    @staticmethod\n"
+        "    def forward(ctx, x, dim):\n"
+        "        y = torch.softmax(x, dim=dim)\n"
+        "        ctx.save_for_backward(y)\n"
+        "        ctx.dim = dim\n"
+        "        return y\n\n"
+        "    @staticmethod\n"
+        "    def backward(ctx, grad_output):\n"
+        "        (y,) = ctx.saved_tensors\n"
+        "        return BACKWARD, None\n\n\n"
+        "class Softmax(nn.Module):\n"
+        "    def __init__(self, dim):\n"
+        "        super().__init__()\n"
+        "        self.dim = dim\n\n"
+        "    def forward(self, x):\n"
+        "        return SoftmaxFn.apply(x, self.dim)\n"
+    )
+    right = "y * (grad_output - (grad_output * y).sum(dim=ctx.dim, keepdim=True))"
+    (tmp_path / "good.py").write_text(source.replace("BACKWARD", right))
+    (tmp_path / "bad.py").write_text(source.replace("BACKWARD", "y * (1 - y) * grad_output"))
+    good = check_implementation(f"{tmp_path / 'good.py'}:Softmax")
+    assert good.passed and good.kind == "vjp" and "SoftmaxFn" in good.kind_reason
+    bad = check_implementation(f"{tmp_path / 'bad.py'}:Softmax")
+    assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+
+
+def test_code_failing_everywhere_on_a_missing_module_names_it(tmp_path: Path) -> None:
+    """When stubbed-out imports make every call fail, the error names the missing package."""
+    path = tmp_path / "paddle_softmax.py"
+    path.write_text(
+        "import paddle_not_here.tensor as pt\n\n\n"
+        "def softmax(x):\n"
+        "    e = pt.exp(x - pt.max(x))\n"
+        "    return e / pt.sum(e)\n"
+    )
+    with pytest.raises(ImplementationError, match=r"depends on paddle_not_here, not installed"):
+        check_implementation(f"{path}:softmax")
+
+
+def test_a_jax_style_custom_vjp_pair_gets_its_residuals(tmp_path: Path) -> None:
+    """softmax_bwd(res, g) beside softmax_fwd(x) -> (y, res) is called with those residuals."""
+    path = tmp_path / "custom_vjp.py"
+    path.write_text(
+        "import numpy as np\n\n\n"
+        "def softmax_fwd(x):\n"
+        "    e = np.exp(x - x.max(axis=-1, keepdims=True))\n"
+        "    y = e / e.sum(axis=-1, keepdims=True)\n"
+        "    return y, (y,)\n\n\n"
+        "def softmax_bwd(res, g):\n"
+        "    (y,) = res\n"
+        "    return (y * (g - np.sum(g * y, axis=-1, keepdims=True)),)\n\n\n"
+        "def sm_bwd(res, g):\n"
+        "    (y,) = res\n"
+        "    return (g * y * (1 - y),)\n\n\n"
+        "def sm_fwd(x):\n"
+        "    return softmax_fwd(x)\n"
+    )
+    good = check_implementation(f"{path}:softmax_bwd")
+    assert good.passed
+    assert "called with the cache of softmax_fwd(z) as 'res'" in good.notes
+    bad = check_implementation(f"{path}:sm_bwd")
+    assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+
+
+def test_torchscript_functions_are_read_through_their_schema(tmp_path: Path) -> None:
+    """@torch.jit.script functions have no Python signature; their TorchScript schema is used."""
+    pytest.importorskip("torch")
+    path = tmp_path / "scripted.py"
+    path.write_text(
+        "import torch\n\n\n"
+        "@torch.jit.script\n"
+        "def softmax(x: torch.Tensor) -> torch.Tensor:\n"
+        "    e = torch.exp(x - x.max(dim=-1, keepdim=True).values)\n"
+        "    return e / e.sum(dim=-1, keepdim=True)\n\n\n"
+        "@torch.jit.script\n"
+        "def softmax_backward(grad_output: torch.Tensor, output: torch.Tensor) -> torch.Tensor:\n"
+        "    return grad_output * output * (1 - output)\n"
+    )
+    assert check_implementation(f"{path}:softmax").passed
+    bad = check_implementation(f"{path}:softmax_backward")
+    assert bad.kind == "vjp" and bad.input == "softmax"
+    assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+
+
+def test_a_gradient_named_after_the_other_parameter_marks_the_softmax_output() -> None:
+    """f(y, dy): dy is the gradient with respect to y, so y is the softmax output, not logits."""
+
+    def softmax_backward(y, dy):
+        return y * (dy - np.sum(dy * y, axis=-1, keepdims=True))
+
+    def softmax_backward_wrong(y, gy):
+        return gy * y * (1 - y)
+
+    good = check_implementation(softmax_backward)
+    assert good.passed and good.input == "softmax"
+    bad = check_implementation(softmax_backward_wrong)
+    assert bad.input == "softmax" and [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+    # the input's own name keeps its meaning: dx is the gradient being computed
+    assert check_implementation(lambda x, dx: x * dx).input == "logits"
+
+
+def test_a_layers_backward_method_is_checked_through_the_layer(tmp_path: Path) -> None:
+    """Layer.backward(dvalues) as the target runs forward(x) first, as the layer itself would."""
+    assert check_implementation(spec("nnfs_softmax.py:Activation_Softmax.backward")).passed
+    path = tmp_path / "layer.py"
+    path.write_text(
+        "import numpy as np\n\n\n"
+        "class Softmax:\n"
+        "    def forward(self, x):\n"
+        "        e = np.exp(x - x.max(axis=-1, keepdims=True))\n"
+        "        self.out = e / e.sum(axis=-1, keepdims=True)\n"
+        "        return self.out\n\n"
+        "    def backward(self, grad_output):\n"
+        "        return grad_output * self.out * (1 - self.out)\n"
+    )
+    bad = check_implementation(f"{path}:Softmax.backward")
+    assert bad.kind == "layer" and [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+
+
+def test_a_derivative_method_taking_the_upstream_gradient_is_checked_after_the_forward() -> None:
+    """Softmax.gradient(dy) of a __call__ activation runs after __call__(x), as a layer."""
+
+    class Softmax:
+        def __call__(self, x):
+            e = np.exp(x - x.max(axis=-1, keepdims=True))
+            self.y = e / e.sum(axis=-1, keepdims=True)
+            return self.y
+
+        def gradient(self, dy):
+            return self.y * (dy - (dy * self.y).sum(axis=-1, keepdims=True))
+
+        def grad(self, dy):
+            return dy * self.y * (1 - self.y)
+
+    layer = Softmax()
+    good = check_implementation(layer.gradient)
+    assert good.passed and good.kind == "layer"
+    assert "gradient() is checked after __call__(x), through the layer" in good.notes
+    assert [f.name for f in check_implementation(layer.grad).diagnosis] == ["missing-sum-term"]
+
+
+def test_a_kernel_writing_into_an_output_buffer_is_checked_as_a_softmax() -> None:
+    """softmax(x, out) that fills out (numba/GPU kernel style) is a softmax, not a VJP."""
+
+    def softmax(x, out):
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        out[...] = e / e.sum(axis=-1, keepdims=True)
+
+    def softmax_kernel(x, out):
+        e = np.exp(x)
+        out[...] = e / e.sum()
+
+    good = check_implementation(softmax)
+    assert good.passed and good.kind == "softmax" and "'out'" in good.kind_reason
+    bad = check_implementation(softmax_kernel)
+    assert {f.name for f in bad.diagnosis} == {"batch-normalised", "unstable-exp"}
+
+
+def test_autograd_function_extra_arguments_get_neutral_values(tmp_path: Path) -> None:
+    """Function.forward(ctx, x, mask, dim) and forward(ctx, x, tau) get None, -1 and 1.0."""
+    pytest.importorskip("torch")
+    path = tmp_path / "functions.py"
+    path.write_text(
+        "import torch\n\n\n"
+        "class MaskedSoftmax(torch.autograd.Function):\n"
+        "    @staticmethod\n"
+        "    def forward(ctx, x, mask, dim):\n"
+        "        if mask is not None:\n"
+        "            x = x.masked_fill(~mask, float('-inf'))\n"
+        "        y = torch.softmax(x, dim=dim)\n"
+        "        ctx.save_for_backward(y)\n"
+        "        ctx.dim = dim\n"
+        "        return y\n\n"
+        "    @staticmethod\n"
+        "    def backward(ctx, g):\n"
+        "        (y,) = ctx.saved_tensors\n"
+        "        return y * (g - (g * y).sum(dim=ctx.dim, keepdim=True)), None, None\n\n\n"
+        "class TempSoftmax(torch.autograd.Function):\n"
+        "    @staticmethod\n"
+        "    def forward(ctx, x, tau):\n"
+        "        y = torch.softmax(x / tau, dim=-1)\n"
+        "        ctx.save_for_backward(y)\n"
+        "        return y\n\n"
+        "    @staticmethod\n"
+        "    def backward(ctx, g):\n"
+        "        (y,) = ctx.saved_tensors\n"
+        "        return y * (1 - y) * g, None\n"
+    )
+    assert check_implementation(f"{path}:MaskedSoftmax").passed
+    bad = check_implementation(f"{path}:TempSoftmax")
+    assert [f.name for f in bad.diagnosis] == ["missing-sum-term"]
+
+
+def test_a_layer_forward_with_a_required_mask_gets_none() -> None:
+    """Layer.forward(x, mask) is called with mask=None: nothing masked."""
+
+    class MaskedSoftmax:
+        def forward(self, x, mask):
+            if mask is not None:
+                x = np.where(mask, x, -np.inf)
+            e = np.exp(x - x.max(axis=-1, keepdims=True))
+            self.y = e / e.sum(axis=-1, keepdims=True)
+            return self.y
+
+        def backward(self, dy):
+            return self.y * (dy - (dy * self.y).sum(axis=-1, keepdims=True))
+
+    report = check_implementation(MaskedSoftmax)
+    assert report.passed and "forward() called with mask=None" in report.notes
+
+
+def test_attention_code_taking_only_four_dimensional_scores_is_checked_as_such() -> None:
+    """A softmax that asserts (batch, heads, queries, keys) input is run on (1, 1, m, n)."""
+
+    def attention_softmax(scores):
+        assert scores.ndim == 4
+        e = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    report = check_implementation(attention_softmax)
+    assert report.passed and "attention scores (1, 1, m, n)" in report.layout
