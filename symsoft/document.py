@@ -454,8 +454,11 @@ def _scan(text: str, blanked: str, kind: str, path: str) -> tuple[MathPiece, ...
     consumed = False  # the prose before this block was a trailing condition of the last one
     for block, (start, body_start, body_end, inline) in enumerate(found):
         prose = _prose(blanked, previous_end, start, prose_math)
-        if _HEADING.search(prose) or _SCOPE_END.search(prose):
+        ends = [m.end() for m in (*_HEADING.finditer(prose), *_SCOPE_END.finditer(prose))]
+        if ends:
             scope = ()
+            # a condition stated before a heading or "combining both cases" is over as well
+            prose = prose[max(ends) :]
         stated = () if consumed else _conditions(prose)
         if stated:
             scope = stated

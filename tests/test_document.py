@@ -139,6 +139,15 @@ def test_condition_scope_ends_at_heading_and_summary() -> None:
     assert scopes == [(("i", "=", "j"),), (("i", "=", "j"),), (), (("i", "!=", "j"),), ()]
 
 
+def test_condition_stated_before_a_heading_does_not_reach_past_it() -> None:
+    """In one stretch of prose, "when $b$ equals $a$" then a heading: the next formula is free."""
+    source = (
+        "Only when $b$ equals $a$ is the row the same.\n\n## 4. Backward\n\n$$a_i = b_j$$\n\n"
+        "If $i = j$ here.\n\nCombining both cases, and\n\n$$c_i = d_j$$"
+    )
+    assert [piece.conditions for piece in read_text(source).pieces] == [(), ()]
+
+
 def test_condition_scope_ends_at_a_formula_with_the_delta_of_its_pair() -> None:
     """Writing δ_ik (or [i = k]) is the general case: 'If i ≠ k' stops applying there."""
     source = (
