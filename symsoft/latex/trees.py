@@ -180,13 +180,7 @@ def subscript_word(sub: Any) -> str | None:
     """``_{\\text{softmax}}``, ``_{\\mathrm{max}}``: a word used as a label, not an index."""
     if not isinstance(sub, Tree) or sub.data != "group":
         return None
-    chains = inner_chains(sub)
-    if len(chains) != 1 or chain_parts(chains[0])[1]:
-        return None
-    items = lone_items(chain_parts(chains[0])[0][0])
-    if not items or len(items) != 1 or not isinstance(items[0], Tree):
-        return None
-    token = items[0].children[0] if len(items[0].children) == 1 else None
+    token = _lone_token(sub)
     return str(token) if is_token(token, "WORD") else None
 
 
@@ -197,11 +191,16 @@ def superscript_label(sup: Any) -> str | None:
     inner = lone_delimited(inner_chains(sup)[0])
     if inner is None or token_type(inner.children[0]) != "LPAR":
         return None
-    chains = inner_chains(inner)
+    token = _lone_token(inner)
+    return str(token) if is_token(token, "LETTER", "NUMBER", "GREEK") else None
+
+
+def _lone_token(group: Tree) -> Any:
+    """The one token a group holds (one chain, no relation, one item of one token), else None."""
+    chains = inner_chains(group)
     if len(chains) != 1 or chain_parts(chains[0])[1]:
         return None
     items = lone_items(chain_parts(chains[0])[0][0])
     if not items or len(items) != 1 or not isinstance(items[0], Tree):
         return None
-    token = items[0].children[0] if len(items[0].children) == 1 else None
-    return str(token) if is_token(token, "LETTER", "NUMBER", "GREEK") else None
+    return items[0].children[0] if len(items[0].children) == 1 else None
