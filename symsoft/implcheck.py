@@ -258,7 +258,9 @@ class _Runner:
 
     def __call__(self, case: Case, *, layout: str) -> tuple[CaseResult, Outcome]:
         x = self.input_of(case)
-        g = case.g if self.contract == "vjp" else None
+        # the upstream gradient in the case's dtype too: JAX's vjp refuses a float64 cotangent
+        # for a float32 output, and a float32 backward should see float32 data throughout
+        g = case.g.astype(case.dtype) if self.contract == "vjp" else None
         if layout != "plain":
             where = {"column": (..., None), "heads": (None, None, ...)}.get(layout, (None, ...))
             x = x[where]
