@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from symsoft.check import check_text
+from symsoft.check.checker import check_text
 
 BUDGET_SECONDS = 10.0
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 import mutations
 from test_corpus import _notebook_lines
 
-from symsoft.check import check_document, check_text
+from symsoft.check.checker import check_document, check_text
 
 DOCUMENTS = ROOT / "tests" / "documents"
 ALARMS = {"refuted", "conditional"}

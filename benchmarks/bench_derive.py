@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
-from symsoft import indexed
-from symsoft.derive import ROUTE_NAMES, _derive
-from symsoft.general import prove_general
+from symsoft.derivation.build import ROUTE_NAMES, _derive
+from symsoft.proof import indexed
+from symsoft.verifier.general import prove_general
 
 
 def _time(function, repeat: int) -> tuple[float, object]:

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from symsoft.implcheck import check_implementation
+from symsoft.impl.check import check_implementation
 
 IMPLS = ROOT / "tests" / "impls"
 TARGETS = [
@@ -60,8 +60,8 @@ def catalogue_rates() -> None:
     """Every catalogue formula, run as an implementation: caught? named? And unknown mutations."""
     import numpy as np
 
-    from symsoft.diagnosis import CATALOGUE
-    from symsoft.numeric import softmax_vjp, stable_softmax
+    from symsoft.impl.diagnosis import CATALOGUE
+    from symsoft.symbolic.numeric import softmax_vjp, stable_softmax
 
     caught = named = total = 0
     for entry in CATALOGUE:

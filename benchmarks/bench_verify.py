@@ -19,8 +19,8 @@ import sympy as sp
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
 
-from symsoft.model import softmax, z_symbols
-from symsoft.verifier import verify
+from symsoft.symbolic.model import softmax, z_symbols
+from symsoft.verifier.fixed import verify
 
 
 def naive(n: int) -> float:

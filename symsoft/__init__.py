@@ -1,6 +1,8 @@
 """symsoft: prove and check the derivative of the softmax function.
 
 The public entry points are imported lazily so that ``symsoft --help`` does not pay for SymPy.
+Only the names in ``__all__`` are public; the subpackages (``symbolic``, ``proof``, ``verifier``,
+``derivation``, ``latex``, ``check``, ``impl``) are internal and may change.
 
 Examples
 --------
@@ -13,8 +15,6 @@ Matrix([
 
 from __future__ import annotations
 
-import sys
-import types
 from importlib import import_module
 from typing import Any
 
@@ -24,22 +24,19 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "SymsoftError": "symsoft.errors",
     "Verdict": "symsoft.verdict",
-    "softmax": "symsoft.model",
-    "softmax_jacobian": "symsoft.model",
-    "jacobian_function": "symsoft.numeric",
-    "verify": "symsoft.verifier",
-    "VerifyReport": "symsoft.report",
-    "CheckResult": "symsoft.report",
-    # --- issue 3: derive (symsoft/derive.py, symsoft/general.py) ---
-    "derive": "symsoft.derive",
-    "Derivation": "symsoft.derive",
-    "prove_general": "symsoft.general",
-    # --- issue 4: check (symsoft/document.py ...) ---
-    "check_document": "symsoft.check",
-    "check_text": "symsoft.check",
-    # --- issue 5: check-impl (symsoft/implcheck.py, symsoft/testing.py) ---
-    "check_implementation": "symsoft.implcheck",
-    "ImplReport": "symsoft.implcheck",
+    "softmax": "symsoft.symbolic.model",
+    "softmax_jacobian": "symsoft.symbolic.routes",
+    "jacobian_function": "symsoft.symbolic.numeric",
+    "verify": "symsoft.verifier.fixed",
+    "VerifyReport": "symsoft.verifier.report",
+    "CheckResult": "symsoft.verifier.report",
+    "derive": "symsoft.derivation.build",
+    "Derivation": "symsoft.derivation.build",
+    "prove_general": "symsoft.verifier.general",
+    "check_document": "symsoft.check.checker",
+    "check_text": "symsoft.check.checker",
+    "check_implementation": "symsoft.impl.check",
+    "ImplReport": "symsoft.impl.check",
 }
 
 __all__ = ["__version__", *_EXPORTS]
@@ -57,19 +54,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
-
-
-class _Package(types.ModuleType):
-    """Keeps ``symsoft.derive`` (say) the function even after the submodule of that name loads.
-
-    Importing a submodule sets it as an attribute of the package, which would shadow the
-    exported function of the same name.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _EXPORTS and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -154,7 +154,7 @@ def verify(
     if not 0 < tol < 1:
         raise UsageError("--tol", tol, "a number between 0 and 1", "for example --tol 1e-9")
     if size == "general":
-        from symsoft.general import prove_general
+        from symsoft.verifier.general import prove_general
 
         report = prove_general()
     else:
@@ -171,7 +171,7 @@ def verify(
 def _verify_with_progress(n: int, *, seed: int, tol: float, show: bool) -> Any:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from symsoft.verifier import verify as run
+    from symsoft.verifier.fixed import verify as run
 
     console = _console(stderr=True)
     if not show or n < 32 or not console.is_terminal:
@@ -212,7 +212,7 @@ def derive(
 
     Exit 0 on success, 1 if a step fails its check (never printed), 2 for bad usage.
     """
-    from symsoft.derive import derive as build
+    from symsoft.derivation.build import derive as build
     from symsoft.errors import UsageError
 
     if fmt not in _DERIVE_FORMATS:
@@ -263,7 +263,7 @@ def check_command(
     Exit 0 if no step is refuted or conditional, 1 if one is (with --strict also if one is
     not understood), 2 for unreadable input.
     """
-    from symsoft.check import check_document, check_text
+    from symsoft.check.checker import check_document, check_text
     from symsoft.errors import DocumentError, UsageError
 
     if not files and expr is None:
@@ -281,8 +281,8 @@ def check_command(
             reports.append(check_document(name, timeout=timeout))
         except DocumentError as error:
             unreadable.append(error)
-    for error in unreadable:
-        typer.echo(f"error: {error}", err=True)
+    for problem in unreadable:
+        typer.echo(f"error: {problem}", err=True)
     if as_json:
         _emit_json({"files": [report.to_dict() for report in reports]})
     else:
@@ -384,7 +384,7 @@ def _check_impl(
     (file or name missing, import error, the function raised on every input, an output shape
     no known mistake explains, or bad options).
     """
-    from symsoft.implcheck import check_implementation
+    from symsoft.impl.check import check_implementation
 
     report = check_implementation(
         target,

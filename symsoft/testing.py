@@ -1,9 +1,9 @@
 """Assertions for users' own test suites: check a softmax implementation inside pytest.
 
-Each assertion runs :func:`symsoft.implcheck.check_implementation` with the contract fixed and
+Each assertion runs :func:`symsoft.impl.check.check_implementation` with the contract fixed and
 raises :class:`AssertionError` carrying the full report and its diagnosis when the
 implementation is wrong, or cannot be run (the loading error is chained as the cause). On
-success it returns the :class:`~symsoft.implcheck.ImplReport`. Options are those of
+success it returns the :class:`~symsoft.impl.check.ImplReport`. Options are those of
 ``check_implementation`` (``input``, ``rtol``, ``atol``, ``seed``, ``n``, ``timeout``).
 
 Examples
@@ -31,7 +31,7 @@ from __future__ import annotations
 from typing import Any
 
 from symsoft.errors import SymsoftError
-from symsoft.implcheck import ImplReport, check_implementation
+from symsoft.impl.check import ImplReport, check_implementation
 
 __all__ = ["assert_softmax", "assert_softmax_jacobian", "assert_softmax_vjp"]
 

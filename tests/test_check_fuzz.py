@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-check = pytest.importorskip("symsoft.check")
+check = pytest.importorskip("symsoft.check.checker")
 
 from symsoft.errors import DocumentError, SymsoftError  # noqa: E402
 from symsoft.verdict import Verdict  # noqa: E402

@@ -111,14 +111,14 @@ def test_ctrl_c_exits_130_without_traceback():
 
 def test_failing_verify_exits_1(capsys, monkeypatch):
     """When a check fails the command prints FAILED and exits 1."""
-    import symsoft.verifier
+    import symsoft.verifier.fixed
 
-    real = symsoft.verifier.verify
+    real = symsoft.verifier.fixed.verify
 
     def wrong(n, **kwargs):
         return real(n, claim=lambda S, i, j: S[i] * (1 - S[j]), **kwargs)
 
-    monkeypatch.setattr(symsoft.verifier, "verify", wrong)
+    monkeypatch.setattr(symsoft.verifier.fixed, "verify", wrong)
     code, out, _ = run(capsys, "verify", "--n", "3")
     assert code == 1
     assert "FAILED" in out and "counterexample (direct)" in out

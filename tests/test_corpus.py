@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-check = pytest.importorskip("symsoft.check")
+check = pytest.importorskip("symsoft.check.checker")
 
 from symsoft.errors import SymsoftError  # noqa: E402  (after the skip on purpose)
 from symsoft.verdict import Verdict  # noqa: E402

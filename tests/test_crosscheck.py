@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from symsoft import crosscheck
 from symsoft.errors import UsageError
-from symsoft.model import s_symbols
-from symsoft.numeric import (
+from symsoft.symbolic.model import s_symbols
+from symsoft.symbolic.numeric import (
     closed_form_jacobian,
     finite_difference_jacobian,
     jacobian_from_entries,
@@ -17,8 +16,9 @@ from symsoft.numeric import (
     softmax_vjp,
     stable_softmax,
 )
-from symsoft.routes import direct_route
+from symsoft.symbolic.routes import direct_route
 from symsoft.verdict import Verdict
+from symsoft.verifier import crosscheck
 
 CHECKS = [crosscheck.random_logits, crosscheck.batch, crosscheck.extreme_logits]
 

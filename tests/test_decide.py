@@ -6,7 +6,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symsoft.decide import Definitions, decide
+from symsoft.check.decide import Definitions, decide
 from symsoft.verdict import Verdict
 
 i, j, k, m, q = sp.symbols("i j k m q", integer=True)
@@ -193,7 +193,7 @@ def test_contradictory_conditions_are_not_decided() -> None:
 
 def test_chain_rule_through_an_abstract_loss() -> None:
     """With g_k = ∂L/∂S_k, ∂L/∂z_l = Σ_k g_k ∂S_k/∂z_l is proven; a wrong backward pass is not."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     head = (
         r"$$S_k = \frac{e^{z_k}}{\sum_m e^{z_m}}$$ with $g_k = \partial L / \partial S_k$: "
@@ -207,7 +207,7 @@ def test_chain_rule_through_an_abstract_loss() -> None:
 
 def test_wrong_cases_branch_is_refuted_not_conditional() -> None:
     """A `cases` expression states its own conditions, so a wrong branch is refuted."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     text = (
         r"$$\frac{\partial S_i}{\partial z_j} = \begin{cases} S_i(1-S_i) & \text{if } i = j \\ "
@@ -219,7 +219,7 @@ def test_wrong_cases_branch_is_refuted_not_conditional() -> None:
 
 def test_logistic_sigmoid_and_hat_names() -> None:
     """σ(x) of a scalar is the logistic sigmoid; y beside ŷ is a label, not the softmax."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     assert check_text(r"$$\sigma'(x) = \sigma(x)(1 - \sigma(x))$$").steps[0].verdict is (
         Verdict.VERIFIED
@@ -252,7 +252,7 @@ def test_time_budget_is_not_lost_in_a_gc_callback() -> None:
     import gc
     import time
 
-    from symsoft.decide import _budget, _Timeout
+    from symsoft.check.decide import _budget, _Timeout
 
     def slow_callback(phase: str, info: dict[str, int]) -> None:
         if phase == "start":
@@ -271,7 +271,7 @@ def test_time_budget_is_not_lost_in_a_gc_callback() -> None:
 
 def test_gradient_of_a_defined_loss_in_vector_form() -> None:
     """∂L/∂z = S − y for L = −Σ y_k log S_k (one-hot y) is proven; S + y is refuted."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     head = (
         r"Let $S_i = \frac{e^{z_i}}{\sum_k e^{z_k}}$, one-hot $y$ and "
@@ -285,7 +285,7 @@ def test_gradient_of_a_defined_loss_in_vector_form() -> None:
 
 def test_chain_rule_written_out_without_naming_the_gradient() -> None:
     """∂L/∂z_j = Σ_i ∂L/∂s_i ∂s_i/∂z_j with L undefined: L is read as a function of s."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     text = (
         r"$$s_i = \frac{e^{z_i}}{\sum_{k=1}^{n} e^{z_k}}$$"
@@ -300,7 +300,7 @@ def test_chain_rule_written_out_without_naming_the_gradient() -> None:
 
 def test_batch_entries_without_a_definition() -> None:
     """S_{b,i} undefined reads as the softmax of row b; the missing δ_bc is conditional."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     lhs = r"\frac{\partial S_{b,i}}{\partial z_{c,j}}"
     good = check_text(rf"$${lhs} = \delta_{{bc}} S_{{b,i}}(\delta_{{ij}} - S_{{b,j}})$$")
@@ -397,7 +397,7 @@ def test_derivative_of_an_undefined_function_of_named_vectors_is_refused() -> No
 
 def test_a_stated_row_sum_is_used_for_every_row_of_a_batch() -> None:
     """With Σ_k t_{nk} = 1 stated, -Σ_k t_nk(δ_kj - y_nj) = y_nj - t_nj; the sign flip is caught."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     head = r"$$-\sum_k t_{nk}(I_{kj} - y_{nj}) = "
     tail = r"$$, using $$\sum_k t_{nk} = 1$$."
@@ -416,7 +416,7 @@ def test_sigma_of_a_batch_entry_is_the_softmax_of_its_row() -> None:
 
 def test_softmax_applied_to_the_whole_vector_is_that_vector_in_vector_notation() -> None:
     """`diag(σ(z)) - σ(z) σ(z)^T` is the Jacobian; with a plus it is refuted."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     head = r"$$\frac{\partial \sigma}{\partial \mathbf{z}} = \text{diag}(\sigma(\mathbf{z})) "
     tail = r" \sigma(\mathbf{z}) \sigma(\mathbf{z})^\top$$"
@@ -434,7 +434,7 @@ def test_derivative_by_the_whole_vector_of_an_expression_in_its_entries_is_refus
 
 def test_chain_rule_through_a_batch_sums_over_rows_and_entries() -> None:
     """∂L/∂z_{pq} = Σ_i Σ_j ∂L/∂σ_ij ∂σ_ij/∂z_pq is the chain rule; without the row sum it fails."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     tail = r"\frac{\partial L}{\partial \sigma_{ij}} \frac{\partial \sigma_{ij}}{\partial z_{pq}}$$"
     good = r"$$\frac{\partial L}{\partial z_{pq}} = \sum_{i=1}^{n} \sum_{j=1}^{n}" + tail
@@ -446,7 +446,7 @@ def test_chain_rule_through_a_batch_sums_over_rows_and_entries() -> None:
 def test_the_letter_a_cross_entropy_target_weights_is_the_softmax() -> None:
     """``-Σ_j t_j log(y_j)`` beside a defined p: t is the target and y the softmax, so the
     last step holds under the stated one-hot target (it was refuted with y a free letter)."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     text = (
         "The targets are one-hot. $$p_j = \\frac{e^{o_j}}{\\sum_k e^{o_k}}$$\n\n"
@@ -460,7 +460,7 @@ def test_the_letter_a_cross_entropy_target_weights_is_the_softmax() -> None:
 
 def test_exactly_one_target_equal_to_one_is_a_one_hot_target() -> None:
     """ "Exactly one of the $t_i$s is 1, the others 0" states Σ t = 1 like "one-hot" does."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     head = "$y_i = \\frac{e^{x_i}}{\\sum_d e^{x_d}}$ and $L = -\\sum_i t_i \\ln(y_i)$.\n\n"
     claim = "$\\frac{dL}{dx_j} = y_j - t_j$"
@@ -473,7 +473,7 @@ def test_exactly_one_target_equal_to_one_is_a_one_hot_target() -> None:
 def test_a_differentiated_y_beside_another_softmax_letter_is_the_softmax() -> None:
     """``∂y_i/∂x_j`` with p also read as the softmax: y is differentiated, so it is an output,
     not the cross-entropy target (it was 'never says how it depends on it')."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     text = (
         "$$softmax(x)_i = \\frac{e^{x_i}}{\\sum_{j=1}^{n} e^{x_j}}$$\n\n"
@@ -487,7 +487,7 @@ def test_a_differentiated_y_beside_another_softmax_letter_is_the_softmax() -> No
 def test_a_sum_over_a_cases_expression_is_proven_symbolically() -> None:
     """``Σ_i {t_i(y_i - 1) if i = j, t_i y_j if i ≠ j}`` is δ-collapsed: verified, not only
     numerically; a wrong branch is refuted."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     head = r"$$y_i = \frac{e^{x_i}}{\sum_d e^{x_d}}$$" + "\n\n"
     lhs = r"$$-\sum_i t_i \frac{1}{y_i} \frac{\partial y_i}{\partial x_j} = \sum_i \begin{cases} "
@@ -499,7 +499,7 @@ def test_a_sum_over_a_cases_expression_is_proven_symbolically() -> None:
 
 def test_a_zero_based_sum_is_refused_not_refuted() -> None:
     """``Σ_{k=0}^{N-1}`` with free indices tried in 1..N gave false counterexamples."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     text = (
         r"$$P_i = \frac{e^{S_i}}{\sum_{k=0}^{N-1} e^{S_k}}$$" + "\n\n"

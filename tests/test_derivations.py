@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from symsoft.cli import app
-from symsoft.derive import ROUTE_NAMES, derive
+from symsoft.derivation.build import ROUTE_NAMES, derive
 from symsoft.verdict import Verdict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +55,7 @@ def test_no_stray_documents():
 @pytest.mark.parametrize(("stem", "route", "n"), GOLDEN)
 def test_documents_check_clean_strictly(stem, route, n):
     """`symsoft check --strict` finds every step of each document verified, nothing else."""
-    check = pytest.importorskip("symsoft.check")
+    check = pytest.importorskip("symsoft.check.checker")
     report = check.check_document(str(ROOT / "derivations" / f"{stem}.md"))
     verdicts = [step.verdict for step in report.steps]
     assert verdicts, "the checker found no steps"

@@ -1,4 +1,4 @@
-"""Tests of ``symsoft.derive``: checked routes, loud failure on corrupted steps, goldens, CLI."""
+"""Tests of ``symsoft derive``: checked routes, loud failure on corrupted steps, goldens, CLI."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ import pytest
 import sympy as sp
 from typer.testing import CliRunner
 
-from symsoft import derivations
 from symsoft.cli import app, main
-from symsoft.derivations import Link, build_route
-from symsoft.derive import ROUTE_NAMES, Derivation, check_route, derive
+from symsoft.derivation import routes as derivations
+from symsoft.derivation.build import ROUTE_NAMES, Derivation, check_route, derive
+from symsoft.derivation.routes import Link, build_route
+from symsoft.derivation.typeset import formula
 from symsoft.errors import DerivationError, UsageError
-from symsoft.identity import decide
-from symsoft.typeset import formula
+from symsoft.proof.identity import decide
 from symsoft.verdict import Verdict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,7 +159,7 @@ def test_a_condition_is_not_dropped_silently():
 def test_failing_step_is_never_printed(monkeypatch, capsys):
     """The CLI exits 1 with one line and prints no derivation when a step fails."""
     corrupted = _corrupt("log", "Multiply back by S_i", 1, lambda e: 2 * e)
-    module = importlib.import_module("symsoft.derive")
+    module = importlib.import_module("symsoft.derivation.build")
     monkeypatch.setattr(module, "build_route", lambda name, n: corrupted)
     module._derive.cache_clear()
     try:

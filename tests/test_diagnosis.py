@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from symsoft.diagnosis import CATALOGUE, Evidence, diagnose, hypothesis
-from symsoft.numeric import closed_form_jacobian, softmax_vjp, stable_softmax
+from symsoft.impl.diagnosis import CATALOGUE, Evidence, diagnose, hypothesis
+from symsoft.symbolic.numeric import closed_form_jacobian, softmax_vjp, stable_softmax
 
 RNG = np.random.default_rng(11)
 VECTORS = [RNG.normal(scale=2.0, size=n) for n in (2, 3, 5)]

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from symsoft.document import MAX_BYTES, read_document, read_text
+from symsoft.check.source import MAX_BYTES, read_document, read_text
 from symsoft.errors import DocumentError
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symsoft.equality import (
+from symsoft.proof.equality import (
     counterexample,
     decide_on_simplex,
     expanded_terms,
     reduce_on_simplex,
     same_polynomial,
 )
-from symsoft.model import s_symbols, z_symbols
+from symsoft.symbolic.model import s_symbols, z_symbols
 from symsoft.verdict import Verdict
 
 S = s_symbols(3)

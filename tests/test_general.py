@@ -1,4 +1,7 @@
-"""Tests of the proof for symbolic n (``symsoft.general``) and its engine (``symsoft.indexed``)."""
+"""Tests of the proof for symbolic n (``symsoft.verifier.general``) and its engine.
+
+The engine is ``symsoft.proof.indexed``.
+"""
 
 # ruff: noqa: E741, RUF059 - one fixture unpacks the textbook names; l is the summation index
 from __future__ import annotations
@@ -9,14 +12,14 @@ import pytest
 import sympy as sp
 from typer.testing import CliRunner
 
-import symsoft.identity as identity
+import symsoft.proof.identity as identity
 from symsoft.cli import app
 from symsoft.errors import UsageError
-from symsoft.general import prove_general
-from symsoft.identity import decide
-from symsoft.indexed import batch_setting, normal_form, softmax_setting
-from symsoft.report import VerifyReport
+from symsoft.proof.identity import decide
+from symsoft.proof.indexed import batch_setting, normal_form, softmax_setting
 from symsoft.verdict import Verdict
+from symsoft.verifier.general import prove_general
+from symsoft.verifier.report import VerifyReport
 
 CHECKS = [
     "direct",

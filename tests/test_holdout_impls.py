@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from symsoft.errors import ImplementationError
-from symsoft.implcheck import check_implementation
+from symsoft.impl.check import check_implementation
 
 IMPLS = Path(__file__).parent / "impls"
 

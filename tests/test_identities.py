@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from symsoft import identities
-from symsoft.model import s_symbols
-from symsoft.routes import direct_route
+from symsoft.symbolic.model import s_symbols
+from symsoft.symbolic.routes import direct_route
 from symsoft.verdict import Verdict
+from symsoft.verifier import identities
 
 CHECKS = [
     identities.matrix_form,

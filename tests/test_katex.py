@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from symsoft.derive import ROUTE_NAMES, derive
+from symsoft.derivation.build import ROUTE_NAMES, derive
 
 ROOT = Path(__file__).resolve().parents[1]
 KATEX = ROOT / ".ci" / "node" / "node_modules" / "katex"

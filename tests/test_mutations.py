@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-check = pytest.importorskip("symsoft.check")
+check = pytest.importorskip("symsoft.check.checker")
 
 sys.path.insert(0, str(Path(__file__).parent))
 import mutations  # noqa: E402  (the helper lives next to the tests on purpose)

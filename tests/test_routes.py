@@ -7,16 +7,22 @@ import pytest
 import sympy as sp
 
 from symsoft.errors import UsageError
-from symsoft.model import (
+from symsoft.symbolic.model import (
     SIGMA,
     canonical_entry,
     exp_symbols,
     s_symbols,
     softmax,
-    softmax_jacobian,
     z_symbols,
 )
-from symsoft.routes import ROUTES, direct_route, log_route, quotient_route, sum_derivatives
+from symsoft.symbolic.routes import (
+    ROUTES,
+    direct_route,
+    log_route,
+    quotient_route,
+    softmax_jacobian,
+    sum_derivatives,
+)
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 5])

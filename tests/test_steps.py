@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symsoft.document import read_text
+from symsoft.check.plan import Step, Unread, build_plan, guess_context, name_of, split_text
+from symsoft.check.source import read_text
 from symsoft.latex.context import Relation
-from symsoft.steps import Step, Unread, build_plan, guess_context, name_of, split_text
 
 i, j, k = sp.symbols("i j k", integer=True)
 S, z = sp.IndexedBase("S"), sp.IndexedBase("z")
@@ -173,7 +173,7 @@ def test_gradient_of_an_abstract_loss_is_recorded() -> None:
 
 def test_differentials_are_compared_coefficient_wise() -> None:
     """`\\text{d} log s_i = \\text{d} z_i − Σ_j s_j \\text{d} z_j` is read coefficient-wise."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     good = r"$$\text{d} \log s_i = \text{d} z_i - \sum_{j=1}^{n} s_j \, \text{d} z_j$$"
     assert [s.verdict.value for s in check_text(good).steps] == ["verified"]
@@ -205,7 +205,7 @@ def test_function_of_a_function_of_a_vector_is_defined() -> None:
 
 def test_a_section_with_its_own_logits_and_written_out_n() -> None:
     """After ∂σ(A_k)/∂A_i, a worked n = 3 example in z reads the undefined a as softmax of z."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     source = (
         "$$\\sigma(A_i) = \\frac{e^{A_i}}{\\sum_{j=1}^{C} e^{A_j}}$$\n"
@@ -222,7 +222,7 @@ def test_a_section_with_its_own_logits_and_written_out_n() -> None:
 
 def test_target_sum_stated_after_the_derivation_is_used() -> None:
     """`… = p_i - y_i` followed by "given that Σ_k y_k = 1" is verified, not conditional."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     source = (
         "$$p_j = \\frac{e^{o_j}}{\\sum_k e^{o_k}}$$ $$L = -\\sum_j y_j \\log p_j$$\n"
@@ -255,7 +255,7 @@ def test_a_chain_of_definitions_names_its_last_symbol() -> None:
 
 def test_softmax_defined_on_one_vector_applies_to_another() -> None:
     """`σ(\\mathbf z)_i = e^{z_i}/Σ_j e^{z_j}` defines σ; a proof in a reads σ_i as σ(a)_i."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     source = (
         "$$\\sigma(\\mathbf{z})_i = \\frac{e^{z_i}}{\\sum^K_{j=1}e^{z_j}}$$\n"
@@ -267,7 +267,7 @@ def test_softmax_defined_on_one_vector_applies_to_another() -> None:
 
 def test_y_beside_another_softmax_letter_is_the_target() -> None:
     """`p_i(Σ_k y_k) - y_i = p_i - y_i` with y undefined: y is the target, not a second softmax."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     source = (
         "$$-y_i + p_i\\left(\\sum_k y_k\\right) = p_i - y_i$$ and "
@@ -307,7 +307,7 @@ def test_chain_continues_from_the_readable_side_of_an_unreadable_line() -> None:
 
 def test_name_defined_right_after_its_use() -> None:
     """ "… = s_i - y_i, where C = -Σ_k y_k ln s_k": C is used by the step written before it."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     source = (
         "$$\\frac{\\partial C}{\\partial z_{i}} = \\sum_{k} \\frac{\\partial C}{\\partial s_{k}}"
@@ -325,7 +325,7 @@ def test_choosing_the_dimension_for_an_example_is_not_a_step() -> None:
 
 def test_a_chain_from_a_definition_ending_in_a_new_name_names_it() -> None:
     """`h_i = \\sum_k e^{a_k} = \\Sigma` defines Σ as the sum; it is not a claim to refute."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     source = (
         "where $g_i = e^{a_i}, h_i = \\sum^K_{k=1}e^{a_k} = \\Sigma$\n"
@@ -338,7 +338,7 @@ def test_a_chain_from_a_definition_ending_in_a_new_name_names_it() -> None:
 
 def test_a_softmax_vector_named_as_a_whole_reads_entrywise() -> None:
     """`\\hat{\\mathbf y} = \\mathrm{softmax}(\\mathbf o)` names the vector, not a scalar."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     source = (
         "$$\\hat{\\mathbf{y}} = \\mathrm{softmax}(\\mathbf{o}) \\quad \\text{where}\\quad"
@@ -355,7 +355,7 @@ def test_a_softmax_vector_named_as_a_whole_reads_entrywise() -> None:
 def test_einstein_summation_turns_alarms_on_repeated_indices_into_not_understood() -> None:
     """Under a stated summation convention `-\\sum_i y_i \\log p_i = -y_i \\log p_i` is not refuted;
     a wrong step without a repeated index still is."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     source = (
         "$$L = -\\sum_i y_i \\log(p_i) = -y_i \\log(p_i)$$ in Einstein notation (the sum is"
@@ -369,7 +369,7 @@ def test_einstein_summation_turns_alarms_on_repeated_indices_into_not_understood
 
 def test_a_loss_written_only_in_a_step_still_names_its_target() -> None:
     """With the prose saying one-hot, `Σ_i y_i` is 1 even when the loss definition was not read."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     source = (
         "$$-\\sum_i y_i \\log(\\hat{y}_i) = -\\sum_i y_i \\log(\\hat{y}_i)$$ where y is one-hot,"
@@ -380,7 +380,7 @@ def test_a_loss_written_only_in_a_step_still_names_its_target() -> None:
 
 def test_a_subscripted_sum_bound_is_the_dimension() -> None:
     """`\\sum_{k=1}^{n_{1}}` makes `n_1` the dimension, so a last column `σ_{n_1}` is entry n."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     last = "(1 - s_{n_{1}})"
     source = (
@@ -397,7 +397,7 @@ def test_a_subscripted_sum_bound_is_the_dimension() -> None:
 
 def test_a_softmax_defined_on_z_applies_to_the_vector_the_proof_exponentiates() -> None:
     """`σ(\\mathbf z)_i = e^{z_i}/Σ` then a proof in a (e^{a_i} …): σ_i is the softmax of a."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     source = (
         "$$\\sigma(\\mathbf{z})_i = \\frac{e^{z_i}}{\\sum^K_{j=1}e^{z_j}}$$\n"
@@ -412,7 +412,7 @@ def test_a_softmax_defined_on_z_applies_to_the_vector_the_proof_exponentiates() 
 def test_bare_rule_letters_stand_for_the_entries_they_name() -> None:
     """`g_i = e^{a_i}, h_i = Σ_k e^{a_k}` then `(g'h - h'g)/h^2`: g and h are those entries and
     the prime is ∂/∂a_j, so the rule applied to e^{a_j} (not e^{a_i}) holds only when i = j."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     source = (
         "By the quotient rule on $f(x) = \\frac{g(x)}{h(x)}$ where $g_i = e^{a_i},"
@@ -428,7 +428,7 @@ def test_bare_rule_letters_stand_for_the_entries_they_name() -> None:
 
 def test_the_correct_class_named_in_prose_makes_the_target_one_hot() -> None:
     """ "where k is the index of the correct class": -Σ y_i log ŷ_i = -log ŷ_k is verified."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     source = (
         "$$\\text{CE}(y,\\hat y) =-\\sum _i{y_i}\\log{\\hat {y_i}} =-\\log{\\hat {y_k}}$$\n"
@@ -442,7 +442,7 @@ def test_the_correct_class_named_in_prose_makes_the_target_one_hot() -> None:
 
 def test_a_primed_function_of_x_makes_x_the_prime_variable() -> None:
     """`\\sigma'(x) = (\\frac{1}{1+e^{-x}})'`: the bare prime differentiates by x."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     good = r"$$\sigma'(x) =\left(\frac{1}{1+e^{-x}}\right)' =\frac{e^{-x}}{(1+e^{-x})^2}$$"
     bad = r"$$\sigma'(x) =\left(\frac{1}{1+e^{-x}}\right)' =\frac{e^{x}}{(1+e^{-x})^2}$$"
@@ -452,7 +452,7 @@ def test_a_primed_function_of_x_makes_x_the_prime_variable() -> None:
 
 def test_the_target_letter_itself_called_the_true_label_is_not_a_class_index() -> None:
     """ "where y is the true label" with a target y_i does not make y_i = [i = y]."""
-    from symsoft.check import check_text
+    from symsoft.check.checker import check_text
 
     source = (
         "$$L = -\\sum_i y_i \\log p_i$$ where $y$ is the true label.\n"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from symsoft.errors import ImplementationError
-from symsoft.loader import load_object
+from symsoft.impl.loader import load_object
 from symsoft.testing import assert_softmax, assert_softmax_jacobian, assert_softmax_vjp
 
 IMPLS = Path(__file__).parent / "impls"

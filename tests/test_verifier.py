@@ -9,10 +9,10 @@ import sympy as sp
 
 import symsoft
 from symsoft.errors import UsageError
-from symsoft.model import s_symbols
-from symsoft.routes import direct_route, log_route, quotient_route
+from symsoft.symbolic.model import s_symbols
+from symsoft.symbolic.routes import direct_route, log_route, quotient_route
 from symsoft.verdict import Verdict
-from symsoft.verifier import check_agreement, check_route, claimed_entries
+from symsoft.verifier.fixed import check_agreement, check_route, claimed_entries
 
 NAMES = [
     "direct", "quotient", "log", "agreement", "matrix-form", "symmetry", "row-sums", "vjp",

@@ -188,13 +188,10 @@ def differential(cv: Any, expr: sp.Basic) -> sp.Basic:
 
 def _prime_variable(cv: Any) -> sp.Basic:
     chosen = cv.ctx.prime_variable
-    if chosen is None:
+    # parse_relation has read a textual option into an expression before converting.
+    if not isinstance(chosen, sp.Basic):
         raise cv.fail("a prime (') without a known variable")
-    if isinstance(chosen, sp.Basic):
-        return chosen
-    from symsoft.latex.parser import parse_expression  # the reader reads its own option
-
-    return parse_expression(chosen)
+    return chosen
 
 
 def prime_applied(cv: Any, name: str, args: list[sp.Basic], primes: int) -> sp.Basic:

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -71,6 +72,8 @@ def parse_relation(text: str, ctx: ParseContext | None = None) -> Relation:
     (S[i], exp(z[i])/Sum(exp(z[k]), (k, 1, n)))
     """
     ctx = ParseContext() if ctx is None else ctx
+    if isinstance(ctx.prime_variable, str):
+        ctx = replace(ctx, prime_variable=_prime_variable(ctx.prime_variable))
     if not isinstance(text, str):
         raise LatexParseError(repr(text)[:80], "the fragment is not text")
     tokens = lines(tokenize(text, ctx.macros), text)
@@ -131,6 +134,12 @@ def parse_expression(text: str, ctx: ParseContext | None = None) -> sp.Basic:
     if relation.ops or relation.leading or relation.conditions:
         raise LatexParseError(text, "a relation where an expression was expected")
     return relation.parts[0]
+
+
+@lru_cache(maxsize=64)
+def _prime_variable(text: str) -> sp.Basic:
+    """The variable a bare prime differentiates by, read once per context text."""
+    return parse_expression(text)
 
 
 def _range_relation(converter: Converter, segments: list[list[Token]], text: str) -> Relation:

@@ -346,7 +346,16 @@ def _array_cases(tokens: list[Token]) -> list[Token]:
         token = tokens[i]
         following = tokens[i + 1] if i + 1 < len(tokens) else None
         opens_table = following is not None and following.type == "BEGIN"
-        if token.type == "LSET" and opens_table and str(following) in ("array", "matrix"):
+        if (
+            following is not None
+            and token.type == "LSET"
+            and opens_table
+            and str(following)
+            in (
+                "array",
+                "matrix",
+            )
+        ):
             end = _matching(tokens, i + 1)
             after = tokens[end + 1] if end is not None and end + 1 < len(tokens) else None
             if end is not None and (after is None or after.type != "RSET"):

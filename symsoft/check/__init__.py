@@ -1,0 +1,1 @@
+"""``symsoft check``: reading a person's derivation and deciding each of its steps."""

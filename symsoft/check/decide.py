@@ -1,0 +1,1822 @@
+"""Deciding one step of a derivation: proven, refuted with a counterexample, or conditional.
+
+Both sides are expanded (definitions, then derivatives). For a symbolic dimension ``n`` the
+difference is proven zero with indexed sums and Kronecker deltas under ``1 <= index <= n``:
+sums are made linear, ``Σ_k f(k)·δ_kj`` becomes ``f(j)``, closed sums become atoms, and every
+pattern of equal and distinct free indices is checked with exponentials as positive symbols and
+``cancel``. Independently the step is instantiated for ``n`` in {2, 3, 5} (or the document's own
+concrete ``n``) with every index pattern and evaluated at random logits in high precision; a
+disagreement there is a counterexample. A step that holds only for some index patterns is
+``conditional`` unless the document stated that condition.
+
+Examples
+--------
+>>> import sympy as sp
+>>> i, j, k = sp.symbols("i j k", integer=True)
+>>> n = sp.Symbol("n", integer=True, positive=True)
+>>> z, S = sp.IndexedBase("z"), sp.IndexedBase("S")
+>>> defs = Definitions.softmax(S, z, n)
+>>> good = decide(sp.Derivative(S[i], z[j]), S[i] * (sp.KroneckerDelta(i, j) - S[j]), defs)
+>>> good.verdict.value, good.method
+('verified', 'symbolic (general n)')
+>>> bad = decide(sp.Derivative(S[i], z[j]), S[i] * (1 - S[j]), defs)
+>>> bad.verdict.value, bad.condition
+('conditional', 'i = j')
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import random
+import signal
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import mpmath
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from symsoft.verdict import Verdict
+
+__all__ = ["Decision", "Definitions", "decide"]
+
+#: Letters authors use for the softmax output; read as softmax when a document defines none.
+#: letters of calculus rule statements (``f = g/h``, ``(uv)' = u'v + uv'``)
+_RULE_LETTERS = frozenset({"f", "g", "h", "u", "v"})
+SOFTMAX_NAMES = frozenset({"S", "s", "sigma", "softmax", "p", "y", "a", "P", "Y", "smax"})
+#: Dimensions a symbolic ``n`` is instantiated with.
+TRIAL_DIMENSIONS = (2, 3, 5)
+#: Random points per index pattern in the numeric comparison.
+POINTS = 3
+_DIGITS = 30
+_TOLERANCE = mpmath.mpf(10) ** -15
+_MAX_FREE_INDICES = 6
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict on one step and the evidence for it."""
+
+    verdict: Verdict
+    method: str
+    detail: str
+    counterexample: dict[str, Any] | None = None
+    #: the index condition under which a conditional step holds
+    condition: str | None = None
+    #: definitions expanded (``"S_i (line 3)"``) and pattern extensions (``"y_1 → y_2"``)
+    expanded: tuple[str, ...] = ()
+    extended: tuple[str, ...] = ()
+
+
+class _Timeout(Exception):
+    """The step's time budget ran out."""
+
+
+class _Unsupported(Exception):
+    """Notation the decision procedure does not handle (reported as not-understood)."""
+
+
+# ---------------------------------------------------------------------------------------
+# definitions
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Definitions:
+    """The names a step may use: ``(kind, name) -> (lhs, rhs, label)``, plus implicit softmax."""
+
+    table: dict[tuple[str, str], tuple[Any, Any, str]] = field(default_factory=dict)
+    variable: sp.IndexedBase = field(default_factory=lambda: sp.IndexedBase("z"))
+    dimension: sp.Symbol = field(
+        default_factory=lambda: sp.Symbol("n", integer=True, positive=True)
+    )
+    implicit: bool = True
+    #: letters that are not the softmax here (``y`` in a document that also writes ``\\hat y``)
+    not_softmax: frozenset[str] = frozenset()
+    #: stated constraints ``Σ_k y_k = c`` as ``(IndexedBase y, c)``
+    facts: list[tuple[Any, Any]] = field(default_factory=list)
+    #: abstract scalars differentiated through a vector: ``{"L": IndexedBase S}``
+    chain: dict[str, Any] = field(default_factory=dict)
+    #: letters other than n that bound a sum in the step being decided
+    extra: set[Any] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)
+    extended: set[str] = field(default_factory=set)
+
+    @classmethod
+    def softmax(cls, base: sp.IndexedBase, variable: sp.IndexedBase, n: sp.Symbol) -> Definitions:
+        """Definitions holding only ``base_i = e^{z_i} / Σ_k e^{z_k}``."""
+        i, k = sp.Symbol("i", integer=True), sp.Symbol("k", integer=True)
+        rhs = sp.exp(variable[i]) / sp.Sum(sp.exp(variable[k]), (k, 1, n))
+        table = {("indexed", str(base.label)): (base[i], _fresh_bound(rhs), f"{base.label}_i")}
+        return cls(table=table, variable=variable, dimension=n, implicit=False)
+
+    def reads_as_softmax(self, name: str) -> bool:
+        """Whether an undefined name reads as the softmax (``S``, ``\\hat y``, never ``z``)."""
+        bare = name.removeprefix("hat_").removeprefix("hat{").rstrip("}")
+        return (
+            self.implicit
+            and bare in SOFTMAX_NAMES
+            and name != str(self.variable.label)
+            and name not in self.not_softmax
+        )
+
+    def add(self, key: tuple[str, str], lhs: Any, rhs: Any, label: str) -> None:
+        self.table[key] = (self.unify(lhs), _fresh_bound(self.unify(rhs)), label)
+
+    def unify(self, expr: Any) -> Any:
+        """Make every symbol named like the dimension the one positive-integer dimension."""
+        if not isinstance(expr, sp.Basic):
+            return expr
+        name = self.dimension.name
+        same = {
+            s: self.dimension
+            for s in expr.free_symbols
+            if isinstance(s, sp.Symbol) and s.name == name and s != self.dimension
+        }
+        return expr.xreplace(same) if same else expr
+
+    def _softmax_of(self, *indices: Any) -> Any:
+        """Softmax entry ``indices[-1]``; with two indices, of row ``indices[0]`` (a batch)."""
+        k = sp.Dummy("k", integer=True)
+        row = indices[:-1]
+        key = (*row, k)
+        total = sp.Sum(sp.exp(self.variable[key]), (k, 1, self.dimension))
+        return sp.exp(self.variable[indices]) / total
+
+    def expand(self, expr: Any, depth: int = 0) -> Any:
+        """Replace every defined name in ``expr`` by its definition (recursively)."""
+        if depth > 12:
+            raise _Unsupported("definitions refer to each other too deeply")
+        if isinstance(expr, sp.Indexed):
+            return self._indexed(expr, depth)
+        if not isinstance(expr, sp.Basic) or expr.is_Atom:
+            if isinstance(expr, sp.Symbol):
+                entry = self.table.get(("symbol", expr.name))
+                if entry:
+                    self.used.add(entry[2])
+                    return self.expand(entry[1], depth + 1)
+                entry = self.table.get(("function", expr.name))
+                if entry and not any(arg.atoms(sp.Indexed) for arg in entry[0].args):
+                    # ``L(x, y) = -Σ y_i log p_i`` or ``H(Y, σ(A)) = …`` then ``∂L/∂x_k``: the
+                    # arguments only name the vectors the body already uses
+                    self.used.add(entry[2])
+                    return self.expand(entry[1], depth + 1)
+                entry = self._rule_letter(expr.name)
+                if entry:
+                    self.used.add(entry[2])
+                    return self.expand(entry[1], depth + 1)
+            return expr
+        if isinstance(expr, AppliedUndef):
+            replaced = self._applied(expr, depth)
+            if replaced is not None:
+                return replaced
+        if isinstance(expr, (sp.Sum, sp.Product)):
+            body = self.expand(expr.function, depth)
+            return expr.func(body, *expr.limits)
+        if isinstance(expr, sp.Derivative):
+            self._constant_in_argument(expr)
+            inner = self.expand(expr.expr, depth)
+            if isinstance(inner, sp.Symbol) and inner.name in self.chain:
+                return self._chain_rule(inner, expr.variable_count, depth)
+            held = self._by_defined_name(expr, depth)
+            if held is not None:
+                return held
+            return sp.Derivative(inner, *expr.variable_count)
+        args = [self.expand(arg, depth) for arg in expr.args]
+        return expr.func(*args) if args != list(expr.args) else expr
+
+    def _rule_letter(self, name: str) -> tuple[Any, Any, str] | None:
+        """``g_i = e^{a_i}, h_i = Σ_k e^{a_k}`` then the rule ``(g'h - h'g)/h^2``: a bare rule
+        letter with no definition of its own stands for the entry it names."""
+        entry = self.table.get(("indexed", name))
+        if name in _RULE_LETTERS and entry is not None and len(entry[0].indices) == 1:
+            return entry
+        return None
+
+    def _constant_in_argument(self, derivative: sp.Derivative) -> None:
+        """``g(x) = e^{a_i}`` then ``g'(x) = e^{a_i}``: g does not depend on x, so the prime
+        means a derivative by something the document only names in prose."""
+        applied = derivative.expr
+        if not isinstance(applied, AppliedUndef):
+            return
+        entry = self.table.get(("function", applied.func.__name__))
+        if entry is None or not isinstance(entry[1], sp.Basic):
+            return
+        formal = dict(zip(applied.args, entry[0].args, strict=False))
+        for variable, _ in derivative.variable_count:
+            argument = formal.get(variable)
+            if isinstance(argument, sp.Symbol) and argument not in entry[1].free_symbols:
+                raise _Unsupported(
+                    f"{entry[2]} does not depend on {argument}: its derivative by {argument} "
+                    "is not what the document means"
+                )
+
+    def _by_defined_name(self, derivative: sp.Derivative, depth: int) -> Any:
+        """``∂/∂p_j (−y_j log p_j)`` with p defined: differentiate by p itself, then expand p.
+
+        A derivative by a defined quantity treats it as the variable (the chain-rule reading of
+        ``∂L/∂p_j``); expanding p first would make the derivative 0. ``None`` when the variable
+        is not a defined or softmax name.
+        """
+        if len(derivative.variable_count) != 1 or derivative.variable_count[0][1] != 1:
+            return None
+        variable = derivative.variable_count[0][0]
+        if isinstance(variable, sp.Indexed):
+            key: tuple[str, str] = ("indexed", str(variable.base.label))
+            undefined = key not in self.table and not self.reads_as_softmax(key[1])
+        elif isinstance(variable, sp.Symbol):
+            key = ("symbol", variable.name)
+            undefined = key not in self.table
+        elif isinstance(variable, AppliedUndef):
+            # ``∂ log σ(A_i) / ∂ σ(A_i)``: by the value of a defined function
+            key = ("function", variable.func.__name__)
+            undefined = key not in self.table and not self.reads_as_softmax(key[1])
+        else:
+            return None
+        if undefined or (variable.has(self.variable) and not isinstance(variable, AppliedUndef)):
+            return None
+        held = replace(
+            self,
+            table={k: v for k, v in self.table.items() if k != key},
+            not_softmax=self.not_softmax | {key[1]},
+        )
+        inner = held.expand(derivative.expr, depth + 1)
+        if isinstance(inner, sp.Indexed) and inner.base != getattr(variable, "base", None):
+            # ``∂ℓ_j/∂p_j`` with ℓ never defined: not 0
+            raise _Unsupported(_undefined_dependency(inner, derivative))
+        return self.expand(sp.diff(inner, variable), depth + 1)
+
+    def _chain_rule(self, loss: sp.Symbol, variables: Any, depth: int) -> Any:
+        """∂L/∂S_k is the opaque gradient G_k; ∂L/∂z_l = Σ_k G_k ∂S_k/∂z_l (chain rule)."""
+        through = self.chain[loss.name]
+        gradient = sp.IndexedBase(f"∂{loss.name}/∂{through.label}")
+        if len(variables) != 1 or variables[0][1] != 1:
+            raise _Unsupported(f"higher derivatives of {loss.name}")
+        variable = variables[0][0]
+        if not isinstance(variable, sp.Indexed):
+            raise _Unsupported(f"a derivative of {loss.name} by {variable}")
+        self.used.add(f"{loss.name} as a function of {through.label} (chain rule)")
+        if variable.base == through:
+            return gradient[variable.indices]
+        k = sp.Dummy("k", integer=True)
+        if len(variable.indices) == 2:
+            # a batch: ∂L/∂z_{pq} = Σ_r Σ_k ∂L/∂σ_{rk} ∂σ_{rk}/∂z_{pq}
+            r = sp.Dummy("r", integer=True)
+            body = gradient[r, k] * sp.Derivative(through[r, k], variable)
+            limits = ((k, 1, self.dimension), (r, 1, self.dimension))
+            return self.expand(sp.Sum(body, *limits), depth + 1)
+        body = gradient[k] * sp.Derivative(through[k], variable)
+        return self.expand(sp.Sum(body, (k, 1, self.dimension)), depth + 1)
+
+    def _indexed(self, expr: sp.Indexed, depth: int) -> Any:
+        name = str(expr.base.label)
+        entry = self.table.get(("indexed", name))
+        indices = [self.expand(index, depth) for index in expr.indices]
+        if entry is None:
+            if self.reads_as_softmax(name) and len(indices) in (1, 2):
+                self.used.add(f"{name} read as softmax of {self.variable.label}")
+                return self._softmax_of(*indices)
+            return expr.base[tuple(indices)] if indices else expr
+        lhs, rhs, label = entry
+        if len(lhs.indices) != len(indices):
+            return expr
+        mapping = self._match_indices(lhs.indices, indices, label, expr)
+        if mapping is None:
+            return expr.base[tuple(indices)]
+        self.used.add(label)
+        return self.expand(_relabel(rhs, mapping), depth + 1)
+
+    def _match_indices(
+        self, formal: Iterable[Any], actual: Iterable[Any], label: str, expr: Any
+    ) -> dict[Any, Any] | None:
+        mapping: dict[Any, Any] = {}
+        for f, a in zip(formal, actual, strict=True):
+            if f == a:
+                continue
+            if isinstance(f, sp.Symbol):
+                mapping[f] = a
+            elif isinstance(f, sp.Integer) and isinstance(a, sp.Integer):
+                # a definition written for y_1 extends to y_2 by relabelling 1 <-> 2
+                mapping[("swap", f)] = a
+                self.extended.add(f"{label} → {_show(expr)}")
+            else:
+                return None  # y_1 defined, y_i used: decided once i has a value
+        return mapping
+
+    def _applied(self, expr: AppliedUndef, depth: int) -> Any:
+        name = expr.func.__name__
+        entry = self.table.get(("function", name))
+        args = [self.expand(arg, depth) for arg in expr.args]
+        symbol = self.table.get(("symbol", name))
+        if (
+            name in ("softmax", "smax")
+            and len(args) == 1
+            and isinstance(args[0], sp.Symbol)
+            and args[0].name != str(self.variable.label)
+        ):
+            # ``o_b = softmax(b)`` with b a class name: the softmax of which vector?
+            raise _Unsupported(f"{name}({args[0]}) of a single letter")
+        if entry is None and symbol is None and all(_of_variable(a, self.variable) for a in args):
+            # the reader writes g(z_j) for a primed rule letter g; g(x) of another letter is not
+            # the entry g_i names and stays ambiguous (below)
+            symbol = self._rule_letter(name)
+        if entry is None and symbol is not None:
+            # ``f = e^{z_i}`` then ``f'``: the reader writes f(z_j) for the primed quantity
+            self.used.add(symbol[2])
+            return self.expand(symbol[1], depth + 1)
+        if entry is None and ("indexed", name) in self.table:
+            # ``g_i = e^{a_i}`` then ``\frac{g'h - h'g}{h^2}``: which g_i, primed by what?
+            raise _Unsupported(
+                f"{name} is defined with an index ({self.table[('indexed', name)][2]}); "
+                f"the bare {name} is ambiguous"
+            )
+        if entry is None:
+            if (
+                self.reads_as_softmax(name)
+                and len(args) == 1
+                and isinstance(args[0], sp.Indexed)
+                and args[0].base == self.variable
+                and len(args[0].indices) in (1, 2)
+            ):
+                # ``σ(z_{pq})``: entry q of the softmax of row p of a batch
+                self.used.add(f"{name} read as softmax of {self.variable.label}")
+                return self._softmax_of(*args[0].indices)
+            if name in ("sigma", "σ") and len(args) == 1 and not args[0].atoms(sp.Indexed):
+                # σ of a scalar is the logistic sigmoid in every write-up that uses it
+                self.used.add("σ(x) read as the logistic sigmoid 1/(1 + e^{-x})")
+                return 1 / (1 + sp.exp(-args[0]))
+            return expr.func(*args) if args != list(expr.args) else None
+        lhs, rhs, label = entry
+        if len(lhs.args) != len(args):
+            return None
+        mapping: dict[Any, Any] = {}
+        for formal, actual in zip(lhs.args, args, strict=True):
+            if isinstance(formal, sp.Indexed) and isinstance(actual, sp.Indexed):
+                if formal.base != actual.base or len(formal.indices) != len(actual.indices):
+                    return None
+                sub = self._match_indices(formal.indices, actual.indices, label, expr)
+                if sub is None:
+                    return None
+                mapping.update(sub)
+            elif isinstance(formal, sp.Symbol):
+                mapping[formal] = actual
+            elif formal != actual:
+                return None
+        self.used.add(label)
+        return self.expand(_relabel(rhs, mapping), depth + 1)
+
+
+def _fresh_bound(expr: Any) -> Any:
+    """Rename bound sum indices to dummies so substitutions never capture them."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+    replacements: dict[Any, Any] = {}
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Sum, sp.Product)):
+            for limit in node.limits:
+                variable = limit[0]
+                if not isinstance(variable, sp.Dummy):
+                    replacements[node] = None
+    if not replacements:
+        return expr
+
+    def rename(node: Any) -> Any:
+        if isinstance(node, (sp.Sum, sp.Product)):
+            body = rename(node.function)
+            limits = []
+            for limit in node.limits:
+                variable = limit[0]
+                dummy = sp.Dummy(variable.name, integer=True)
+                body = body.xreplace({variable: dummy})
+                limits.append((dummy, *limit[1:]))
+            return node.func(body, *limits)
+        if node.args and not isinstance(node, (sp.Indexed, sp.IndexedBase)):
+            return node.func(*[rename(arg) for arg in node.args])
+        return node
+
+    return rename(expr)
+
+
+def _relabel(expr: Any, mapping: dict[Any, Any]) -> Any:
+    swaps = {key[1]: value for key, value in mapping.items() if isinstance(key, tuple)}
+    plain = {key: value for key, value in mapping.items() if not isinstance(key, tuple)}
+    if plain:
+        expr = expr.xreplace(plain)
+    for old, new in swaps.items():
+        swap = {old: new, new: old}
+
+        def relabel(node: Any, swap: dict[Any, Any] = swap) -> Any:
+            return node.base[tuple(swap.get(i, i) for i in node.indices)]
+
+        expr = expr.replace(lambda node: isinstance(node, sp.Indexed), relabel)
+    return expr
+
+
+def _of_variable(arg: Any, variable: Any) -> bool:
+    return isinstance(arg, sp.Indexed) and arg.base == variable
+
+
+def _show(expr: Any) -> str:
+    if isinstance(expr, sp.Indexed):
+        return f"{expr.base.label}_{','.join(str(i) for i in expr.indices)}"
+    return str(expr)
+
+
+# ---------------------------------------------------------------------------------------
+# calculus: derivatives, linear sums, Kronecker deltas
+# ---------------------------------------------------------------------------------------
+
+
+def _do_derivatives(expr: Any) -> Any:
+    """Evaluate every ``Derivative`` (innermost first) without touching sums."""
+    if not isinstance(expr, sp.Basic) or expr.is_Atom or isinstance(expr, sp.Indexed):
+        return expr
+    if isinstance(expr, sp.Derivative):
+        result = _do_derivatives(expr.expr)
+        for variable, count in expr.variable_count:
+            result = sp.diff(result, variable, count)
+        return result
+    if not expr.has(sp.Derivative):
+        return expr
+    return expr.func(*[_do_derivatives(arg) for arg in expr.args])
+
+
+def _linear_sums(expr: Any, n: Any) -> Any:
+    """Make sums linear and resolve ``Σ_k f(k)·δ_{k,j} = f(j)`` under ``1 <= j <= n``."""
+    if not isinstance(expr, sp.Basic) or expr.is_Atom or not expr.has(sp.Sum):
+        return expr
+    if isinstance(expr, sp.Sum):
+        body = _linear_sums(expr.function, n)
+        limits = list(expr.limits)
+        for variable, low, high in reversed(limits):
+            body = _sum_of(body, variable, low, high, n)
+        return body
+    return expr.func(*[_linear_sums(arg, n) for arg in expr.args])
+
+
+def _sum_of(body: Any, k: Any, low: Any, high: Any, n: Any) -> Any:
+    if sp.count_ops(body) > 400:
+        raise _Unsupported("a summand too large to expand")
+    if body.has(sp.log):
+        # logits are real: log(e^{z_k} / Σ) = z_k − log Σ, so the sum splits
+        body = _log_exp(sp.expand_log(body, force=True))
+    total = sp.S.Zero
+    for term in sp.Add.make_args(sp.expand(body)):
+        coeff, dependent = term.as_independent(k, as_Add=False)
+        if dependent == 1:
+            total += coeff * (high - low + 1)
+            continue
+        delta = next(
+            (
+                factor
+                for factor in sp.Mul.make_args(dependent)
+                if isinstance(factor, sp.KroneckerDelta) and k in factor.free_symbols
+            ),
+            None,
+        )
+        if delta is not None:
+            other = delta.args[1] if delta.args[0] == k else delta.args[0]
+            if k not in other.free_symbols and _in_range(other, low, high, n):
+                total += coeff * (dependent / delta).xreplace({k: other})
+                continue
+        if isinstance(low, sp.Integer) and isinstance(high, sp.Integer) and high - low < 50:
+            total += coeff * sp.Add(*[dependent.xreplace({k: v}) for v in range(low, high + 1)])
+            continue
+        total += coeff * sp.Sum(dependent, (k, low, high))
+    return total
+
+
+def _log_exp(expr: Any) -> Any:
+    """log(exp(a)) = a for real a (the logits, and sums of them, are real)."""
+    return expr.replace(
+        lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.exp),
+        lambda e: e.args[0].args[0],
+    )
+
+
+def _in_range(index: Any, low: Any, high: Any, n: Any) -> bool:
+    """Whether ``low <= index <= high`` holds for every index of a vector of length ``n``."""
+    if isinstance(index, sp.Integer) and isinstance(low, sp.Integer):
+        if isinstance(high, sp.Integer):
+            return bool(low <= index <= high)
+        return low <= index and high == n  # z_c is written, so n >= c
+    # a free index met by a sum over 1..m is one of the m positions that sum runs over
+    return low == 1 and (high == n or (isinstance(high, sp.Symbol) and bool(high.is_integer)))
+
+
+def _canonical_sums(expr: Any, depth: int = 0) -> Any:
+    """Give bound variables fixed names so equal sums written with k and l compare equal."""
+    if not isinstance(expr, sp.Basic) or expr.is_Atom or not expr.has(sp.Sum):
+        return expr
+    if isinstance(expr, sp.Sum):
+        body, limits = expr.function, []
+        for offset, (variable, low, high) in enumerate(expr.limits):
+            canon = sp.Symbol(f"κ{depth + offset}", integer=True)
+            body = body.xreplace({variable: canon})
+            limits.append((canon, low, high))
+        return sp.Sum(_canonical_sums(body, depth + len(limits)), *limits)
+    return expr.func(*[_canonical_sums(arg, depth) for arg in expr.args])
+
+
+def _fact_sums(defs: Definitions) -> dict[Any, Any]:
+    out = {}
+    for base, total in defs.facts:
+        k = sp.Dummy("k", integer=True)
+        out[_canonical_sums(sp.Sum(base[k], (k, 1, defs.dimension)))] = total
+    return out
+
+
+def _row_facts(expr: Any, defs: Definitions) -> Any:
+    """``Σ_k t_{r,k}`` → the stated total, for every row r of a batch (``Σ_k t_{nk} = 1``)."""
+    totals = dict(defs.facts)
+
+    def stated(node: Any) -> bool:
+        if not (isinstance(node, sp.Sum) and len(node.limits) == 1):
+            return False
+        k, low, high = node.limits[0]
+        body = node.function
+        return (
+            isinstance(body, sp.Indexed)
+            and body.base in totals
+            and len(body.indices) == 2
+            and body.indices[1] == k
+            and k not in body.indices[0].free_symbols
+            and low == 1
+            and high == defs.dimension
+        )
+
+    return expr.replace(stated, lambda node: totals[node.function.base]) if totals else expr
+
+
+def _free_indices(expr: Any, n: Any) -> set[Any]:
+    """Index symbols free in ``expr``, including those of derivative variables (``∂/∂z_j``),
+    which SymPy counts as bound; bound sum indices are dummies by now."""
+    if not isinstance(expr, sp.Basic):
+        return set()
+    symbols = set(expr.free_symbols)
+    for derivative in expr.atoms(sp.Derivative):
+        for variable, _ in derivative.variable_count:
+            symbols |= variable.free_symbols
+    return {
+        symbol
+        for symbol in symbols
+        if isinstance(symbol, sp.Symbol)
+        and not isinstance(symbol, sp.Dummy)
+        and symbol.is_integer
+        and symbol != n
+    }
+
+
+def _integer_indices(expr: Any) -> set[sp.Integer]:
+    found: set[sp.Integer] = set()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Indexed):
+            found.update(i for i in node.indices if isinstance(i, sp.Integer))
+        elif isinstance(node, sp.KroneckerDelta):
+            found.update(i for i in node.args if isinstance(i, sp.Integer))
+    return found
+
+
+def _set_partitions(items: list[Any]) -> Iterator[list[list[Any]]]:
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for partition in _set_partitions(rest):
+        for at in range(len(partition)):
+            yield [*partition[:at], [first, *partition[at]], *partition[at + 1 :]]
+        yield [[first], *partition]
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    """Which free indices are equal: ``mapping`` sends each to its block's representative."""
+
+    mapping: dict[Any, Any]
+    blocks: tuple[tuple[Any, ...], ...]
+
+    def describe(self) -> str:
+        parts = []
+        for block in self.blocks:
+            if len(block) > 1:
+                parts.append(" = ".join(str(x) for x in block))
+        singles = [str(block[0]) for block in self.blocks]
+        if len(singles) > 1:
+            parts.append(", ".join(singles) + " distinct")
+        return "; ".join(parts) or "no indices"
+
+    def equal(self, a: Any, b: Any) -> bool:
+        return self.mapping.get(a, a) == self.mapping.get(b, b)
+
+
+def _patterns(symbols: set[Any], integers: set[Any], conditions: Iterable[Any]) -> list[_Pattern]:
+    if len(symbols) > _MAX_FREE_INDICES:
+        raise _Unsupported(f"{len(symbols)} free indices (at most {_MAX_FREE_INDICES} are checked)")
+    elements = sorted(symbols, key=str) + sorted(integers)
+    out = []
+    for partition in _set_partitions(elements):
+        if any(sum(1 for x in block if isinstance(x, sp.Integer)) > 1 for block in partition):
+            continue
+        mapping: dict[Any, Any] = {}
+        blocks = []
+        for block in partition:
+            block = sorted(block, key=lambda x: (not isinstance(x, sp.Integer), str(x)))
+            for member in block:
+                mapping[member] = block[0]
+            blocks.append(tuple(block))
+        pattern = _Pattern(mapping, tuple(sorted(blocks, key=lambda b: str(b[0]))))
+        if all(_satisfies(pattern, condition) for condition in conditions):
+            out.append(pattern)
+    return out
+
+
+def _satisfies(pattern: _Pattern, condition: Any) -> bool:
+    if isinstance(condition, (sp.Eq, sp.Ne)):
+        a, b = condition.args
+        same = pattern.equal(a, b)
+        return same if isinstance(condition, sp.Eq) else not same
+    return True
+
+
+def _apply_pattern(expr: Any, pattern: _Pattern) -> Any:
+    expr = expr.xreplace(pattern.mapping)
+    representatives = set(pattern.mapping.values())
+
+    def delta(node: Any) -> Any:
+        a, b = node.args
+        if a == b:
+            return sp.S.One
+        if a in representatives and b in representatives:
+            return sp.S.Zero
+        return node
+
+    def relation(node: Any) -> Any:
+        a, b = node.args
+        if a in representatives and b in representatives:
+            same = a == b
+            return sp.true if same == isinstance(node, sp.Eq) else sp.false
+        return node
+
+    expr = expr.replace(lambda e: isinstance(e, sp.KroneckerDelta), delta)
+    return expr.replace(lambda e: isinstance(e, (sp.Eq, sp.Ne)), relation)
+
+
+def _known_deltas(expr: Any, conditions: tuple[Any, ...], n: Any, minimum_n: int) -> Any:
+    """δ(a, b) = 0 for a stated ``a ≠ b``; δ(c, n − m) = 0 when n ≥ minimum_n puts c below."""
+    unequal = {frozenset(c.args) for c in conditions if isinstance(c, sp.Ne) and len(c.args) == 2}
+
+    def delta(node: Any) -> Any:
+        a, b = node.args
+        if frozenset((a, b)) in unequal:
+            return sp.S.Zero
+        for c, other in ((a, b), (b, a)):
+            offset = n - other
+            if (
+                isinstance(c, sp.Integer)
+                and isinstance(offset, sp.Integer)
+                and c < minimum_n - offset
+            ):
+                return sp.S.Zero
+        return node
+
+    return expr.replace(lambda e: isinstance(e, sp.KroneckerDelta), delta)
+
+
+def _cases_as_deltas(expr: Any) -> Any:
+    """``{A if a = b, B if a ≠ b}`` over two index letters as ``δ_ab A + (1 − δ_ab) B``, which a
+    sum over a or b collapses (``Σ_i {t_i(y_i − 1) if i = j, t_i y_j otherwise}``)."""
+
+    def delta_form(piecewise: Any) -> Any:
+        (first, when), (second, other) = piecewise.args
+        if isinstance(when, sp.Ne):
+            (first, when), (second, other) = (second, other), (first, when)
+        delta = sp.KroneckerDelta(*when.args)
+        return delta * first + (1 - delta) * second
+
+    def index_cases(piecewise: Any) -> bool:
+        if not isinstance(piecewise, sp.Piecewise) or len(piecewise.args) != 2:
+            return False
+        conditions = [piecewise.args[0].cond, piecewise.args[1].cond]
+        equal = [c for c in conditions if isinstance(c, sp.Eq)]
+        if len(equal) != 1 or not all(
+            isinstance(side, sp.Symbol) and side.is_integer for side in equal[0].args
+        ):
+            return False
+        other = conditions[1] if conditions[0] is equal[0] else conditions[0]
+        otherwise = other is sp.true and conditions[1] is other
+        return otherwise or (isinstance(other, sp.Ne) and set(other.args) == set(equal[0].args))
+
+    return expr.replace(index_cases, delta_form) if expr.has(sp.Piecewise) else expr
+
+
+def _is_zero(expr: Any, variable: Any) -> bool:
+    """True when ``expr`` is identically zero with exponentials as positive symbols."""
+    if expr == 0:
+        return True
+    positives: dict[Any, Any] = {}
+    reals: dict[Any, Any] = {}
+    for number, sum_ in enumerate(sorted(expr.atoms(sp.Sum), key=str)):
+        probe = sum_.function.xreplace(
+            {x: sp.Symbol("r", real=True) for x in sum_.function.atoms(sp.Indexed)}
+        )
+        positives[sum_] = sp.Symbol(f"Σ{number}", positive=bool(probe.is_positive))
+    expr = expr.xreplace(positives)
+    for indexed in expr.atoms(sp.Indexed):
+        name = f"{indexed.base.label}_{'_'.join(map(str, indexed.indices))}"
+        if indexed.base == variable:
+            reals[indexed] = sp.log(sp.Symbol(f"E_{name}", positive=True))
+        else:
+            reals[indexed] = sp.Symbol(name, real=True)
+    expr = sp.expand(expr.xreplace(reals), mul=False, multinomial=False, power_exp=True)
+    if expr.has(sp.log):
+        expr = sp.expand_log(expr, force=True)
+    try:
+        if sp.cancel(sp.together(expr)) == 0:
+            return True
+    except (sp.PolynomialError, TypeError, ValueError):
+        pass
+    if sp.count_ops(expr) < 80:
+        return bool(sp.simplify(expr) == 0)
+    return False
+
+
+# ---------------------------------------------------------------------------------------
+# concrete instances and numbers
+# ---------------------------------------------------------------------------------------
+
+
+def _do_sums(expr: Any) -> Any:
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Sum):
+        return expr
+    if isinstance(expr, sp.Sum):
+        body = _do_sums(expr.function)
+        for variable, low, high in reversed(expr.limits):
+            if not (isinstance(low, sp.Integer) and isinstance(high, sp.Integer)):
+                raise _Unsupported("a sum whose bounds are not numbers after instantiation")
+            if high - low > 200:
+                raise _Unsupported("a sum of more than 200 terms")
+            body = sp.Add(*[body.xreplace({variable: v}) for v in range(low, high + 1)])
+        return body
+    return expr.func(*[_do_sums(arg) for arg in expr.args])
+
+
+def _random_function(rng: random.Random) -> sp.Lambda:
+    x = sp.Dummy("x")
+    coefficients = [sp.Rational(rng.randint(-9, 9), rng.randint(1, 5)) for _ in range(3)]
+    return sp.Lambda(
+        x, coefficients[0] + coefficients[1] * x + coefficients[2] * x**2 + sp.exp(x / 2)
+    )
+
+
+def _instantiate(
+    expr: Any,
+    n_value: int | None,
+    values: dict[Any, Any],
+    defs: Definitions,
+    functions: dict[Any, Any],
+) -> Any:
+    substitution = dict(values)
+    if n_value is not None:
+        substitution[defs.dimension] = sp.Integer(n_value)
+        for dimension in defs.extra:
+            substitution[dimension] = sp.Integer(n_value)
+    expr = defs.expand(expr.xreplace(substitution)).xreplace(substitution)
+    expr = _do_sums(expr)
+    for function, replacement in functions.items():
+        expr = expr.replace(function, replacement)
+    expr = _do_sums(_do_derivatives(expr))
+    if n_value is not None:
+        for base, total in defs.facts:
+            last = total - sp.Add(*[base[k] for k in range(1, n_value)])
+            expr = expr.xreplace({base[n_value]: last})
+            rows = {
+                x.indices[0]
+                for x in expr.atoms(sp.Indexed)
+                if x.base == base and len(x.indices) == 2 and x.indices[1] == n_value
+            }
+            for row in rows:
+                rest = total - sp.Add(*[base[row, k] for k in range(1, n_value)])
+                expr = expr.xreplace({base[row, n_value]: rest})
+    return expr
+
+
+def _evaluate(expr: Any, point: dict[Any, Any]) -> Any:
+    """The value of ``expr`` at ``point`` in 30-digit mpmath arithmetic (evalf as a fallback)."""
+    with mpmath.workdps(_DIGITS):
+        try:
+            return _mp_value(expr, point)
+        except (KeyError, TypeError, ValueError, ZeroDivisionError, OverflowError):
+            pass
+    return expr.xreplace(point).evalf(_DIGITS)
+
+
+_MP_FUNCTIONS = {sp.exp: mpmath.exp, sp.log: mpmath.log, sp.sqrt: mpmath.sqrt}
+
+
+def _mp_value(expr: Any, point: dict[Any, Any]) -> Any:
+    """A small tree walk over +, ×, powers, exp, log and numbers; anything else raises."""
+    if expr in point:
+        return mpmath.mpf(str(point[expr]))
+    if isinstance(expr, sp.Integer):
+        return mpmath.mpf(int(expr))
+    if isinstance(expr, sp.Rational):
+        return mpmath.mpf(int(expr.p)) / int(expr.q)
+    if isinstance(expr, sp.Float):
+        return mpmath.mpf(str(expr))
+    if isinstance(expr, sp.Add):
+        return mpmath.fsum(_mp_value(arg, point) for arg in expr.args)
+    if isinstance(expr, sp.Mul):
+        result = mpmath.mpf(1)
+        for arg in expr.args:
+            result *= _mp_value(arg, point)
+        return result
+    if isinstance(expr, sp.Pow):
+        base, exponent = _mp_value(expr.base, point), _mp_value(expr.exp, point)
+        if base < 0 and exponent != int(exponent):
+            raise ValueError("complex power")
+        return mpmath.power(base, exponent)
+    if expr.func in _MP_FUNCTIONS and len(expr.args) == 1:
+        argument = _mp_value(expr.args[0], point)
+        if expr.func is sp.log and argument <= 0:
+            raise ValueError("log of a non-positive number")
+        return _MP_FUNCTIONS[expr.func](argument)
+    if expr is sp.E:
+        return mpmath.e
+    if expr is sp.pi:
+        return mpmath.pi
+    raise TypeError(f"no fast evaluation for {type(expr).__name__}")
+
+
+def _point(exprs: Iterable[Any], rng: random.Random) -> dict[Any, Any]:
+    """Random values in [-2, 2] for every logit and free real symbol of ``exprs``."""
+    point: dict[Any, Any] = {}
+    exprs = list(exprs)
+    labels = {base.label for expr in exprs for base in expr.atoms(sp.IndexedBase)}
+    for expr in exprs:
+        # sorted: the same seed gives the same point whatever the hash seed of the process
+        for atom in sorted(expr.atoms(sp.Indexed, sp.Symbol), key=sp.default_sort_key):
+            if atom in point or isinstance(atom, (sp.Dummy, sp.IndexedBase)):
+                continue
+            if isinstance(atom, sp.Symbol) and (atom.is_integer or atom in labels):
+                continue
+            point[atom] = sp.Float(repr(round(rng.uniform(-2, 2), 4)), _DIGITS)
+    return point
+
+
+def _differ(left: Any, right: Any) -> bool | None:
+    """True if two numbers differ, False if equal, None if either is not a finite number."""
+    try:
+        a, b = complex(left), complex(right)
+    except TypeError:
+        return None
+    if any(map(lambda v: v != v or abs(v) == float("inf"), (a, b))):
+        return None
+    scale = max(1.0, abs(a), abs(b))
+    with mpmath.workdps(_DIGITS):
+        gap = abs(_as_mp(left) - _as_mp(right))
+    return bool(gap > _TOLERANCE * scale)
+
+
+def _as_mp(value: Any) -> Any:
+    """An mpmath number for an mpmath or SymPy number, keeping 30 digits when real."""
+    if isinstance(value, sp.Basic):
+        if value.is_real:
+            return mpmath.mpf(sp.Float(value, _DIGITS)._mpf_)
+        return mpmath.mpc(complex(value))
+    return mpmath.mpmathify(value)
+
+
+def _show_value(value: Any) -> Any:
+    try:
+        number = complex(value)
+    except TypeError:
+        return str(value)
+    return round(number.real, 12) if abs(number.imag) < 1e-20 else str(number)
+
+
+# ---------------------------------------------------------------------------------------
+# time budget
+# ---------------------------------------------------------------------------------------
+
+
+def _swallows_exceptions(frame: Any) -> bool:
+    """Whether ``frame`` runs a garbage-collector callback or a ``__del__``, where Python
+    reports an exception as 'ignored' instead of propagating it."""
+    if frame is None:
+        return False
+    callbacks = {getattr(callback, "__code__", None) for callback in gc.callbacks}
+    return frame.f_code in callbacks or frame.f_code.co_name == "__del__"
+
+
+@contextmanager
+def _budget(seconds: float) -> Iterator[None]:
+    """Raise :class:`_Timeout` after ``seconds`` (signal-based in the main thread only)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or seconds <= 0:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        if _swallows_exceptions(frame):
+            # an exception raised inside a gc callback or a finaliser is printed and lost;
+            # try again as soon as the interrupted code is back in the decision
+            signal.setitimer(signal.ITIMER_REAL, 0.005)
+            return
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# ---------------------------------------------------------------------------------------
+# the decision
+# ---------------------------------------------------------------------------------------
+
+_VECTOR_FUNCTIONS = frozenset({"diag", "transpose", "hadamard", "inner"})
+_DOTS_NAME = "…"
+
+
+def decide(
+    lhs: Any,
+    rhs: Any,
+    defs: Definitions,
+    *,
+    conditions: Iterable[Any] = (),
+    timeout: float = 5.0,
+    seed: int = 0,
+    concrete_n: int = 0,
+) -> Decision:
+    """Decide ``lhs = rhs`` under the index ``conditions`` stated in scope.
+
+    ``concrete_n`` is the document's own dimension when it only ever writes concrete indices
+    (``x_1 … x_4``); a symbolic dimension is instantiated with :data:`TRIAL_DIMENSIONS`.
+    """
+    defs.used, defs.extended = set(), set()
+    conditions = tuple(conditions)
+    if lhs == rhs and isinstance(lhs, sp.Basic):
+        return Decision(Verdict.VERIFIED, "identical", "both sides are the same expression")
+    _chain_from_step(lhs, rhs, defs)
+    lhs, rhs = _fresh_bound(defs.unify(lhs)), _fresh_bound(defs.unify(rhs))
+    try:
+        if _is_matrix(lhs) or _is_matrix(rhs):
+            decision = _decide_matrix(lhs, rhs, defs, conditions, timeout, seed, concrete_n)
+        elif _is_vector_step(lhs, defs) or _is_vector_step(rhs, defs):
+            decision = _decide_vector(lhs, rhs, defs, conditions, timeout, seed, concrete_n)
+        else:
+            decision = _decide_scalar(lhs, rhs, defs, conditions, timeout, seed, concrete_n)
+    except _Unsupported as error:
+        decision = Decision(Verdict.NOT_UNDERSTOOD, "none", str(error))
+    except (RecursionError, MemoryError):
+        decision = Decision(Verdict.NOT_UNDERSTOOD, "none", "expression too large to decide")
+    except _Timeout:
+        decision = Decision(Verdict.NOT_DECIDED, "none", f"time budget of {timeout:g} s ran out")
+    except Exception as error:  # one odd step must not stop the document
+        decision = Decision(
+            Verdict.NOT_DECIDED, "none", f"could not decide ({type(error).__name__}: {error})"
+        )
+    return Decision(
+        decision.verdict,
+        decision.method,
+        decision.detail,
+        decision.counterexample,
+        decision.condition,
+        tuple(sorted(defs.used)),
+        tuple(sorted(defs.extended)),
+    )
+
+
+def _is_matrix(expr: Any) -> bool:
+    return isinstance(expr, sp.MatrixBase)
+
+
+def _chain_from_step(lhs: Any, rhs: Any, defs: Definitions) -> None:
+    """A step that writes ∂L/∂s_i for an undefined L treats L as a function of s."""
+    for side in (lhs, rhs):
+        if not isinstance(side, sp.Basic):
+            continue
+        for derivative in side.atoms(sp.Derivative):
+            inner, variables = derivative.expr, derivative.variables
+            if (
+                isinstance(inner, sp.Symbol)
+                and not inner.is_integer
+                and ("symbol", inner.name) not in defs.table
+                and inner.name not in defs.chain
+                and len(variables) == 1
+                and isinstance(variables[0], sp.Indexed)
+                and variables[0].base != defs.variable
+            ):
+                defs.chain[inner.name] = variables[0].base
+
+
+def _check_notation(expr: Any, defs: Definitions) -> None:
+    for applied in expr.atoms(AppliedUndef):
+        if applied.func.__name__ in _VECTOR_FUNCTIONS:
+            raise _Unsupported(
+                f"vector notation ({applied.func.__name__}) is not checked entry-wise yet"
+            )
+    for total in expr.atoms(sp.Sum):
+        if any(low == 0 and not high.is_number for _, low, high in total.limits):
+            # free indices are instantiated in 1..n: with Σ_{k=0}^{N-1} the last index would
+            # fall outside the sum and give a false counterexample
+            raise _Unsupported("a sum from 0 to N - 1 (0-based indices) is not read")
+    names = {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+    if _DOTS_NAME in names:
+        raise _Unsupported("dots outside a matrix or a written-out sum")
+    if "ones" in names:
+        raise _Unsupported("the all-ones vector is not checked entry-wise yet")
+    for derivative in expr.atoms(sp.Derivative):
+        for variable, _ in derivative.variable_count:
+            if (
+                isinstance(variable, sp.Symbol)
+                and variable.name == str(defs.variable.label)
+                # f'(x) with a scalar x is fine; entries x_i of it in the function are not
+                and (
+                    variable not in derivative.expr.free_symbols
+                    or any(x.base.label == variable for x in derivative.expr.atoms(sp.Indexed))
+                )
+            ):
+                raise _Unsupported(
+                    f"a derivative by the whole vector {variable.name} outside a written-out matrix"
+                )
+    for derivative in expr.atoms(sp.Derivative):
+        inner = derivative.expr
+        if (
+            isinstance(inner, sp.Symbol)
+            and not inner.is_integer
+            and inner != defs.dimension
+            and all(inner != v for v, _ in derivative.variable_count)
+        ):
+            raise _Unsupported(
+                f"derivative of {inner}, which the document does not define as a function"
+            )
+        if isinstance(inner, sp.Indexed) and any(
+            isinstance(v, sp.Indexed) and v.base != inner.base for v, _ in derivative.variable_count
+        ):
+            raise _Unsupported(_undefined_dependency(inner, derivative))
+        if isinstance(inner, AppliedUndef) and any(
+            isinstance(v, sp.Indexed) and not inner.has(v.base)
+            for v, _ in derivative.variable_count
+        ):
+            # ``∂ CE(y, \hat y) / ∂θ_k`` with CE never defined: not 0
+            raise _Unsupported(_undefined_dependency(inner, derivative))
+    if expr.has(sp.Integral, sp.Limit):
+        raise _Unsupported("integrals and limits are not checked")
+
+
+def _scalar_exponents(expr: Any) -> set[Any]:
+    return {
+        power.args[0]
+        for power in expr.atoms(sp.exp)
+        if isinstance(power.args[0], sp.Symbol) and not power.args[0].is_integer
+    }
+
+
+def _check_same_variables(sides: list[Any], defs: Definitions) -> None:
+    """``y_1 = e^x / (e^x + e^y)`` after ``y_k = e^{a_k} / Σ_j e^{a_j}``: a worked example that
+    renames the logits; and ``∂y_1/∂x`` by a letter the expanded side does not contain."""
+    logits = [side.has(defs.variable) for side in sides]
+    scalars = [_scalar_exponents(side) for side in sides]
+    for k in (0, 1):
+        renamed = scalars[k] and not logits[k] and logits[1 - k]
+        if renamed and not scalars[k] & sides[1 - k].free_symbols:
+            names = ", ".join(sorted(str(s) for s in scalars[k]))
+            raise _Unsupported(f"one side exponentiates {names}, the other the logits: renamed?")
+    for side in sides:
+        for derivative in side.atoms(sp.Derivative):
+            for by, _ in derivative.variable_count:
+                if (
+                    isinstance(by, sp.Symbol)
+                    and not by.is_integer
+                    and by not in derivative.expr.free_symbols
+                    and derivative.expr.has(defs.variable)
+                ):
+                    raise _Unsupported(
+                        f"a derivative by {by}, which the differentiated expression does not "
+                        "contain (logits renamed?)"
+                    )
+
+
+def _undefined_dependency(inner: Any, derivative: Any) -> str:
+    by = ", ".join(_show(v) for v, _ in derivative.variable_count)
+    return f"derivative of {_show(inner)} by {by}: the document never says how it depends on it"
+
+
+def _leaked_index(lhs: Any, rhs: Any, conditions: tuple[Any, ...], n: Any) -> str | None:
+    """A summation index used outside its sum: bound on one side, free on the other only."""
+    bound: set[str] = set()
+    for side in (lhs, rhs):
+        for sum_ in side.atoms(sp.Sum):
+            bound.update(limit[0].name for limit in sum_.limits)
+    mentioned = {str(s) for condition in conditions for s in condition.free_symbols}
+    left = {str(s) for s in _free_indices(lhs, n)}
+    right = {str(s) for s in _free_indices(rhs, n)}
+    for name in sorted(left ^ right):
+        if name in bound and name not in mentioned:
+            return name
+    return None
+
+
+def _assign(
+    pattern: _Pattern, n_value: int, conditions: tuple[Any, ...] = (), n: Any = None
+) -> dict[Any, Any] | None:
+    taken = {int(x) for x in pattern.mapping.values() if isinstance(x, sp.Integer)}
+    if any(t > n_value for t in taken):
+        return None
+    # a stated "q ≠ n" keeps q off the last index
+    forbidden: dict[Any, set[int]] = {}
+    for condition in conditions:
+        if isinstance(condition, sp.Ne) and n is not None:
+            a, b = condition.args
+            if n in b.free_symbols and a in pattern.mapping:
+                forbidden.setdefault(pattern.mapping[a], set()).add(int(b.subs(n, n_value)))
+            elif n in a.free_symbols and b in pattern.mapping:
+                forbidden.setdefault(pattern.mapping[b], set()).add(int(a.subs(n, n_value)))
+    chosen: dict[Any, Any] = {}
+    for block in pattern.blocks:
+        if isinstance(block[0], sp.Integer):
+            value = block[0]
+        else:
+            options = [
+                v
+                for v in range(1, n_value + 1)
+                if v not in taken and v not in forbidden.get(block[0], set())
+            ]
+            if not options:
+                return None
+            value = sp.Integer(options[0])
+            taken.add(options[0])
+        for member in block:
+            if not isinstance(member, sp.Integer):
+                chosen[member] = value
+    return chosen
+
+
+def _has_unexpanded(expr: Any, defs: Definitions) -> bool:
+    keys = {name for kind, name in defs.table if kind == "indexed"}
+    return any(str(x.base.label) in keys for x in expr.atoms(sp.Indexed))
+
+
+def _decide_scalar(
+    lhs: Any,
+    rhs: Any,
+    defs: Definitions,
+    conditions: tuple[Any, ...],
+    timeout: float,
+    seed: int,
+    concrete_n: int,
+    minimum_n: int = 1,
+) -> Decision:
+    started = time.monotonic()
+    n = defs.dimension
+    expanded = [defs.expand(lhs), defs.expand(rhs)]
+    for side in expanded:
+        _check_notation(side, defs)
+    _check_same_variables(expanded, defs)
+    # other letters bounding sums (m rows of a batch) are dimensions too, tried like n
+    defs.extra = {
+        limit[2]
+        for side in expanded
+        for sum_ in side.atoms(sp.Sum)
+        for limit in sum_.limits
+        if isinstance(limit[2], sp.Symbol) and limit[2] != n
+    }
+    symbolic_n = not concrete_n and any(
+        n in side.free_symbols or side.free_symbols & defs.extra for side in expanded
+    )
+    free = _free_indices(lhs, n) | _free_indices(rhs, n)
+    for side in expanded:
+        free |= _free_indices(side, n)
+    free -= defs.extra
+    for condition in conditions:
+        free |= {s for s in condition.free_symbols if isinstance(s, sp.Symbol) and s != n}
+    integers = _integer_indices(expanded[0]) | _integer_indices(expanded[1])
+    # a sum from k = 2 makes index 1 (and 2) special: try free indices on and off them
+    bounds = {
+        limit[1]
+        for side in expanded
+        for sum_ in side.atoms(sp.Sum)
+        for limit in sum_.limits
+        if isinstance(limit[1], sp.Integer) and limit[1] > 1
+    }
+    if bounds and free:
+        integers |= bounds | {sp.Integer(1)}
+    patterns = _patterns(free, integers, conditions)
+    if not patterns:
+        return Decision(
+            Verdict.NOT_DECIDED, "none", "the conditions in scope contradict each other"
+        )
+    leak = _leaked_index(lhs, rhs, conditions, n)
+
+    proven: dict[int, bool] = {}
+    notes: list[str] = []
+    if symbolic_n:
+        try:
+            with _budget(timeout):
+                for number, pattern in enumerate(patterns):
+                    sides = [defs.expand(_apply_pattern(side, pattern)) for side in (lhs, rhs)]
+                    if any(_has_unexpanded(side, defs) for side in sides):
+                        notes.append("a definition written for a concrete index needs values")
+                        break
+                    difference = _do_derivatives(sides[0]) - _do_derivatives(sides[1])
+                    difference = _cases_as_deltas(_apply_pattern(difference, pattern))
+                    difference = _known_deltas(difference, conditions, n, minimum_n)
+                    difference = _canonical_sums(_linear_sums(difference, n))
+                    difference = _row_facts(difference.xreplace(_fact_sums(defs)), defs)
+                    proven[number] = _is_zero(difference, defs.variable)
+        except _Timeout:
+            notes.append(
+                f"symbolic proof stopped at the {timeout:g} s time budget; fell back to instances"
+            )
+        except (sp.PolynomialError, TypeError, ValueError, NotImplementedError) as error:
+            notes.append(f"symbolic proof failed ({type(error).__name__})")
+    if symbolic_n:
+        dimensions = tuple(d for d in TRIAL_DIMENSIONS if d >= minimum_n) or (
+            minimum_n,
+            minimum_n + 1,
+        )
+    else:
+        dimensions = (concrete_n or max([3, *map(int, integers)]),)
+
+    proven_all = len(proven) == len(patterns) and all(proven.values())
+    rng = random.Random(seed)
+    good: dict[int, list[int]] = {}
+    bad: dict[int, dict[str, Any]] = {}
+    exact: dict[tuple[int, int], bool] = {}
+    checked = 0
+    try:
+        with _budget(max(timeout, 1.0)):
+            for n_value in dimensions:
+                for number, pattern in enumerate(patterns):
+                    values = _assign(pattern, n_value, conditions, n)
+                    if values is None:
+                        continue
+                    plain = [_instantiate(s, n_value, values, defs, {}) for s in (lhs, rhs)]
+                    if any(
+                        side.has(sp.Derivative, sp.Sum) and not side.atoms(AppliedUndef)
+                        for side in plain
+                    ):
+                        raise _Unsupported("a derivative or sum that does not evaluate")
+                    if not symbolic_n:
+                        exact[(number, n_value)] = _is_zero(plain[0] - plain[1], defs.variable)
+                    functions = {
+                        f.func: _random_function(rng)
+                        for side in plain
+                        for f in sorted(side.atoms(AppliedUndef), key=sp.default_sort_key)
+                    }
+                    if functions:
+                        sides = [
+                            _instantiate(s, n_value, values, defs, functions) for s in (lhs, rhs)
+                        ]
+                    else:
+                        sides = plain
+                    # a proven step is only cross-checked: one point per instance suffices
+                    found = _compare(sides, rng, 1 if proven_all else POINTS)
+                    checked += 1
+                    if isinstance(found, dict):
+                        if number not in bad:
+                            bad[number] = {
+                                "n": n_value if symbolic_n or concrete_n else None,
+                                "indices": {
+                                    str(k): int(v) for k, v in sorted(values.items(), key=str)
+                                },
+                                **found,
+                                **(
+                                    {
+                                        "functions": {
+                                            str(f): str(g.expr) for f, g in functions.items()
+                                        }
+                                    }
+                                    if functions
+                                    else {}
+                                ),
+                            }
+                    elif found:
+                        good.setdefault(number, []).append(n_value)
+    except _Timeout:
+        notes.append("numeric comparison stopped at the time budget")
+    elapsed = time.monotonic() - started
+    # a `cases` expression states its own conditions: a wrong branch is wrong, not conditional
+    cases = any(
+        piecewise.has(sp.Eq, sp.Ne) for side in (lhs, rhs) for piecewise in side.atoms(sp.Piecewise)
+    )
+    return _verdict(
+        patterns,
+        proven,
+        good,
+        bad,
+        exact,
+        leak,
+        symbolic_n,
+        dimensions,
+        checked,
+        notes,
+        conditions,
+        elapsed,
+        cases,
+        any(side.atoms(AppliedUndef) for side in expanded),
+    )
+
+
+def _compare(sides: list[Any], rng: random.Random, points: int = POINTS) -> dict[str, Any] | bool:
+    """A counterexample dict, True if the sides agree at every point, False if undecidable."""
+    agreed = 0
+    for _ in range(points * 3):
+        point = _point(sides, rng)
+        left, right = (_evaluate(side, point) for side in sides)
+        differs = _differ(left, right)
+        if differs is None:
+            continue
+        if differs:
+            logits = {_show(k): float(v) for k, v in sorted(point.items(), key=str)}
+            return {"logits": logits, "lhs": _show_value(left), "rhs": _show_value(right)}
+        agreed += 1
+        if agreed >= points:
+            return True
+    return False
+
+
+def _show_condition(condition: Any) -> str:
+    if isinstance(condition, (sp.Eq, sp.Ne)):
+        a, b = condition.args
+        return f"{a} {'=' if isinstance(condition, sp.Eq) else '≠'} {b}"
+    return str(condition)
+
+
+def _describe(patterns: list[_Pattern], bad: dict[int, Any]) -> str | None:
+    """The simplest index condition that holds exactly on the patterns where the step holds."""
+    ok = {number for number in range(len(patterns)) if number not in bad}
+    elements = sorted({x for p in patterns for x in p.mapping}, key=str)
+    relations = []
+    for a, b in itertools.combinations(elements, 2):
+        if isinstance(a, sp.Integer) and isinstance(b, sp.Integer):
+            continue
+        relations.append((f"{a} = {b}", lambda p, a=a, b=b: p.equal(a, b)))
+        relations.append((f"{a} ≠ {b}", lambda p, a=a, b=b: not p.equal(a, b)))
+    for text, test in relations:
+        if {number for number, p in enumerate(patterns) if test(p)} == ok:
+            return text
+    common = [
+        (text, test) for text, test in relations if all(test(patterns[number]) for number in ok)
+    ]
+    if (
+        common
+        and {number for number, p in enumerate(patterns) if all(test(p) for _, test in common)}
+        == ok
+    ):
+        return ", ".join(text for text, _ in common)
+    return None
+
+
+def _verdict(
+    patterns: list[_Pattern],
+    proven: dict[int, bool],
+    good: dict[int, list[int]],
+    bad: dict[int, dict[str, Any]],
+    exact: dict[tuple[int, int], bool],
+    leak: str | None,
+    symbolic_n: bool,
+    dimensions: tuple[int, ...],
+    checked: int,
+    notes: list[str],
+    conditions: tuple[Any, ...],
+    elapsed: float,
+    cases: bool = False,
+    abstract: bool = False,
+) -> Decision:
+    stated = ", ".join(_show_condition(c) for c in conditions)
+    under = f" under {stated} (stated in the document)" if stated else ""
+    sizes = ", ".join(map(str, dimensions))
+    note = ("; " + "; ".join(notes)) if notes else ""
+    if bad:
+        number = min(bad)
+        example = bad[number]
+        where = patterns[number].describe()
+        values = f"lhs = {example['lhs']}, rhs = {example['rhs']}"
+        if leak:
+            return Decision(
+                Verdict.REFUTED,
+                "instantiated",
+                f"summation index {leak} is used outside its sum; the sides differ when "
+                f"{where}: {values}",
+                example,
+            )
+        if len(bad) < len(patterns) and not cases:
+            condition = _describe(patterns, bad)
+            if condition and _INTERNAL & set(condition.replace(",", " ").split()):
+                condition = None  # a condition on dz's index is a wrong differential
+            if condition:
+                return Decision(
+                    Verdict.CONDITIONAL,
+                    "instantiated",
+                    f"holds when {condition}{under}, fails when {where}: {values}",
+                    example,
+                    condition,
+                )
+        return Decision(
+            Verdict.REFUTED,
+            "instantiated",
+            f"the sides differ{under} when {where}"
+            + (f" (n = {example['n']})" if example["n"] else "")
+            + f": {values}",
+            example,
+        )
+    if checked == 0:
+        return Decision(Verdict.NOT_DECIDED, "none", "no instance could be evaluated" + note)
+    patterns_text = f"{len(patterns)} index pattern{'s' if len(patterns) != 1 else ''}"
+    if symbolic_n and len(proven) == len(patterns) and all(proven.values()):
+        return Decision(
+            Verdict.VERIFIED,
+            "symbolic (general n)",
+            f"proven for symbolic n{under} over {patterns_text} (indexed sums, Kronecker deltas, "
+            f"1 <= indices <= n); cross-checked numerically at n = {sizes}",
+        )
+    if not symbolic_n and exact and all(exact.values()):
+        if any(p.mapping for p in patterns) or dimensions != (3,):
+            return Decision(
+                Verdict.VERIFIED,
+                f"exact (n = {sizes})",
+                f"exact rational identity for n = {sizes}{under} over {patterns_text}",
+            )
+        return Decision(
+            Verdict.VERIFIED,
+            "symbolic",
+            f"exact identity{under}" + (" over undefined functions" if abstract else ""),
+        )
+    return Decision(
+        Verdict.VERIFIED_NUMERICALLY,
+        "numeric (probabilistic)",
+        f"agrees at {POINTS} random points per case in {_DIGITS}-digit precision for n = {sizes}"
+        f"{under} over {patterns_text}; no symbolic proof{note}",
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# written-out matrices
+# ---------------------------------------------------------------------------------------
+
+
+def _is_dots(entry: Any) -> bool:
+    return isinstance(entry, sp.Symbol) and entry.name == _DOTS_NAME
+
+
+def _labels(entries: list[Any], n: Any) -> list[Any]:
+    """Index of each position of a row (or column) written with dots: 1, 2, …, n−1, n."""
+    dots = [p for p, e in enumerate(entries) if e is None or _is_dots(e)]
+    count = len(entries)
+    if not dots:
+        return [sp.Integer(p + 1) for p in range(count)]
+    first, last = min(dots), max(dots)
+    labels: list[Any] = []
+    for position in range(count):
+        if position in dots:
+            labels.append(None)
+        elif position < first:
+            labels.append(sp.Integer(position + 1))
+        elif position > last:
+            labels.append(n - (count - 1 - position))
+        else:
+            labels.append("middle")
+    return labels
+
+
+def _matrix_pairs(
+    lhs: Any, rhs: Any, defs: Definitions
+) -> tuple[list[tuple[str, Any, Any]], int, list[Any]]:
+    if _is_matrix(lhs) and _is_matrix(rhs):
+        if lhs.shape != rhs.shape:
+            raise _Unsupported(f"matrices of shapes {lhs.shape} and {rhs.shape}")
+        pairs = []
+        for r in range(lhs.rows):
+            for c in range(lhs.cols):
+                a, b = lhs[r, c], rhs[r, c]
+                if _is_dots(a) and _is_dots(b):
+                    continue
+                if _is_dots(a) or _is_dots(b):
+                    raise _Unsupported(f"entry ({r + 1}, {c + 1}) is dots on one side only")
+                pairs.append((f"entry ({r + 1}, {c + 1})", a, b))
+        return pairs, 0, []
+    matrix, other, flipped = (lhs, rhs, False) if _is_matrix(lhs) else (rhs, lhs, True)
+    expected = (
+        "mat" if matrix.rows > 1 and matrix.cols > 1 else "row" if matrix.rows == 1 else "col"
+    )
+    shape, entry = _entries(other, defs, hint=expected)
+    if shape not in (expected, "zero"):
+        raise _Unsupported(f"a written-out matrix compared with a {_SHAPE_NAMES[shape]}")
+    n = defs.dimension
+    explicit = not any(_is_dots(e) for e in matrix)
+    rows = [list(matrix.row(r)) for r in range(matrix.rows)]
+    row_labels = _labels([None if all(_is_dots(e) for e in row) else 0 for row in rows], n)
+    pairs = []
+    used_labels: set[Any] = set()
+    for r, row in enumerate(rows):
+        if row_labels[r] is None:
+            continue
+        column_labels = _labels(row, n)
+        for c, written in enumerate(row):
+            if _is_dots(written):
+                continue
+            labels = [row_labels[r], column_labels[c]]
+            for at, label in enumerate(labels):
+                if label == "middle":
+                    labels[at] = _middle_label(written, labels)
+            target = entry.xreplace({_ROW: labels[0], _COL: labels[1]})
+            used_labels.update(label for label in labels if label is not None)
+            where = f"entry ({r + 1}, {c + 1})"
+            pairs.append((where, written, target) if flipped else (where, target, written))
+    size = max(matrix.shape) if explicit and matrix.rows == matrix.cols else 0
+    return pairs, size, sorted(used_labels, key=str)
+
+
+def _middle_label(entry: Any, known: list[Any]) -> Any:
+    """The index of an entry written between dots: the one free index it mentions."""
+    candidates = {s for s in entry.free_symbols if isinstance(s, sp.Symbol) and s.is_integer} - {
+        x for x in known if isinstance(x, sp.Symbol)
+    }
+    if len(candidates) != 1:
+        raise _Unsupported("a matrix entry between dots whose index cannot be read off")
+    return candidates.pop()
+
+
+# ---------------------------------------------------------------------------------------
+# vector notation, read entry-wise: diag(s) - s s^T has entry δ_rc s_r - s_r s_c
+# ---------------------------------------------------------------------------------------
+
+#: index names symsoft introduces itself; a condition on them is never the author's
+_INTERNAL = frozenset({"row", "col", "coef"})
+_ROW = sp.Symbol("row", integer=True)
+_COL = sp.Symbol("col", integer=True)
+_SHAPE_NAMES = {
+    "scalar": "scalar",
+    "col": "column vector",
+    "row": "row vector",
+    "mat": "matrix",
+    "zero": "zero",
+}
+_DIMS = {"scalar": (1, 1), "col": ("n", 1), "row": (1, "n"), "mat": ("n", "n")}
+_SHAPES = {dims: shape for shape, dims in _DIMS.items()}
+
+
+def _is_vector_step(expr: Any, defs: Definitions) -> bool:
+    if not isinstance(expr, sp.Basic):
+        return False
+    if any(f.func.__name__ in _VECTOR_FUNCTIONS for f in expr.atoms(AppliedUndef)):
+        return True
+    if any(s.name in ("ones", "zeros") for s in expr.free_symbols if isinstance(s, sp.Symbol)):
+        return True
+    return any(
+        isinstance(v, sp.Symbol) and not v.is_integer
+        for d in expr.atoms(sp.Derivative)
+        for v, _ in d.variable_count
+        if isinstance(d.expr, (sp.Symbol, sp.Indexed)) and v.name == str(defs.variable.label)
+    )
+
+
+def _entries(
+    expr: Any, defs: Definitions, hint: str | None = None, depth: int = 0
+) -> tuple[str, Any]:
+    """The shape of a vector expression and its (row, col) entry as a scalar expression."""
+    if depth > 40:
+        raise _Unsupported("vector expression nested too deeply")
+    if isinstance(expr, sp.MatrixBase):
+        raise _Unsupported("a written-out matrix inside vector notation")
+    if isinstance(expr, sp.Symbol) and not expr.is_integer:
+        if expr.name == "ones":
+            return "col", sp.S.One
+        if expr.name == "zeros":
+            return "zero", sp.S.Zero
+        if expr == defs.dimension:
+            return "scalar", expr
+        if (
+            ("indexed", expr.name) in defs.table
+            or expr.name == str(defs.variable.label)
+            or defs.reads_as_softmax(expr.name)
+        ):
+            return "col", sp.IndexedBase(expr.name)[_ROW]
+        entry = defs.table.get(("symbol", expr.name))
+        if entry is not None:
+            defs.used.add(entry[2])
+            return _entries(entry[1], defs, hint, depth + 1)
+        return "col", sp.IndexedBase(expr.name)[_ROW]
+    if isinstance(expr, sp.Derivative) and len(expr.variable_count) == 1:
+        function, (variable, count) = expr.expr, expr.variable_count[0]
+        if isinstance(variable, sp.Symbol) and not variable.is_integer and count == 1:
+            by = sp.IndexedBase(variable.name)
+            scalar = defs.table.get(("symbol", function.name)) if function.is_Symbol else None
+            if scalar is not None and not _vector_named(function.name, scalar[1], defs):
+                # ∂L/∂z for a scalar L (a loss): the gradient, a column like z
+                defs.used.add(scalar[2])
+                return "col", sp.Derivative(defs.expand(scalar[1]), by[_ROW])
+            if isinstance(function, sp.Symbol):
+                return "mat", sp.Derivative(sp.IndexedBase(function.name)[_ROW], by[_COL])
+            return "row", sp.Derivative(function, by[_COL])
+    if isinstance(expr, AppliedUndef) and expr.func.__name__ in _VECTOR_FUNCTIONS:
+        return _vector_function(expr, defs, depth)
+    if (
+        isinstance(expr, AppliedUndef)
+        and len(expr.args) == 1
+        and expr.args[0] == sp.Symbol(str(defs.variable.label))
+        and (
+            ("indexed", expr.func.__name__) in defs.table
+            or defs.reads_as_softmax(expr.func.__name__)
+        )
+    ):
+        # ``\\sigma(\\mathbf z)`` in ``\\text{diag}(\\sigma(\\mathbf z)) - …``: the vector σ
+        return "col", sp.IndexedBase(expr.func.__name__)[_ROW]
+    if isinstance(expr, sp.Add):
+        terms = [_entries(term, defs, hint, depth + 1) for term in expr.args]
+        shapes = {shape for shape, _ in terms if shape != "zero"}
+        if len(shapes) > 1:
+            raise _Unsupported(
+                "a sum of a " + " and a ".join(_SHAPE_NAMES[s] for s in sorted(shapes))
+            )
+        return (shapes.pop() if shapes else "zero"), sp.Add(*[e for _, e in terms])
+    if isinstance(expr, sp.Mul):
+        return _product(expr, defs, hint, depth)
+    if isinstance(expr, sp.Pow):
+        shape, base = _entries(expr.base, defs, None, depth + 1)
+        if shape not in ("scalar", "zero"):
+            raise _Unsupported("a power of a vector or matrix")
+        return shape, base**expr.exp
+    return "scalar", expr
+
+
+def _vector_named(name: str, value: Any, defs: Definitions) -> bool:
+    """Whether a defined symbol is a vector (``\\mathbf s = softmax(\\mathbf z)``), not a loss."""
+    if ("indexed", name) in defs.table or defs.reads_as_softmax(name):
+        return True
+    return isinstance(value, sp.Basic) and sp.Symbol(str(defs.variable.label)) in value.free_symbols
+
+
+def _vector_function(expr: Any, defs: Definitions, depth: int) -> tuple[str, Any]:
+    name = expr.func.__name__
+    args = [_entries(arg, defs, None, depth + 1) for arg in expr.args]
+    if name == "transpose" and len(args) == 1:
+        shape, entry = args[0]
+        swapped = entry.xreplace({_ROW: _COL, _COL: _ROW})
+        return {"col": "row", "row": "col"}.get(shape, shape), swapped
+    if name == "diag" and len(args) == 1 and args[0][0] in ("col", "row"):
+        entry = args[0][1].xreplace({_COL: _ROW})
+        return "mat", sp.KroneckerDelta(_ROW, _COL) * entry
+    if name == "hadamard" and len(args) == 2:
+        shapes = {shape for shape, _ in args} - {"zero"}
+        if len(shapes) > 1:
+            raise _Unsupported("⊙ of operands of different shapes")
+        return (shapes.pop() if shapes else "zero"), args[0][1] * args[1][1]
+    if name == "inner" and len(args) == 2 and all(s in ("col", "row") for s, _ in args):
+        k = sp.Dummy("k", integer=True)
+        a, b = (e.xreplace({_ROW: k, _COL: k}) for _, e in args)
+        return "scalar", sp.Sum(a * b, (k, 1, defs.dimension))
+    raise _Unsupported(f"{name} of these arguments")
+
+
+def _product(expr: Any, defs: Definitions, hint: str | None, depth: int) -> tuple[str, Any]:
+    scalar = sp.S.One
+    arrays = []
+    for factor in expr.args:
+        shape, entry = _entries(factor, defs, None, depth + 1)
+        if shape == "zero":
+            return "zero", sp.S.Zero
+        if shape == "scalar":
+            scalar *= entry
+        else:
+            arrays.append((shape, entry))
+    if not arrays:
+        return "scalar", scalar
+    if len(arrays) == 1:
+        return arrays[0][0], scalar * arrays[0][1]
+    if len(arrays) > 2:
+        raise _Unsupported("a product of three vectors or matrices (their order is not kept)")
+    options: dict[str, Any] = {}
+    for first, second in (arrays, arrays[::-1]):
+        product = _matmul(first, second, defs)
+        if product is not None:
+            options.setdefault(product[0], product[1])
+    if hint is not None and hint in options:
+        return hint, scalar * options[hint]
+    if len(options) == 1:
+        shape, entry = options.popitem()
+        return shape, scalar * entry
+    raise _Unsupported("a product of two vectors or matrices whose order is ambiguous")
+
+
+def _matmul(
+    first: tuple[str, Any], second: tuple[str, Any], defs: Definitions
+) -> tuple[str, Any] | None:
+    (a_shape, a), (b_shape, b) = first, second
+    (a_rows, a_cols), (b_rows, b_cols) = _DIMS[a_shape], _DIMS[b_shape]
+    if a_cols != b_rows:
+        return None
+    shape = _SHAPES[(a_rows, b_cols)]
+    if a_cols == 1:
+        return shape, a * b
+    k = sp.Dummy("k", integer=True)
+    return shape, sp.Sum(a.xreplace({_COL: k}) * b.xreplace({_ROW: k}), (k, 1, defs.dimension))
+
+
+def _decide_matrix(
+    lhs: Any,
+    rhs: Any,
+    defs: Definitions,
+    conditions: tuple[Any, ...],
+    timeout: float,
+    seed: int,
+    concrete_n: int,
+) -> Decision:
+    pairs, size, labels = _matrix_pairs(lhs, rhs, defs)
+    # a matrix written 1, 2, …, q, …, n shows distinct rows and columns: n is at least the
+    # number of written labels, and a symbolic label differs from the written ones
+    minimum_n = len(labels)
+    extra = tuple(
+        sp.Ne(a, b)
+        for a, b in itertools.combinations(labels, 2)
+        if any(isinstance(x, sp.Symbol) and x != defs.dimension for x in (a, b))
+    )
+    conditions = conditions + extra
+    if not pairs:
+        raise _Unsupported("a matrix with no written entries")
+    if len(pairs) > 64:
+        raise _Unsupported(f"a matrix with {len(pairs)} entries (at most 64 are checked)")
+    deadline = time.monotonic() + timeout
+    results = []
+    for where, a, b in pairs:
+        remaining = max(0.2, deadline - time.monotonic())
+        decision = _decide_scalar(
+            a, b, defs, conditions, remaining, seed, size or concrete_n, minimum_n=minimum_n
+        )
+        results.append((where, decision))
+    for verdict in (
+        Verdict.REFUTED,
+        Verdict.CONDITIONAL,
+        Verdict.NOT_UNDERSTOOD,
+        Verdict.NOT_DECIDED,
+    ):
+        for where, decision in results:
+            if decision.verdict is verdict:
+                return Decision(
+                    verdict,
+                    decision.method,
+                    f"{where}: {decision.detail}",
+                    decision.counterexample,
+                    decision.condition,
+                )
+    numeric = [where for where, d in results if d.verdict is Verdict.VERIFIED_NUMERICALLY]
+    methods = sorted({d.method for _, d in results})
+    detail = f"all {len(results)} written entries checked ({', '.join(methods)})"
+    if numeric:
+        return Decision(
+            Verdict.VERIFIED_NUMERICALLY,
+            "numeric (probabilistic)",
+            detail + f"; no symbolic proof for {', '.join(numeric)}",
+        )
+    return Decision(Verdict.VERIFIED, methods[0] if len(methods) == 1 else "symbolic", detail)
+
+
+def _decide_vector(
+    lhs: Any,
+    rhs: Any,
+    defs: Definitions,
+    conditions: tuple[Any, ...],
+    timeout: float,
+    seed: int,
+    concrete_n: int,
+) -> Decision:
+    left_shape, left = _entries(lhs, defs)
+    right_shape, right = _entries(rhs, defs, hint=left_shape)
+    if left_shape == "zero":
+        left_shape, left = _entries(lhs, defs, hint=right_shape)
+    vectors = {left_shape, right_shape}
+    if vectors == {"row", "col"}:
+        # gᵀJ (a row) written equal to S ⊙ (…) (a column): compared as vectors
+        left = left.xreplace({_COL: _ROW})
+        right = right.xreplace({_COL: _ROW})
+        left_shape = right_shape = "col"
+    if "zero" not in (left_shape, right_shape) and left_shape != right_shape:
+        # read as not-understood: the reader does not keep the order of a product
+        raise _Unsupported(
+            f"a {_SHAPE_NAMES[left_shape]} compared with a {_SHAPE_NAMES[right_shape]}"
+        )
+    decision = _decide_scalar(left, right, defs, conditions, timeout, seed, concrete_n)
+    shape = left_shape if left_shape != "zero" else right_shape
+    verdict = decision.verdict
+    if verdict is Verdict.CONDITIONAL and _INTERNAL & set(
+        (decision.condition or "").replace(",", " ").split()
+    ):
+        # "holds off the diagonal" is a wrong matrix, not a condition the author could state
+        verdict = Verdict.REFUTED
+    return Decision(
+        verdict,
+        decision.method,
+        f"read entry-wise as a {_SHAPE_NAMES[shape]} (row, col): {decision.detail}",
+        decision.counterexample,
+        decision.condition,
+    )

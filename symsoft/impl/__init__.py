@@ -1,0 +1,1 @@
+"""``symsoft check-impl``: running a person's implementation against the symbolic truth."""

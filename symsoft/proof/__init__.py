@@ -1,0 +1,1 @@
+"""Deciding identities: exact equality on the simplex for fixed n, and the symbolic-n engine."""

@@ -1,0 +1,1 @@
+"""``symsoft verify``: the Jacobian checked by named checks for fixed n, and proven for every n."""
