@@ -137,9 +137,16 @@ def parse_expression(text: str, ctx: ParseContext | None = None) -> sp.Basic:
 
 
 @lru_cache(maxsize=64)
-def _prime_variable(text: str) -> sp.Basic:
-    """The variable a bare prime differentiates by, read once per context text."""
-    return parse_expression(text)
+def _prime_variable(text: str) -> sp.Basic | None:
+    """The variable a bare prime differentiates by, read once per context text.
+
+    An unreadable guess (``z_{r \\neq q}`` from a derivative's denominator) only makes a prime
+    unreadable, as if no variable were known; it must not make every formula unreadable.
+    """
+    try:
+        return parse_expression(text)
+    except LatexParseError:
+        return None
 
 
 def _range_relation(converter: Converter, segments: list[list[Token]], text: str) -> Relation:
