@@ -29,6 +29,7 @@ array([2., 4.])
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import inspect
 import re
 import signal
@@ -146,6 +147,8 @@ class Outcome:
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0
     timed_out: bool = False
+    #: the arguments the call modified in place ("the input", "the upstream gradient")
+    mutated: tuple[str, ...] = ()
 
 
 class TimedOut(BaseException):
@@ -178,14 +181,30 @@ class Target:
         """Call the implementation on NumPy inputs; never raises for the user's own errors.
 
         ``classes`` is the number of classes of the case (for a layer built per input size).
+        Code that raises on a float64 input (a layer with float32 buffers) is run again in
+        float32, with a note: it is then judged in single precision rather than not at all.
         """
+        outcome = self._attempt(x, g, classes)
+        if outcome.error is None or outcome.timed_out or x.dtype != np.float64:
+            return outcome
+        single = self._attempt(
+            x.astype(np.float32), None if g is None else g.astype(np.float32), classes
+        )
+        if single.error is not None:
+            return outcome
+        add_note(self, f"raises on float64 input ({outcome.error}); run in float32 instead")
+        return dataclasses.replace(single, seconds=single.seconds + outcome.seconds)
+
+    def _attempt(self, x: np.ndarray, g: np.ndarray | None, classes: int | None) -> Outcome:
         start = time.perf_counter()
+        # the arguments as handed over, kept to see whether the code modifies them in place
+        given = (x.copy(), None if g is None else g.copy())
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 # NumPy's default error handling, whatever the user's module set at import
                 with user_code(self.timeout), np.errstate(all="warn", under="ignore"):
-                    raw = self._call(x.copy(), None if g is None else g.copy(), classes)
+                    raw = self._call(*given, classes)
                 if isinstance(raw, tuple) and raw:
                     # (A, cache) and (out, state) returns: the first element is the output.
                     add_note(self, "returned a tuple; its first element is checked")
@@ -201,7 +220,8 @@ class Target:
                 )
             except (Exception, SystemExit) as error:  # user code may raise anything, even exit
                 return Outcome(None, describe_error(error), _messages(caught), _since(start))
-        return Outcome(value, None, _messages(caught), _since(start))
+        changed = _modified((x, g), given)
+        return Outcome(value, None, _messages(caught), _since(start), mutated=changed)
 
     def _call(self, x: np.ndarray, g: np.ndarray | None, classes: int | None = None) -> Any:
         if self.kind == "autograd":
@@ -213,7 +233,7 @@ class Target:
         keywords = dict(self.fixed)
         if self.kind == "softmax" and inspect.ismethod(self.obj):
             return _call_forward_method(self, wrap(x), keywords)
-        if self.kind in ("jacobian", "softmax"):
+        if self.kind in ("jacobian", "softmax", "elementwise"):
             return self.obj(wrap(x), **keywords)
         arguments = (wrap(g), wrap(x)) if self.gradient_first else (wrap(x), wrap(g))
         return self.obj(*arguments, **keywords)
@@ -337,7 +357,8 @@ def _converter(framework: str) -> Callable[[Any], Any]:
     if framework == "torch":
         import torch
 
-        return lambda a: None if a is None else torch.from_numpy(np.array(a))
+        # shares memory with the array handed over, so that in-place changes are seen
+        return lambda a: None if a is None else torch.from_numpy(np.ascontiguousarray(a))
     if framework == "jax":
         import jax.numpy as jnp
 
@@ -393,6 +414,15 @@ def required_parameters(obj: Any, label: str) -> list[str]:
         for p in signature.parameters.values()
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
     ]
+
+
+def _modified(originals: tuple[Any, ...], given: tuple[Any, ...]) -> tuple[str, ...]:
+    names = ("the input", "the upstream gradient")
+    return tuple(
+        name
+        for name, before, after in zip(names, originals, given)
+        if before is not None and not np.array_equal(before, after, equal_nan=True)
+    )
 
 
 def _gradient_key(raw: Any) -> str:

@@ -76,7 +76,7 @@ from symsoft.importing import import_file, import_module, import_notebook, stub_
 
 __all__ = ["INPUTS", "KINDS", "load", "load_object", "resolve_target"]
 
-KINDS = ("jacobian", "vjp", "softmax", "layer")
+KINDS = ("jacobian", "vjp", "softmax", "layer", "elementwise")
 
 INPUTS = ("logits", "softmax")
 
@@ -252,7 +252,7 @@ def resolve_target(
         kind, reason = _kind_from_signature(obj, params, label, timeout, fixed)
     else:
         reason = "given"
-    wanted = 2 if kind == "vjp" else 1
+    wanted = 2 if kind == "vjp" else 1  # elementwise: f(z), used as grad * f(z)
     if len(params) != wanted:
         raise ImplementationError(
             label,
@@ -361,9 +361,14 @@ def _kind_from_signature(
             f"cannot tell the contract from the signature ({', '.join(params)}); pass --kind",
         )
     name = getattr(obj, "__name__", "").lower()
-    if _DERIVATIVE_NAME.search(name):
-        return "jacobian", f"one parameter and the name {name!r}"
     probe = _with_framework(Target(label, obj, "softmax", "probe", timeout=timeout, fixed=fixed))
+    if _DERIVATIVE_NAME.search(name):
+        if _probe_shape(probe.run(_PROBE, None)) == (3,):
+            return "elementwise", (
+                f"one parameter, the name {name!r}, and a probe call returning the input's "
+                "shape: a derivative used as grad * f(z)"
+            )
+        return "jacobian", f"one parameter and the name {name!r}"
     # Code written for a batch of rows or for column vectors answers only in its own layout
     # (a 1-D probe may raise, or collapse np.dot(s, s.T) to a scalar).
     outcome = first = probe.run(_PROBE, None)
