@@ -181,35 +181,35 @@ def _transposed(usable, wrong) -> tuple[DifferenceKind, str] | None:
 
 
 def _scaled(usable, wrong) -> tuple[DifferenceKind, str] | None:
-    factors = []
-    for _, e in usable:
-        norm = float(np.sum(e.expected * e.expected))
-        if norm <= e.atol**2 * e.expected.size:
-            if not _close(e.output, e.expected, e):
-                return None  # a nonzero output where the answer is 0: no factor makes it
-            continue
-        c = float(np.sum(e.output * e.expected)) / norm
-        if not _close(e.output, c * e.expected, e):
-            return None
-        factors.append((c, _rows(e)))
+    """The right answer times a constant, or times 1/m or m (m the rows of a batch)."""
+    cases = [e for _, e in usable]
+    doubles = [e for e in cases if not e.float32] or cases
+    factors = [c for c in (_factor(e) for e in doubles) if c is not None]
     if not factors:
         return None
-    values = np.array([c for c, _ in factors])
-    if np.allclose(values, values[0], rtol=1e-6, atol=1e-9):
-        c = float(values[0])
-        if c == 0 or abs(c - 1) < 1e-9:
-            return None
-        what = "the sign flipped" if abs(c + 1) < 1e-6 else f"a constant factor {_number(c)}"
-        return DifferenceKind.SCALE, f"{_number(c)} × the right answer ({what})"
-    if all(abs(c * m - 1) < 1e-6 for c, m in factors):
+    c = Fraction(factors[0]).limit_denominator(64)
+    constant = float(c) if abs(float(c) - factors[0]) < 1e-9 else factors[0]
+    if abs(constant - 1) > 1e-9 and all(_close(e.output, constant * e.expected, e) for e in cases):
+        if abs(constant + 1) < 1e-9:
+            return DifferenceKind.SCALE, "−1 × the right answer (the sign flipped)"
+        shown = _number(constant)
+        return DifferenceKind.SCALE, f"{shown} × the right answer (a constant factor {shown})"
+    if all(_close(e.output, e.expected / _rows(e), e) for e in cases):
         return (
             DifferenceKind.BATCH_SCALE,
             "divided by the batch size m (a factor 1/m): right on single vectors, m times too "
             "small on batches of m rows (an average over the batch belongs in the loss)",
         )
-    if all(abs(c - m) < 1e-6 * m for c, m in factors):
+    if all(_close(e.output, e.expected * _rows(e), e) for e in cases):
         return DifferenceKind.BATCH_SCALE, "multiplied by the batch size m (a factor m)"
     return None
+
+
+def _factor(e: Evidence) -> float | None:
+    norm = float(np.sum(e.expected * e.expected))
+    return (
+        None if norm <= e.atol**2 * e.expected.size else float(np.sum(e.output * e.expected)) / norm
+    )
 
 
 def _rows(e: Evidence) -> int:
