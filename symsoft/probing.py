@@ -93,7 +93,11 @@ def settle_roles(
         target = Target(
             "probe", with_roles(obj, roles), "vjp", "probe", timeout=timeout, fixed=fixed
         )
-        score = _score(target, roles)
+        try:
+            score = _score(target, roles)
+        except _TimedOut:
+            # one slow call is enough: the battery's own time limit reports it
+            return None
         if score is not None:
             scored.append(((*score, _name_agreement(params, roles)), roles))
     if not scored:
@@ -141,8 +145,14 @@ def _score(target: Target, roles: tuple[str, ...]) -> tuple[bool, bool, bool] | 
     return None
 
 
+class _TimedOut(Exception):
+    """A probe call ran past the time limit: probing stops."""
+
+
 def _value(target: Target, z: np.ndarray, g: np.ndarray) -> np.ndarray | None:
     outcome = target.run(z, g)
+    if outcome.timed_out:
+        raise _TimedOut
     if outcome.value is None or np.squeeze(outcome.value).shape != np.squeeze(z).shape:
         return None
     return np.asarray(outcome.value, dtype=np.float64).reshape(z.shape)
