@@ -90,7 +90,7 @@ def describe(contract: str, evidence: Sequence[Evidence]) -> tuple[Difference, .
     ``contract`` is "jacobian", "vjp" or "softmax"; only outputs of the expected shape count.
     """
     usable = [(i, e) for i, e in enumerate(evidence) if _shaped(e)]
-    wrong = [(i, e) for i, e in usable if not _close(e.output, e.expected, e)]
+    wrong = [(i, e) for i, e in usable if not _close(_out(e), e.expected, e)]
     if not wrong:
         return ()
     worst = _worst(wrong)
@@ -121,16 +121,23 @@ def _close(a: np.ndarray, b: np.ndarray, e: Evidence) -> bool:
         return bool(np.all(np.abs(a - b) <= e.atol + slack + e.rtol * np.abs(b)))
 
 
+def _out(e: Evidence) -> np.ndarray:
+    """The output of a usable case (:func:`_shaped` checked that there is one)."""
+    assert e.output is not None
+    return e.output
+
+
 def _worst(wrong: list[tuple[int, Evidence]]) -> tuple[int, tuple[int, ...], float, float]:
     best: tuple[float, int, tuple[int, ...]] = (-1.0, 0, ())
     for i, e in wrong:
-        excess = np.abs(e.output - e.expected) / (e.atol + e.rtol * np.abs(e.expected))
-        at = np.unravel_index(int(np.argmax(excess)), excess.shape)
-        if float(excess[at]) > best[0]:
-            best = (float(excess[at]), i, tuple(int(k) for k in at))
+        excess = np.abs(_out(e) - e.expected) / (e.atol + e.rtol * np.abs(e.expected))
+        flat = int(np.argmax(excess))
+        if float(excess.flat[flat]) > best[0]:
+            at = tuple(int(k) for k in np.unravel_index(flat, excess.shape))
+            best = (float(excess.flat[flat]), i, at)
     _, i, at = best
     case = dict(wrong)[i]
-    return i, at, float(case.output[at]), float(case.expected[at])
+    return i, at, float(_out(case)[at]), float(case.expected[at])
 
 
 def _by_case(usable, wrong) -> tuple[DifferenceKind, str] | None:
@@ -246,6 +253,7 @@ def _term_output(contract: str, name: str, s: np.ndarray, g: np.ndarray | None) 
     if contract == "jacobian":
         return matrix
     # a backward pass returns gᵀJ: (gᵀJ)_j = Σ_i g_i J_ij
+    assert g is not None  # a backward pass's evidence carries its upstream gradient
     return np.einsum("...i,...ij->...j", g, matrix)
 
 
@@ -272,7 +280,7 @@ def implied_jacobian(contract: str, evidence: Sequence[Evidence]) -> dict[str, F
     for e in usable:
         s = stable_softmax(e.z)
         model = sum(float(c) * _term_output(contract, k, s, e.g) for k, c in rounded.items())
-        if not _close(e.output, np.asarray(model), e):
+        if not _close(_out(e), np.asarray(model), e):
             return None
     return {k: c for k, c in rounded.items() if c}
 

@@ -204,3 +204,27 @@ def test_structure_is_in_the_json_for_an_unnamed_mistake(capsys) -> None:
     (difference,) = report.to_dict()["structure"]
     assert difference["kind"] == "constant-factor" and "factor 2" in difference["summary"]
     assert difference["got"] == pytest.approx(2 * difference["expected"])
+
+
+def test_elementwise_kind_can_be_given() -> None:
+    """--kind elementwise for a function whose name does not say derivative."""
+
+    def helper(s):
+        return s * (1 - s)
+
+    report = check_implementation(helper, kind="elementwise")
+    assert report.kind == "elementwise" and report.input == "softmax"
+    assert [f.name for f in report.diagnosis] == ["diagonal-only"]
+
+
+def test_elementwise_can_never_pass_for_n_at_least_2() -> None:
+    """Even the best elementwise f (the true diagonal) fails: J has off-diagonal entries."""
+    from symsoft.numeric import stable_softmax
+
+    def softmax_prime(z):
+        s = stable_softmax(z)
+        return s - s * s
+
+    report = check_implementation(softmax_prime)
+    assert not report.passed
+    assert all(c.passed == (c.shape[-1] == 1) for c in report.cases if c.status != "unsupported")
