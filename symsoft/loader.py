@@ -7,9 +7,12 @@ Accepted targets are ``PATH.py:NAME``, ``package.module:NAME`` and ``NOTEBOOK.ip
 (``NAME`` may be dotted, ``Class.method``). The contract (``kind``) is one of:
 
 * ``jacobian`` -- ``f(z) -> (n, n)`` for a 1-D ``z`` (optionally ``(m, n) -> (m, n, n)``);
-* ``vjp`` -- ``f(z, grad_out) -> grad_in`` of the shape of ``z``; the argument order is read
-  from the parameter names (a name such as ``grad``, ``dout``, ``dvalues``, ``g`` or ``delta``
-  marks the upstream gradient), ``(z, g)`` otherwise;
+* ``vjp`` -- ``f(z, grad_out) -> grad_in`` of the shape of ``z``; which parameter is which
+  (also for three, ``(dA, Z, A)`` with the output beside the logits) is settled by probing
+  (:mod:`symsoft.probing`), the parameter names (a name such as ``grad``, ``dout``,
+  ``dvalues``, ``g`` or ``delta`` marks the upstream gradient) only breaking ties;
+* ``elementwise`` -- ``f(z)`` of the shape of ``z``, used as ``grad * f(z)``
+  (:mod:`symsoft.elementwise`);
 * ``softmax`` -- ``f(z) -> s``, the forward pass;
 * ``layer`` -- a class (constructed without arguments, or with ``name``, ``axis``, ``dim``
   filled in, and a size such as ``input_size`` set per input) or an instance with
