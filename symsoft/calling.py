@@ -9,8 +9,8 @@ needs them, and outputs are converted back.
 A layer is called as ``forward(x)`` (``forward(x, training=True)`` when it needs the flag)
 then ``backward(dvalues)`` (or the aliases in
 :data:`FORWARD_NAMES` and :data:`BACKWARD_NAMES`; a ``backward`` taking more parameters gets
-them by name: the input, the gradient, and 0.0 for a learning rate); the input gradient is
-``backward``'s return value or, when that is ``None``, the first of
+them by name: the input, the forward output, the gradient, and 0.0 for a learning rate); the
+input gradient is ``backward``'s return value or, when that is ``None``, the first of
 :data:`GRADIENT_ATTRIBUTES` set on the instance. Likewise a forward method checked as a softmax
 that returns ``None`` (``self.output = ...``, NNFS style) is read from the first of
 :data:`OUTPUT_ATTRIBUTES` the call set.
@@ -133,6 +133,11 @@ MASK_NAME = re.compile(
 
 _INPUT_NAME = re.compile(
     r"^(x|X|inputs?|z|Z|logits|input_data|inp|inpt|[xX]_?inputs?|a_prev|A_prev|h)$"
+)
+
+_OUTPUT_NAME = re.compile(
+    r"^(out|output|outputs|y|y_?hat|yhat|probs?|probabilities|s|sm|softmax\w*|a|A|act|"
+    r"activations?)$"
 )
 
 _STEP_NAME = re.compile(r"^(lr|learning_rate|learningrate|eta|alpha|step|step_size|rate)$", re.I)
@@ -266,12 +271,17 @@ def _call_layer(target: Target, x: Any, g: Any, layer: Any) -> Any:
     # forward(x, training): a softmax has no dropout or batch statistics; True keeps the
     # caches that backward() needs. forward(x, mask) / (x, dim): nothing masked, last axis.
     values = [True if _TRAINING_NAME.match(name) else _neutral(name) for name in flags]
-    forward(x, *values)
+    output = forward(x, *values)
     if flags:
         shown = ", ".join(f"{name}={value!r}" for name, value in zip(flags, values))
         add_note(target, f"forward() called with {shown}")
     backward = getattr(layer, target.backward or find_method(layer, BACKWARD_NAMES))
-    arguments, shown = _backward_arguments(backward, x, g)
+    if isinstance(output, tuple) and output:
+        output = output[0]  # (out, cache)
+    if output is None or isinstance(output, type(layer)):
+        state = getattr(layer, "__dict__", {})
+        output = next((state[n] for n in OUTPUT_ATTRIBUTES if state.get(n) is not None), None)
+    arguments, shown = _backward_arguments(backward, x, g, output)
     if shown != "dvalues":
         add_note(target, f"backward() called as backward({shown})")
     result = backward(*arguments)
@@ -287,7 +297,7 @@ def _call_layer(target: Target, x: Any, g: Any, layer: Any) -> Any:
     )
 
 
-def _backward_arguments(backward: Any, x: Any, g: Any) -> tuple[list[Any], str]:
+def _backward_arguments(backward: Any, x: Any, g: Any, output: Any = None) -> tuple[list[Any], str]:
     """Arguments for backward(): the upstream gradient, plus the input or a zero learning rate."""
     try:
         names = required_parameters(backward, "backward")
@@ -302,6 +312,9 @@ def _backward_arguments(backward: Any, x: Any, g: Any) -> tuple[list[Any], str]:
             values.append(0.0)
         elif _INPUT_NAME.match(name):
             values.append(x)
+        elif output is not None and _OUTPUT_NAME.match(name):
+            # backward(dout, out): the layer's own forward output beside the gradient
+            values.append(output)
         elif GRADIENT_NAME.match(name) or (index == 0 and not _INPUT_NAME.match(name)):
             values.append(g)
         elif _TRAINING_NAME.match(name):
@@ -314,7 +327,14 @@ def _backward_arguments(backward: Any, x: Any, g: Any) -> tuple[list[Any], str]:
             f"cannot tell which parameter of backward({', '.join(names)}) is the gradient"
         )
     shown = ", ".join(
-        "x" if value is x else "dvalues" if value is g else repr(value) for value in values
+        "x"
+        if value is x
+        else "dvalues"
+        if value is g
+        else "forward's output"
+        if value is output
+        else repr(value)
+        for value in values
     )
     return values, shown
 

@@ -228,3 +228,13 @@ def test_elementwise_can_never_pass_for_n_at_least_2() -> None:
     report = check_implementation(softmax_prime)
     assert not report.passed
     assert all(c.passed == (c.shape[-1] == 1) for c in report.cases if c.status != "unsupported")
+
+
+def test_layer_backward_given_its_forward_output() -> None:
+    """backward(grad, out) and backward(x, y, dy) get forward's output by name."""
+    right = check_implementation(spec("output_beside.py:SoftmaxOutputBackward"))
+    assert right.passed
+    assert "backward() called as backward(dvalues, forward's output)" in right.notes
+    wrong = check_implementation(spec("output_beside.py:SoftmaxInputOutputBackward"))
+    assert [f.name for f in wrong.diagnosis] == ["missing-sum-term"]
+    assert "backward() called as backward(x, forward's output, dvalues)" in wrong.notes
