@@ -115,11 +115,10 @@ def _candidates(count: int, allow_softmax: bool) -> list[tuple[str, ...]]:
     return [order for x in inputs for order in ((x, "g"), ("g", x))]
 
 
-#: probe logits: vectors, then a batch for code written for (m, n) only
-_PROBES = (
-    [np.array([0.3, -1.2, 2.0, 0.5]), np.array([1.5, 0.1, -0.7, -2.0])],
-    [np.array([[0.3, -1.2, 2.0, 0.5], [1.5, 0.1, -0.7, -2.0]])],
-)
+#: probe logits: vectors, then a batch for code written for (m, n) only, then (1, m, n)
+#: attention scores for code written for 3-D input only
+_ROWS = np.array([[0.3, -1.2, 2.0, 0.5], [1.5, 0.1, -0.7, -2.0]])
+_PROBES = ([_ROWS[0], _ROWS[1]], [_ROWS], [_ROWS[None]])
 
 
 def _score(target: Target, roles: tuple[str, ...]) -> tuple[bool, bool, bool] | None:

@@ -117,7 +117,11 @@ def test_loss_function_exits_2(capsys) -> None:
 
 @pytest.mark.parametrize(
     ("name", "passed"),
-    [("ScoresSoftmax", True), ("attention_softmax_backward", True)],
+    [
+        ("ScoresSoftmax", True),
+        ("attention_softmax_backward", True),
+        ("attention_backward_grad_first", True),
+    ],
 )
 def test_three_dimensional_attention_code(name: str, passed: bool) -> None:
     """Code that takes (batch, queries, keys) only is run on (1, m, n) scores."""

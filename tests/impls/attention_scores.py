@@ -40,3 +40,10 @@ def attention_softmax_wrong_axis(scores, axis=1):
         raise ValueError("3-D scores only")
     e = np.exp(scores - scores.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
+
+
+def attention_backward_grad_first(dP, P):
+    """(dP, P) for 3-D scores: the gradient first, the attention weights P = softmax second."""
+    if P.ndim != 3:
+        raise ValueError("3-D only")
+    return P * (dP - (dP * P).sum(axis=-1, keepdims=True))
