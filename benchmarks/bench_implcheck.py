@@ -95,13 +95,19 @@ def catalogue_rates() -> None:
         "vjp with g doubled": lambda z, g: vjp(z, 2 * g),
         "rows rolled": lambda z, g: np.roll(vjp(z, g), 1, axis=-1),
     }
-    wrong_names = 0
+    wrong_names = described = 0
     for title, fn in mutations.items():
         report = check_implementation(fn, kind="vjp")
         names = [f.name for f in report.diagnosis]
         wrong_names += bool(names)
-        print(f"  unknown mutation {title!r}: passed={report.passed} diagnosis={names or 'none'}")
+        kinds = [d.kind.value for d in report.structure]
+        described += any(kind != "no-structure-found" for kind in kinds)
+        print(
+            f"  unknown mutation {title!r}: passed={report.passed} "
+            f"diagnosis={names or 'none'} structure={kinds or 'none'}"
+        )
     print(f"unknown mutations: {len(mutations)}; misattributed to a catalogue name: {wrong_names}")
+    print(f"unknown mutations given a structural description: {described}/{len(mutations)}")
 
 
 if __name__ == "__main__":

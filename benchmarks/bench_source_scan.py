@@ -34,8 +34,10 @@ def _notebook(size: int) -> str:
     line = "see http:\\/\\/example.org\\/a\\/b for $x = 1$\\n"
     count = max(1, size // (len(line) + 8))
     source = ",\n    ".join(f'"{line}"' for _ in range(count))
-    return '{"cells": [{"cell_type": "markdown", "metadata": {}, "source": [\n    ' + source + (
-        "]}], \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}"
+    return (
+        '{"cells": [{"cell_type": "markdown", "metadata": {}, "source": [\n    '
+        + source
+        + (']}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
     )
 
 

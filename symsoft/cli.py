@@ -352,7 +352,8 @@ def _check_impl(
     kind: str | None = typer.Option(
         None,
         "--kind",
-        help="Contract: jacobian, vjp, softmax or layer (default: from the signature).",
+        help="Contract: jacobian, vjp, softmax, layer or elementwise (default: from the "
+        "signature).",
     ),
     input_: str | None = typer.Option(
         None,
@@ -375,6 +376,9 @@ def _check_impl(
         "rows", "--samples", help="Batch layout: rows, (m, n), or columns, (n, m)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    strict: bool = typer.Option(
+        False, "--strict", help="Fail (exit 1) when the code modifies its arguments in place."
+    ),
 ) -> None:
     """Check a softmax Jacobian, backward pass, forward pass or layer, and name the mistake.
 
@@ -396,6 +400,7 @@ def _check_impl(
         n=n,
         timeout=timeout,
         samples=samples,
+        strict=strict,
     )
     if as_json:
         _emit_json(report.to_dict())

@@ -104,7 +104,8 @@ WRONG = [
     ("course_code.py:softmax_forward", {"batch-normalised", "unstable-exp"}),
     ("course_code.py:softmax_pure_python", {"unstable-exp"}),
     ("blog_snippets.py:softmax_derivative", {"summed-jacobian"}),
-    ("blog_snippets.py:Dense.softmax_derivative", {"jacobian-at-logits"}),
+    # data * (dL_da - sum(dL_da * data)): right on vectors when data holds softmax(z) (probed)
+    ("blog_snippets.py:Dense.softmax_derivative", {"batch-normalised"}),
     ("holdout_cnn_rishov.py:SoftMaxLayer", {"gradient-passed-through"}),
 ]
 
@@ -159,7 +160,11 @@ def test_every_catalogue_mistake_is_diagnosed_from_real_code() -> None:
 
 def test_two_mistakes_on_two_families_are_named_with_their_scope() -> None:
     """No hypothesis explains every case: the one explaining single vectors says so."""
-    report = check_implementation(spec("blog_snippets.py:Dense.softmax_derivative"))
+
+    def softmax_derivative(z, dL_da):
+        return z * (dL_da - np.sum(dL_da * z))
+
+    report = check_implementation(softmax_derivative)
     (finding,) = report.diagnosis
     assert (finding.name, finding.scope) == ("jacobian-at-logits", "single vectors only")
     assert "single vectors only]" in report.to_text()

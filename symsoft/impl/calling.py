@@ -9,8 +9,8 @@ needs them, and outputs are converted back.
 A layer is called as ``forward(x)`` (``forward(x, training=True)`` when it needs the flag)
 then ``backward(dvalues)`` (or the aliases in
 :data:`FORWARD_NAMES` and :data:`BACKWARD_NAMES`; a ``backward`` taking more parameters gets
-them by name: the input, the gradient, and 0.0 for a learning rate); the input gradient is
-``backward``'s return value or, when that is ``None``, the first of
+them by name: the input, the forward output, the gradient, and 0.0 for a learning rate); the
+input gradient is ``backward``'s return value or, when that is ``None``, the first of
 :data:`GRADIENT_ATTRIBUTES` set on the instance. Likewise a forward method checked as a softmax
 that returns ``None`` (``self.output = ...``, NNFS style) is read from the first of
 :data:`OUTPUT_ATTRIBUTES` the call set.
@@ -29,6 +29,7 @@ array([2., 4.])
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import inspect
 import re
 import signal
@@ -134,6 +135,11 @@ _INPUT_NAME = re.compile(
     r"^(x|X|inputs?|z|Z|logits|input_data|inp|inpt|[xX]_?inputs?|a_prev|A_prev|h)$"
 )
 
+_OUTPUT_NAME = re.compile(
+    r"^(out|output|outputs|y|y_?hat|yhat|probs?|probabilities|s|sm|softmax\w*|a|A|act|"
+    r"activations?)$"
+)
+
 _STEP_NAME = re.compile(r"^(lr|learning_rate|learningrate|eta|alpha|step|step_size|rate)$", re.I)
 
 
@@ -146,6 +152,8 @@ class Outcome:
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0
     timed_out: bool = False
+    #: the arguments the call modified in place ("the input", "the upstream gradient")
+    mutated: tuple[str, ...] = ()
 
 
 class TimedOut(BaseException):
@@ -178,14 +186,30 @@ class Target:
         """Call the implementation on NumPy inputs; never raises for the user's own errors.
 
         ``classes`` is the number of classes of the case (for a layer built per input size).
+        Code that raises on a float64 input (a layer with float32 buffers) is run again in
+        float32, with a note: it is then judged in single precision rather than not at all.
         """
+        outcome = self._attempt(x, g, classes)
+        if outcome.error is None or outcome.timed_out or x.dtype != np.float64:
+            return outcome
+        single = self._attempt(
+            x.astype(np.float32), None if g is None else g.astype(np.float32), classes
+        )
+        if single.error is not None:
+            return outcome
+        add_note(self, f"raises on float64 input ({outcome.error}); run in float32 instead")
+        return dataclasses.replace(single, seconds=single.seconds + outcome.seconds)
+
+    def _attempt(self, x: np.ndarray, g: np.ndarray | None, classes: int | None) -> Outcome:
         start = time.perf_counter()
+        # the arguments as handed over, kept to see whether the code modifies them in place
+        given = (x.copy(), None if g is None else g.copy())
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 # NumPy's default error handling, whatever the user's module set at import
                 with user_code(self.timeout), np.errstate(all="warn", under="ignore"):
-                    raw = self._call(x.copy(), None if g is None else g.copy(), classes)
+                    raw = self._call(*given, classes)
                 if isinstance(raw, tuple) and raw:
                     # (A, cache) and (out, state) returns: the first element is the output.
                     add_note(self, "returned a tuple; its first element is checked")
@@ -201,7 +225,8 @@ class Target:
                 )
             except (Exception, SystemExit) as error:  # user code may raise anything, even exit
                 return Outcome(None, describe_error(error), _messages(caught), _since(start))
-        return Outcome(value, None, _messages(caught), _since(start))
+        changed = _modified((x, g), given)
+        return Outcome(value, None, _messages(caught), _since(start), mutated=changed)
 
     def _call(self, x: np.ndarray, g: np.ndarray | None, classes: int | None = None) -> Any:
         if self.kind == "autograd":
@@ -213,7 +238,7 @@ class Target:
         keywords = dict(self.fixed)
         if self.kind == "softmax" and inspect.ismethod(self.obj):
             return _call_forward_method(self, wrap(x), keywords)
-        if self.kind in ("jacobian", "softmax"):
+        if self.kind in ("jacobian", "softmax", "elementwise"):
             return self.obj(wrap(x), **keywords)
         arguments = (wrap(g), wrap(x)) if self.gradient_first else (wrap(x), wrap(g))
         return self.obj(*arguments, **keywords)
@@ -246,12 +271,17 @@ def _call_layer(target: Target, x: Any, g: Any, layer: Any) -> Any:
     # forward(x, training): a softmax has no dropout or batch statistics; True keeps the
     # caches that backward() needs. forward(x, mask) / (x, dim): nothing masked, last axis.
     values = [True if _TRAINING_NAME.match(name) else _neutral(name) for name in flags]
-    forward(x, *values)
+    output = forward(x, *values)
     if flags:
         shown = ", ".join(f"{name}={value!r}" for name, value in zip(flags, values))
         add_note(target, f"forward() called with {shown}")
     backward = getattr(layer, target.backward or find_method(layer, BACKWARD_NAMES))
-    arguments, shown = _backward_arguments(backward, x, g)
+    if isinstance(output, tuple) and output:
+        output = output[0]  # (out, cache)
+    if output is None or isinstance(output, type(layer)):
+        state = getattr(layer, "__dict__", {})
+        output = next((state[n] for n in OUTPUT_ATTRIBUTES if state.get(n) is not None), None)
+    arguments, shown = _backward_arguments(backward, x, g, output)
     if shown != "dvalues":
         add_note(target, f"backward() called as backward({shown})")
     result = backward(*arguments)
@@ -267,7 +297,7 @@ def _call_layer(target: Target, x: Any, g: Any, layer: Any) -> Any:
     )
 
 
-def _backward_arguments(backward: Any, x: Any, g: Any) -> tuple[list[Any], str]:
+def _backward_arguments(backward: Any, x: Any, g: Any, output: Any = None) -> tuple[list[Any], str]:
     """Arguments for backward(): the upstream gradient, plus the input or a zero learning rate."""
     try:
         names = required_parameters(backward, "backward")
@@ -282,6 +312,9 @@ def _backward_arguments(backward: Any, x: Any, g: Any) -> tuple[list[Any], str]:
             values.append(0.0)
         elif _INPUT_NAME.match(name):
             values.append(x)
+        elif output is not None and _OUTPUT_NAME.match(name):
+            # backward(dout, out): the layer's own forward output beside the gradient
+            values.append(output)
         elif GRADIENT_NAME.match(name) or (index == 0 and not _INPUT_NAME.match(name)):
             values.append(g)
         elif _TRAINING_NAME.match(name):
@@ -294,7 +327,14 @@ def _backward_arguments(backward: Any, x: Any, g: Any) -> tuple[list[Any], str]:
             f"cannot tell which parameter of backward({', '.join(names)}) is the gradient"
         )
     shown = ", ".join(
-        "x" if value is x else "dvalues" if value is g else repr(value) for value in values
+        "x"
+        if value is x
+        else "dvalues"
+        if value is g
+        else "forward's output"
+        if value is output
+        else repr(value)
+        for value in values
     )
     return values, shown
 
@@ -338,7 +378,8 @@ def _converter(framework: str) -> Callable[[Any], Any]:
     if framework == "torch":
         import torch
 
-        return lambda a: None if a is None else torch.from_numpy(np.array(a))
+        # shares memory with the array handed over, so that in-place changes are seen
+        return lambda a: None if a is None else torch.from_numpy(np.ascontiguousarray(a))
     if framework == "jax":
         import jax.numpy as jnp
 
@@ -398,6 +439,15 @@ def required_parameters(obj: Any, label: str) -> list[str]:
         for p in signature.parameters.values()
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
     ]
+
+
+def _modified(originals: tuple[Any, ...], given: tuple[Any, ...]) -> tuple[str, ...]:
+    names = ("the input", "the upstream gradient")
+    return tuple(
+        name
+        for name, before, after in zip(names, originals, given)
+        if before is not None and not np.array_equal(before, after, equal_nan=True)
+    )
 
 
 def _gradient_key(raw: Any) -> str:

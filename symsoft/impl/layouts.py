@@ -4,11 +4,12 @@ Single vectors go in as ``(n,)``; when that fails, as a column ``(n, 1)`` and th
 ``(1, n)`` (code that runs on ``(n,)`` but never returns the right shape there, and a Jacobian
 that raises on every ``(n,)``, are judged in one of those where every output has the right
 shape, preferring one whose outputs a known mistake explains, even when wrong there). Batches
-go in as ``(m, n)`` (or ``(n, m)`` with ``samples="columns"``); ``(m, n, 1)``, then
-``(1, 1, m, n)`` (attention scores), are fallbacks only for code that raises on every ``(m, n)``
-batch, since code that runs on ``(m, n)`` but is right only on ``(m, n, 1)`` (a forgotten
-reshape) is wrong. A family of inputs
-on which the code raises every time is *unsupported*, not wrong, when the other family runs.
+go in as ``(m, n)`` (or ``(n, m)`` with ``samples="columns"``); ``(1, m, n)`` (attention scores
+(batch, queries, keys), judged there whenever every output has the right shape), ``(m, n, 1)``,
+then ``(1, 1, m, n)`` (attention scores with heads), are fallbacks only for code that raises on
+every ``(m, n)`` batch, since code that runs on ``(m, n)`` but is right only on ``(m, n, 1)``
+(a forgotten reshape) is wrong. A family of inputs on which the code raises every time is
+*unsupported*, not wrong, when the other family runs.
 
 Examples
 --------
@@ -72,6 +73,8 @@ def _unsupported(result: CaseResult) -> CaseResult:
 _ALTERNATIVES = {
     "vector": (("column", "column vectors (n, 1)"), ("row", "row vectors (1, n)")),
     "batch": (
+        # attention code written for (batch, queries, keys) scores only
+        ("scores", "attention scores (1, m, n)"),
         ("column", "batches of columns (m, n, 1)"),
         # attention code written for (batch, heads, queries, keys) scores only
         ("heads", "attention scores (1, 1, m, n)"),
@@ -107,7 +110,11 @@ def run_family(run: Any, cases: list[Case], notes: list[str], convention: str):
         else:
             # (m, n, 1) is only a fallback for code that cannot take (m, n) at all: a layer
             # that runs on (m, n) but is right only on (m, n, 1) (a forgotten reshape) is wrong.
-            chosen = plain_dead and (_acceptable(other) or 2 * _votes(other) >= sizable)
+            # 3-D code is judged as attention code wherever it runs with the right shapes,
+            # right or wrong: softmax over axis 1 of (1, m, n) is over the queries, and only a
+            # later (m, n, 1) reading would excuse it.
+            fits = key == "scores" and all(_shaped(r) for r, _ in other if r.shape[-1] > 1)
+            chosen = plain_dead and (_acceptable(other) or 2 * _votes(other) >= sizable or fits)
         if not chosen:
             if other_ok:
                 notes.append(f"would pass with {name}, but {plain_name} run and are wrong")

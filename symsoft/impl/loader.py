@@ -7,9 +7,12 @@ Accepted targets are ``PATH.py:NAME``, ``package.module:NAME`` and ``NOTEBOOK.ip
 (``NAME`` may be dotted, ``Class.method``). The contract (``kind``) is one of:
 
 * ``jacobian`` -- ``f(z) -> (n, n)`` for a 1-D ``z`` (optionally ``(m, n) -> (m, n, n)``);
-* ``vjp`` -- ``f(z, grad_out) -> grad_in`` of the shape of ``z``; the argument order is read
-  from the parameter names (a name such as ``grad``, ``dout``, ``dvalues``, ``g`` or ``delta``
-  marks the upstream gradient), ``(z, g)`` otherwise;
+* ``vjp`` -- ``f(z, grad_out) -> grad_in`` of the shape of ``z``; which parameter is which
+  (also for three, ``(dA, Z, A)`` with the output beside the logits) is settled by probing
+  (:mod:`symsoft.impl.probing`), the parameter names (a name such as ``grad``, ``dout``,
+  ``dvalues``, ``g`` or ``delta`` marks the upstream gradient) only breaking ties;
+* ``elementwise`` -- ``f(z)`` of the shape of ``z``, used as ``grad * f(z)``
+  (:mod:`symsoft.impl.elementwise`);
 * ``softmax`` -- ``f(z) -> s``, the forward pass;
 * ``layer`` -- a class (constructed without arguments, or with ``name``, ``axis``, ``dim``
   filled in, and a size such as ``input_size`` set per input) or an instance with
@@ -73,10 +76,11 @@ from symsoft.impl.calling import (
     required_parameters,
 )
 from symsoft.impl.importing import import_file, import_module, import_notebook, stub_name
+from symsoft.impl.probing import Roles, describe_roles, settle_roles, with_roles
 
 __all__ = ["INPUTS", "KINDS", "load", "load_object", "resolve_target"]
 
-KINDS = ("jacobian", "vjp", "softmax", "layer")
+KINDS = ("jacobian", "vjp", "softmax", "layer", "elementwise")
 
 INPUTS = ("logits", "softmax")
 
@@ -242,17 +246,38 @@ def resolve_target(
         if AXIS_NAME.match(name) or TEMPERATURE_NAME.match(name) or MASK_NAME.match(name)
     )
     params = [name for name in params if name not in dict(fixed)]
+    settled = ""
     buffered = kind in (None, "softmax") and _fills_buffer(obj, params)
     if buffered:
         # softmax(x, out) writing into out (a numba/GPU kernel style): a softmax of x.
         obj, params = _with_buffer(obj, params[1]), params[:1]
     if buffered and kind is None:
         kind, reason = "softmax", f"f({params[0]}, {buffered}) writes its result into {buffered!r}"
+    elif kind in (None, "vjp") and len(params) == 3 and input is None:
+        # (dA, Z, A): the layer's own output beside the logits, in an order only probes tell
+        found = settle_roles(obj, params, fixed, timeout, allow_softmax=True)
+        if found is None or not found.plausible:
+            raise ImplementationError(
+                label,
+                f"cannot tell the contract from the signature ({', '.join(params)}): tried it "
+                "as a backward pass with every assignment of the logits, softmax(z) and the "
+                "upstream gradient to its parameters, and none "
+                + (
+                    "returned an array of the input's shape"
+                    if found is None
+                    else "was linear in the gradient"
+                )
+                + "; pass --kind",
+            )
+        roles_note = f"called as ({describe_roles(params, found.roles)}): {found.reason}"
+        obj, params = with_roles(obj, found.roles), ["z", "grad"]
+        kind, reason = "vjp", f"three parameters, their roles settled by probing ({roles_note})"
+        input, settled = "logits", "the logits z, with softmax(z) beside them (probed)"
     elif kind is None:
         kind, reason = _kind_from_signature(obj, params, label, timeout, fixed)
     else:
         reason = "given"
-    wanted = 2 if kind == "vjp" else 1
+    wanted = 2 if kind == "vjp" else 1  # elementwise: f(z), used as grad * f(z)
     if len(params) != wanted:
         raise ImplementationError(
             label,
@@ -268,7 +293,7 @@ def resolve_target(
     if kind == "softmax":
         convention, why = "logits", "the softmax contract"
     elif input is not None:
-        convention, why = input, "given"
+        convention, why = input, settled or "given"
     elif _SOFTMAX_NAME.match(x_name):
         convention, why = "softmax", f"parameter {x_name!r} names the softmax output"
     elif kind == "vjp" and _names_output_gradient(
@@ -283,9 +308,22 @@ def resolve_target(
         # backward(dout, cache) with cache = the second value of forward(z) (CS231n style).
         obj, gradient_first = with_cache(obj, partner, gradient_first), False
         convention, why = "logits", f"{x_name!r} is the cache {partner.__name__}(z) returns"
+    probed = None
+    if kind == "vjp" and partner is None and input is None and params != ["z", "grad"]:
+        # softmax(z) in place of the logits only when no parameter name says which it is
+        unnamed = not any(_names_input(name) for name in params)
+        probed = settle_roles(obj, params, fixed, timeout, allow_softmax=unnamed)
+    if probed is not None and probed.plausible:
+        gradient_first, convention, why = _probed_order(probed, params, convention, why)
     target = Target(
         label, obj, kind, reason, convention, why, gradient_first, timeout=timeout, fixed=fixed
     )
+    if probed is not None and probed.plausible and probed.ties > 1:
+        add_note(
+            target,
+            f"{probed.ties} argument assignments fit the probes; used "
+            f"({describe_roles(params, probed.roles)}), as the parameter names suggest",
+        )
     if partner is not None and input is None:
         add_note(target, f"called with the cache of {partner.__name__}(z) as {x_name!r}")
     if fixed:
@@ -313,6 +351,24 @@ def resolve_target(
                 + ", ".join(f"{owner}.{name}" for name in others[:3]),
             )
     return _with_framework(target)
+
+
+def _names_input(name: str) -> bool:
+    """A parameter name that says logits or softmax output (not ``cache``, ``b``, ``dA``)."""
+    return bool(_SOFTMAX_NAME.match(name) or _INPUT_NAMES.match(name))
+
+
+def _probed_order(probed: Roles, params: list[str], convention: str, why: str):
+    """gradient_first, the input convention and its reason, from the probed roles."""
+    gradient_first = probed.roles[0] == "g"
+    x_role = probed.roles[1] if gradient_first else probed.roles[0]
+    x_name = params[1] if gradient_first else params[0]
+    if x_role == "s":
+        return gradient_first, "softmax", f"{x_name!r} holds softmax(z): {probed.reason}"
+    if probed.ties == 1 and x_role == "z" and (convention == "logits" or probed.right):
+        # right on the logits is the contract met, whatever the parameter is called
+        return gradient_first, "logits", f"{x_name!r} is taken as the logits: {probed.reason}"
+    return gradient_first, convention, why
 
 
 def _names_output_gradient(g_name: str, x_name: str) -> bool:
@@ -361,9 +417,14 @@ def _kind_from_signature(
             f"cannot tell the contract from the signature ({', '.join(params)}); pass --kind",
         )
     name = getattr(obj, "__name__", "").lower()
-    if _DERIVATIVE_NAME.search(name):
-        return "jacobian", f"one parameter and the name {name!r}"
     probe = _with_framework(Target(label, obj, "softmax", "probe", timeout=timeout, fixed=fixed))
+    if _DERIVATIVE_NAME.search(name):
+        if _probe_shape(probe.run(_PROBE, None)) == (3,):
+            return "elementwise", (
+                f"one parameter, the name {name!r}, and a probe call returning the input's "
+                "shape: a derivative used as grad * f(z)"
+            )
+        return "jacobian", f"one parameter and the name {name!r}"
     # Code written for a batch of rows or for column vectors answers only in its own layout
     # (a 1-D probe may raise, or collapse np.dot(s, s.T) to a scalar).
     outcome = first = probe.run(_PROBE, None)

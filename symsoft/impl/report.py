@@ -20,6 +20,7 @@ import numpy as np
 
 from symsoft.errors import EXIT_FAILED, EXIT_OK
 from symsoft.impl.diagnosis import Finding
+from symsoft.impl.difference import Difference
 from symsoft.verdict import Verdict
 
 __all__ = ["CaseResult", "ImplReport"]
@@ -78,10 +79,18 @@ class ImplReport:
     first_failure: dict[str, Any] | None
     seconds: float
     user_seconds: float
+    #: how the outputs differ from the truth when no catalogue entry names the mistake
+    structure: tuple[Difference, ...] = ()
+    #: the arguments the implementation modified in place ("the input", ...)
+    mutated: tuple[str, ...] = ()
+    #: fail on in-place modification of the arguments (otherwise a warning)
+    strict: bool = False
 
     @property
     def passed(self) -> bool:
         checked = [case for case in self.cases if case.status != "unsupported"]
+        if self.strict and self.mutated:
+            return False
         return bool(checked) and all(case.passed for case in checked)
 
     @property
@@ -111,6 +120,8 @@ class ImplReport:
             "cases": [case.to_dict() for case in self.cases],
             "first_failure": self.first_failure,
             "diagnosis": [finding.to_dict() for finding in self.diagnosis],
+            "structure": [difference.to_dict() for difference in self.structure],
+            "mutated": list(self.mutated),
             "notes": list(self.notes),
             "seconds": round(self.seconds, 6),
             "user_seconds": round(self.user_seconds, 6),
@@ -120,6 +131,10 @@ class ImplReport:
         """The report as plain text: the CLI prints it, ``symsoft.testing`` raises it."""
         failed = self.failures()
         head = "PASSED" if self.passed else f"FAILED ({len(failed)} of {len(self.cases)} cases)"
+        if self.strict and self.mutated and not failed:
+            head = "FAILED (modifies its arguments in place; --strict)"
+        elif self.passed and self.mutated:
+            head = "PASSED, with a warning: it modifies its arguments in place"
         tol = "; ".join(f"{k} rtol={r:g} atol={a:g}" for k, (r, a) in self.tolerances.items())
         lines = [
             f"check-impl {self.target}: {head}",
@@ -147,6 +162,13 @@ class ImplReport:
             lines.append("diagnosis:")
             if not self.diagnosis:
                 lines.append("  no known pattern matches the outputs")
+            for difference in self.structure:
+                lines.append(f"  structure: {difference.summary}")
+                where = f"case {difference.case_name!r} " if difference.case_name else ""
+                lines.append(
+                    f"    worst element: {where}at {list(difference.index)}: expected "
+                    f"{difference.expected!r}, got {difference.got!r}"
+                )
             for finding in self.diagnosis:
                 lines.append(
                     f"  {finding.name}: {finding.summary} [{finding.variant}; matches "
