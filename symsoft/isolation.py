@@ -167,7 +167,10 @@ class Worker:
             "output": OUTPUT_LIMIT,
             "path": list(sys.path),
         }
-        reply = self._exchange(request, first_wait=_STARTUP)
+        try:
+            reply = self._exchange(request, first_wait=_STARTUP)
+        except WorkerError as error:
+            raise error.at("while loading the code and probing its contract") from None
         try:
             if reply[0] == "error":
                 raise _loading_error(reply)

@@ -11,6 +11,8 @@ Examples
 >>> import numpy as np
 >>> decode_array(encode_array(np.array([[1.0, 2.0]])))
 array([[1., 2.]])
+>>> decode_array(encode_array(np.float64(3.0))).shape
+()
 >>> safe_loads(pickle.dumps(np.float64(1.0)))
 Traceback (most recent call last):
 ...
@@ -69,7 +71,7 @@ def safe_loads(data: bytes) -> Any:
 
 
 def encode_array(value: np.ndarray) -> dict[str, Any]:
-    array = np.ascontiguousarray(value)
+    array = np.asarray(value, order="C")  # not ascontiguousarray: it makes a 0-d array 1-d
     return {"dtype": array.dtype.name, "shape": list(array.shape), "data": array.tobytes()}
 
 
