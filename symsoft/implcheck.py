@@ -3,7 +3,9 @@
 The implementation runs on the seeded battery of :mod:`symsoft.battery` (n = 1, 2, 3 and a
 main size ``n``; ties; logits near ±1000; mixed scales; a non-square and a square batch;
 float64 and float32) against the symbolic ground truth, then its outputs are matched against
-the catalogue of :mod:`symsoft.diagnosis`. An element passes when
+the catalogue of :mod:`symsoft.diagnosis`. The implementation runs in a worker process
+(:mod:`symsoft.isolation`), which returns its outputs; the truth, the comparison and the
+verdict are computed here. An element passes when
 ``|got − expected| <= atol + rtol·|expected|`` and ``got`` is finite. Defaults: rtol = atol =
 1e-10 for float64 cases and 1e-5 for float32 cases; ``rtol``/``atol`` set the float64 values,
 and float32 cases use the larger of the given value and 1e-5.

@@ -97,8 +97,7 @@ def write_message(fd: int, message: Any, deadline: float | None = None) -> None:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     view = memoryview(len(data).to_bytes(_HEADER, "big") + data)
     while view:
-        if deadline is not None:
-            _wait(fd, deadline, writing=True)
+        _wait(fd, deadline, writing=True)
         try:
             written = os.write(fd, view[: 1 << 20])
         except BlockingIOError:  # the parent's end is non-blocking: a full pipe is not an error
@@ -128,9 +127,9 @@ def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
     return b"".join(chunks)
 
 
-def _wait(fd: int, deadline: float, *, writing: bool) -> None:
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
+def _wait(fd: int, deadline: float | None, *, writing: bool) -> None:
+    remaining = None if deadline is None else deadline - time.monotonic()
+    if remaining is not None and remaining <= 0:
         raise TimeoutError
     readers, writers = ([], [fd]) if writing else ([fd], [])
     if not any(select.select(readers, writers, [], remaining)):
