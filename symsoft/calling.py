@@ -362,8 +362,9 @@ def _to_numpy(raw: Any) -> np.ndarray:
 
 @contextlib.contextmanager
 def user_code(timeout: float | None) -> Iterator[None]:
-    for started in USER_CODE_STARTS if timeout is not None else ():
-        started(timeout)
+    if timeout is not None:
+        for started in USER_CODE_STARTS:
+            started(timeout)
     armed = (
         timeout is not None
         and hasattr(signal, "SIGALRM")

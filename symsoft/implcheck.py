@@ -93,6 +93,7 @@ def check_implementation(
         raise UsageError("samples", samples, "rows or columns")
     _check_contract_options(kind, input, timeout)
     settings = Limits(timeout=timeout, memory=parse_memory(memory))
+    shipped: tuple[str | None, bytes | None]
     if isinstance(target_or_callable, str):
         label, shipped = target_or_callable, (target_or_callable, None)
     else:

@@ -17,7 +17,7 @@ import pytest
 import symsoft.implreport
 import symsoft.numeric
 from symsoft.errors import ImplementationError, UsageError
-from symsoft.implcheck import check_implementation
+from symsoft.implcheck import _remote, check_implementation
 from symsoft.isolation import WorkerEnd, WorkerError, parse_memory, ship
 from symsoft.testing import assert_softmax_vjp
 from symsoft.wire import ProtocolError, decode_array, encode_array, safe_loads
@@ -241,3 +241,29 @@ def test_only_plain_data_comes_back_from_the_worker() -> None:
     ):
         with pytest.raises(ProtocolError):
             decode_array(broken)
+
+
+def test_a_reply_forged_by_user_code_is_refused() -> None:
+    """Code writing its own reply, holding a NumPy object, onto every pipe ends as exit 2."""
+    with pytest.raises(WorkerError, match="only plain data") as ended:
+        check_implementation(spec("forges_replies.py"))
+    assert ended.value.end is WorkerEnd.PROTOCOL
+
+
+class _Label:
+    label = "forged"
+
+
+def test_a_worker_cannot_claim_another_contract_than_the_one_fixed() -> None:
+    """A worker reporting a softmax when a Jacobian was asked for is not believed."""
+    facts = {
+        "kind": "softmax",
+        "kind_reason": "given",
+        "input": "logits",
+        "input_reason": "the contract",
+        "notes": [],
+        "load_notes": [],
+    }
+    with pytest.raises(WorkerError, match="contract 'softmax'"):
+        _remote(facts, "jacobian", _Label())
+    assert _remote(facts, None, _Label())[0].kind == "softmax"
