@@ -370,7 +370,13 @@ def _check_impl(
     seed: int = typer.Option(0, "--seed", help="Seed of the random battery."),
     n: int = typer.Option(6, "--n", help="Main size n of the battery (n = 1, 2, 3 always run)."),
     timeout: float = typer.Option(
-        20.0, "--timeout", help="Seconds one call of your code may take (POSIX)."
+        20.0,
+        "--timeout",
+        help="Seconds one call of your code (its import included) may take; past it, the "
+        "worker process running it is killed.",
+    ),
+    memory: str = typer.Option(
+        "4G", "--memory", help="Memory of the worker process running your code: 2G, 512M, none."
     ),
     samples: str = typer.Option(
         "rows", "--samples", help="Batch layout: rows, (m, n), or columns, (n, m)."
@@ -382,11 +388,13 @@ def _check_impl(
 ) -> None:
     """Check a softmax Jacobian, backward pass, forward pass or layer, and name the mistake.
 
-    WARNING: this IMPORTS AND RUNS the code in TARGET; only check code you trust.
+    WARNING: this IMPORTS AND RUNS the code in TARGET, in a worker process that cannot change
+    the verdict, under time and memory limits, but with your permissions: run code you do not
+    trust in a container.
 
     Exit codes: 0 correct, 1 wrong (including unstable at large logits), 2 cannot run
     (file or name missing, import error, the function raised on every input, an output shape
-    no known mistake explains, or bad options).
+    no known mistake explains, the worker timed out, crashed or exited, or bad options).
     """
     from symsoft.impl.check import check_implementation
 
@@ -401,6 +409,7 @@ def _check_impl(
         timeout=timeout,
         samples=samples,
         strict=strict,
+        memory=memory,
     )
     if as_json:
         _emit_json(report.to_dict())

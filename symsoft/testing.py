@@ -4,7 +4,14 @@ Each assertion runs :func:`symsoft.impl.check.check_implementation` with the con
 raises :class:`AssertionError` carrying the full report and its diagnosis when the
 implementation is wrong, or cannot be run (the loading error is chained as the cause). On
 success it returns the :class:`~symsoft.impl.check.ImplReport`. Options are those of
-``check_implementation`` (``input``, ``rtol``, ``atol``, ``seed``, ``n``, ``timeout``).
+``check_implementation`` (``input``, ``rtol``, ``atol``, ``seed``, ``n``, ``timeout``,
+``memory``).
+
+The implementation runs in the same worker process as ``check-impl``
+(:mod:`symsoft.impl.isolation`): a function or class defined at the top of a test module is
+loaded by the worker from that file; one defined inside a test, or a lambda, is sent by value; a
+worker that exits, crashes or times out fails the assertion with the
+:class:`~symsoft.impl.isolation.WorkerError` as its cause.
 
 Examples
 --------

@@ -119,6 +119,10 @@ BACKWARD_NAMES = (
 #: Seconds one call of user code may take before it is interrupted.
 DEFAULT_TIMEOUT = 20.0
 
+#: Called with the time limit as each time-limited piece of user code starts: the isolation
+#: worker tells its parent, which enforces the limit from outside (see symsoft.impl.isolation).
+USER_CODE_STARTS: list[Callable[[float], None]] = []
+
 _TRAINING_NAME = re.compile(r"^(training|train|is_training|train_mode|mode)$")
 GRADIENT_NAME = re.compile(
     r"^(g|g[a-z]|gout|g_\w+|d[A-Z]\w*|d[a-z]|d_\w+|dout|dvalues|dvalue|delta|deltas|err|error|upstream\w*|"
@@ -400,6 +404,9 @@ def _to_numpy(raw: Any) -> np.ndarray:
 
 @contextlib.contextmanager
 def user_code(timeout: float | None) -> Iterator[None]:
+    if timeout is not None:
+        for started in USER_CODE_STARTS:
+            started(timeout)
     armed = (
         timeout is not None
         and hasattr(signal, "SIGALRM")

@@ -4,7 +4,9 @@ The implementation runs on the seeded battery of :mod:`symsoft.impl.battery` (n 
 main size ``n``; ties; logits near ±1000; mixed scales; a non-square and a square batch;
 float64 and float32) against the symbolic ground truth, then its outputs are matched against
 the catalogue of :mod:`symsoft.impl.diagnosis` (when none matches, :mod:`symsoft.impl.difference`
-describes the difference structurally). An element passes when
+describes the difference structurally). The implementation runs in a worker process
+(:mod:`symsoft.impl.isolation`), which returns its outputs; the truth, the comparison and the
+verdict are computed here. An element passes when
 ``|got − expected| <= atol + rtol·|expected|`` and ``got`` is finite. Defaults: rtol = atol =
 1e-10 for float64 cases and 1e-5 for float32 cases; ``rtol``/``atol`` set the float64 values,
 and float32 cases use the larger of the given value and 1e-5.
@@ -46,12 +48,22 @@ from symsoft.impl.battery import (
     expected_output,
     tolerances,
 )
-from symsoft.impl.calling import DEFAULT_TIMEOUT, Outcome, Target
+from symsoft.impl.calling import DEFAULT_TIMEOUT, Outcome
 from symsoft.impl.diagnosis import Evidence, Finding, diagnose
 from symsoft.impl.difference import Difference, describe
 from symsoft.impl.elementwise import ELEMENTWISE_NOTE, diagonal_of, embed
+from symsoft.impl.isolation import (
+    DEFAULT_MEMORY,
+    Limits,
+    RemoteTarget,
+    Worker,
+    WorkerEnd,
+    WorkerError,
+    parse_memory,
+    ship,
+)
 from symsoft.impl.layouts import mark_unsupported, optional, run_family
-from symsoft.impl.loader import load, resolve_target
+from symsoft.impl.loader import INPUTS, KINDS
 from symsoft.impl.report import CaseResult, ImplReport, json_float
 
 __all__ = ["CaseResult", "ImplReport", "check_implementation"]
@@ -69,16 +81,19 @@ def check_implementation(
     timeout: float | None = DEFAULT_TIMEOUT,
     samples: str = "rows",
     strict: bool = False,
+    memory: int | str | None = DEFAULT_MEMORY,
 ) -> ImplReport:
     """Run the battery on an implementation (``"PATH.py:NAME"``, ``"pkg.mod:NAME"`` or an object).
 
+    The implementation runs in a worker process (:mod:`symsoft.impl.isolation`): ``timeout`` seconds
+    per call of its code, ``memory`` bytes (or ``"2G"``, ``"512M"``, ``None`` for no limit).
     Raises :class:`~symsoft.errors.ImplementationError` (exit code 2) when the implementation
-    cannot be loaded, raises on every input, times out, or returns a wrongly shaped output that
-    no known mistake explains; :class:`~symsoft.errors.UsageError` for bad options.
-    ``samples="columns"`` passes batches as (n, m), one sample per column, and reads the output
-    the same way (course code in that convention normalises over axis 0). Code that modifies
-    its arguments in place is reported (``mutated``, with a note); ``strict=True`` makes that a
-    failure.
+    cannot be loaded, raises on every input, times out, ends its worker, or returns a wrongly
+    shaped output that no known mistake explains; :class:`~symsoft.errors.UsageError` for bad
+    options. ``samples="columns"`` passes batches as (n, m), one sample per column, and reads
+    the output the same way (course code in that convention normalises over axis 0). Code
+    that modifies its arguments in place is reported (``mutated``, with a note);
+    ``strict=True`` makes that a failure.
     """
     start = time.perf_counter()
     limits = tolerances(rtol, atol)
@@ -88,25 +103,60 @@ def check_implementation(
         raise UsageError("n", n, "an integer from 2 to 1024", "the battery also covers n = 1, 2, 3")
     if samples not in ("rows", "columns"):
         raise UsageError("samples", samples, "rows or columns")
-    load_notes: tuple[str, ...] = ()
+    _check_contract_options(kind, input, timeout)
+    settings = Limits(timeout=timeout, memory=parse_memory(memory))
+    shipped: tuple[str | None, bytes | None]
     if isinstance(target_or_callable, str):
-        obj, load_notes = load(target_or_callable, timeout=timeout)
-        label = target_or_callable
+        label, shipped = target_or_callable, (target_or_callable, None)
     else:
         obj = target_or_callable
         label = getattr(obj, "__qualname__", None) or type(obj).__name__
-    # A user module may have called np.seterr(all="raise"); the checker's own arithmetic
-    # (underflow at logits of -1000) must not depend on that.
-    with np.errstate(all="ignore"):
-        report = _check_both(
-            obj, kind, input, label, timeout, limits, samples, seed, n, load_notes, start
-        )
+        shipped = ship(obj, label)
+    with Worker(settings, label) as worker:
+        target, load_notes = _remote(worker.setup(*shipped, kind=kind, input=input), kind, worker)
+        # The checker's own arithmetic (underflow at logits of -1000) must not warn or raise.
+        with np.errstate(all="ignore"):
+            report = _check_both(target, input, limits, samples, seed, n, load_notes, start)
+        report = dataclasses.replace(report, output=worker.output())
     return dataclasses.replace(report, strict=True) if strict else report
 
 
-def _check_both(obj, kind, input, label, timeout, limits, samples, seed, n, load_notes, start):
-    """Settle the contract, run the battery, and retry the logits when a softmax guess fails."""
-    target = resolve_target(obj, kind=kind, input=input, label=label, timeout=timeout)
+def _check_contract_options(kind: str | None, input: str | None, timeout: float | None) -> None:
+    if kind is not None and kind not in KINDS:
+        raise UsageError("kind", kind, f"one of {', '.join(KINDS)}")
+    if input is not None and input not in INPUTS:
+        raise UsageError("input", input, f"one of {', '.join(INPUTS)}")
+    if timeout is not None and not timeout > 0:
+        raise UsageError("timeout", timeout, "a positive number of seconds")
+
+
+def _remote(facts, kind, worker) -> tuple[RemoteTarget, tuple[str, ...]]:
+    """The worker's account of the contract, held to the contract the caller fixed."""
+    # resolve_target checks an autograd.Function through autograd, and a layer as a vjp
+    allowed = {kind, "autograd", *(("layer",) if kind == "vjp" else ())} if kind else _CHECKABLE
+    if facts["kind"] not in allowed or facts["input"] not in INPUTS:
+        raise WorkerError(
+            worker.label,
+            WorkerEnd.PROTOCOL,
+            f"the worker reported contract {facts['kind']!r} on {facts['input']!r}",
+        )
+    target = RemoteTarget(
+        worker.label,
+        facts["kind"],
+        facts["kind_reason"],
+        facts["input"],
+        facts["input_reason"],
+        facts["notes"],
+        worker,
+    )
+    return target, tuple(facts["load_notes"])
+
+
+_CHECKABLE = {*KINDS, "autograd"}
+
+
+def _check_both(target, input, limits, samples, seed, n, load_notes, start):
+    """Run the battery, and retry the logits when a guess that the input is softmax fails."""
     cases = build_battery(n, seed)
     report = _check(target, cases, limits, samples, seed, n, load_notes, start)
     if input is None and not report.passed and target.input == "softmax":
@@ -117,6 +167,8 @@ def _check_both(obj, kind, input, label, timeout, limits, samples, seed, n, load
         retry = dataclasses.replace(target, input="logits", input_reason=why, notes=[])
         try:
             second = _check(retry, cases, limits, samples, seed, n, load_notes, start)
+        except WorkerError:
+            raise
         except ImplementationError:
             return report
         if second.passed:
@@ -319,7 +371,7 @@ class _Runner:
 
     def __init__(
         self,
-        target: Target,
+        target: RemoteTarget,
         contract: str,
         tolerances: dict[str, tuple[float, float]],
         samples: str = "rows",
@@ -343,7 +395,10 @@ class _Runner:
         transpose = self.samples == "columns" and case.family == "batch"
         if transpose:
             x, g = x.T, None if g is None else g.T
-        outcome = self.target.run(x, g, classes=case.z.shape[-1])
+        try:
+            outcome = self.target.run(x, g, classes=case.z.shape[-1])
+        except WorkerError as error:
+            raise error.at(f"on case {case.name!r}") from None
         self.user_seconds += outcome.seconds
         if outcome.timed_out:
             raise ImplementationError(self.target.label, f"{outcome.error} on case {case.name!r}")

@@ -85,6 +85,8 @@ class ImplReport:
     mutated: tuple[str, ...] = ()
     #: fail on in-place modification of the arguments (otherwise a warning)
     strict: bool = False
+    #: the end of what the code wrote to stdout and stderr in its worker process
+    output: str = ""
 
     @property
     def passed(self) -> bool:
@@ -125,6 +127,7 @@ class ImplReport:
             "notes": list(self.notes),
             "seconds": round(self.seconds, 6),
             "user_seconds": round(self.user_seconds, 6),
+            "output": self.output,
         }
 
     def to_text(self) -> str:
@@ -177,6 +180,9 @@ class ImplReport:
                 )
                 lines.append(f"    fix: {finding.advice}")
         lines.extend(f"note: {note}" for note in self.notes)
+        if self.output.strip():
+            lines.append("output of the code (stdout and stderr, the end):")
+            lines.extend(f"  | {line}" for line in self.output.rstrip().splitlines())
         return "\n".join(lines)
 
 

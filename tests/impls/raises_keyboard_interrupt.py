@@ -1,0 +1,2 @@
+def softmax_backward(z, grad):
+    raise KeyboardInterrupt
