@@ -1,11 +1,12 @@
 """Reading documents of pathological shapes: the time must grow linearly with the size.
 
 For each shape (a line of ``$$`` repeated, one formula followed by many newlines, runs of
-``<!--``, fences, ``\\begin{verbatim}``, a notebook of many lines with escaped slashes, deeply
-nested JSON) this builds documents of about 10 KB, 100 KB and 1 MB, reads each with
-:func:`symsoft.check.source.read_text` / :func:`read_document` (finding the math only, no
-deciding), and prints the seconds and the ratio of each size's time to the 10 KB one. Linear
-growth gives ratios near 10 and 100; quadratic growth gives 100 and 10,000.
+``<!--``, math fences, ``\\begin{verbatim}``, a notebook of many lines with escaped slashes,
+deeply nested JSON) this builds documents of about 10 KB, 100 KB and 1 MB and times the whole
+check of each (:func:`symsoft.check.checker.check_document`: reading, planning, deciding), then
+prints the seconds and the ratio of each size's time to the 10 KB one. Linear growth gives
+ratios near 10 and 100; quadratic growth gives 100 and 10,000. A ratio well under 10 means the
+fixed cost (the parser's tables, the first decision) dominates at 10 KB.
 
 Run: ``python benchmarks/bench_source_scan.py [--sizes 10000 100000 1000000]``.
 """
@@ -13,7 +14,6 @@ Run: ``python benchmarks/bench_source_scan.py [--sizes 10000 100000 1000000]``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from symsoft.check.source import read_document
+from symsoft.check.checker import check_document
 from symsoft.errors import SymsoftError
 
 
@@ -31,7 +31,7 @@ def _repeat(unit: str, size: int) -> str:
 
 
 def _notebook(size: int) -> str:
-    line = "see http:\\/\\/example.org\\/a\\/b for $x = 1$\\n"
+    line = "see http:\\/\\/example.org\\/a\\/b for $x$\\n"
     count = max(1, size // (len(line) + 8))
     source = ",\n    ".join(f'"{line}"' for _ in range(count))
     return (
@@ -56,11 +56,19 @@ SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
 def _time(path: Path) -> tuple[float, str]:
     start = time.perf_counter()
     try:
-        document = read_document(path)
-        outcome = f"{len(document.pieces)} pieces"
+        report = check_document(path)
+        outcome = f"{len(report.steps)} steps"
     except SymsoftError as error:
         outcome = f"refused: {str(error)[:60]}"
     return time.perf_counter() - start, outcome
+
+
+def check_document_warm_up() -> None:
+    """Build the parser once, so the smallest size does not pay for it."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "warm.md"
+        path.write_text("$$a = b$$", encoding="utf-8")
+        check_document(path)
 
 
 def main() -> None:
@@ -68,6 +76,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 999_000])
     args = parser.parse_args()
     print(f"{'shape':18} " + " ".join(f"{size:>10,}" for size in args.sizes) + "   ratios")
+    check_document_warm_up()
     with tempfile.TemporaryDirectory() as folder:
         for name, (suffix, build) in SHAPES.items():
             times = []
@@ -82,5 +91,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    json.dumps({})  # keep json imported for notebooks built above
     main()

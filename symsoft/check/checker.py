@@ -16,8 +16,9 @@ Examples
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,9 @@ _FAILING = (Verdict.REFUTED, Verdict.CONDITIONAL)
 #: A document with more steps than this is not a derivation a person wrote; refuse it rather
 #: than spend up to ``timeout`` seconds on each.
 MAX_STEPS = 500
+#: Seconds for a whole document, on top of each step's own budget: the steps left when it runs
+#: out are reported not decided, so a long document of slow steps cannot run for hours.
+DOCUMENT_TIMEOUT = 600.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,15 @@ class StepResult:
     counterexample: Mapping[str, Any] | None = None
     #: the index condition under which a ``conditional`` step holds
     condition: str | None = None
+    #: in a notebook: the cell and the line within it (``line`` is the line of the file)
+    cell: tuple[int, int] | None = None
+
+    @property
+    def where(self) -> str:
+        """The place as a reader finds it: ``line 12``, or ``cell 3, line 2`` in a notebook."""
+        if self.cell is None:
+            return f"line {self.line}"
+        return f"cell {self.cell[0]}, line {self.cell[1]}"
 
     def to_dict(self) -> dict[str, Any]:
         """The step as in ``symsoft check --json``."""
@@ -61,6 +74,7 @@ class StepResult:
             "method": self.method,
             "detail": self.detail,
             "counterexample": dict(self.counterexample) if self.counterexample else None,
+            **({"cell": {"index": self.cell[0], "line": self.cell[1]}} if self.cell else {}),
         }
 
 
@@ -95,14 +109,21 @@ class DocumentReport:
         }
 
 
-def check_document(path: str | Path, *, timeout: float = 5.0) -> DocumentReport:
+def check_document(
+    path: str | Path, *, timeout: float = 5.0, document_timeout: float = DOCUMENT_TIMEOUT
+) -> DocumentReport:
     """Check every step of the derivation in the file ``path`` (``"-"`` reads stdin)."""
     _check_timeout(timeout)
-    return _check(read_document(path), timeout=timeout)
+    return _check(read_document(path), timeout=timeout, document_timeout=document_timeout)
 
 
 def check_text(
-    text: str, *, kind: str = "auto", path: str = "<string>", timeout: float = 5.0
+    text: str,
+    *,
+    kind: str = "auto",
+    path: str = "<string>",
+    timeout: float = 5.0,
+    document_timeout: float = DOCUMENT_TIMEOUT,
 ) -> DocumentReport:
     """Check every step of the derivation in ``text`` (Markdown or LaTeX source).
 
@@ -113,7 +134,8 @@ def check_text(
     <Verdict.REFUTED: 'refuted'>
     """
     _check_timeout(timeout)
-    return _check(read_text(text, kind=kind, path=path), timeout=timeout)
+    document = read_text(text, kind=kind, path=path)
+    return _check(document, timeout=timeout, document_timeout=document_timeout)
 
 
 def _check_timeout(timeout: float) -> None:
@@ -121,7 +143,8 @@ def _check_timeout(timeout: float) -> None:
         raise UsageError("timeout", timeout, "a number of seconds in (0, 3600]")
 
 
-def _check(document: Document, *, timeout: float) -> DocumentReport:
+def _check(document: Document, *, timeout: float, document_timeout: float) -> DocumentReport:
+    deadline = time.monotonic() + document_timeout
     plan = build_plan(document)
     if len(plan.items) > MAX_STEPS:
         raise DocumentError(document.path, f"more than {MAX_STEPS} steps; refusing to check it")
@@ -153,6 +176,9 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
                 )
             )
             continue
+        if time.monotonic() > deadline:
+            results.append(_out_of_time(item, document_timeout))
+            continue
         decision = decide(
             item.lhs,
             item.rhs,
@@ -180,7 +206,8 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
         f"{definition.name} (line {definition.line})" for definition in plan.definitions
     ) + tuple(f"{text} (extended by pattern)" for text in sorted(extended))
     implicit = tuple(sorted(u for u in used if "read as softmax" in u))
-    return DocumentReport(document.path, tuple(results), summary, definitions + implicit)
+    placed = tuple(replace(r, cell=document.place_of(r.line)) for r in results)
+    return DocumentReport(document.path, placed, summary, definitions + implicit)
 
 
 def _sides(plan: Plan) -> list[sp.Basic]:
@@ -448,7 +475,8 @@ def _definitions(
 
 #: "where $k$ is the index of the correct class": a one-hot target at k
 _CORRECT_CLASS = re.compile(
-    r"\$?\\?\(?\s*([a-z])\s*\\?\)?\$? is the (?:index of the )?(?:correct|true|target|right) "
+    # [ \t] rather than \s: a run of newlines must not be rescanned from each of its positions
+    r"\$?\\?\(?[ \t]*([a-z])[ \t]*\\?\)?\$? is the (?:index of the )?(?:correct|true|target|right) "
     r"(?:class|label|category)",
     re.I,
 )
@@ -608,6 +636,17 @@ def _result(step: Step, decision: Decision) -> StepResult:
         detail=detail,
         counterexample=decision.counterexample,
         condition=decision.condition,
+    )
+
+
+def _out_of_time(step: Step, seconds: float) -> StepResult:
+    return StepResult(
+        line=step.line,
+        lhs=step.lhs_text,
+        rhs=step.rhs_text,
+        verdict=Verdict.NOT_DECIDED,
+        method="none",
+        detail=f"the document's time budget ({seconds:g} s) ran out before this step",
     )
 
 

@@ -13,13 +13,15 @@ Examples
 (('pd', 2, '\\\\frac{\\\\partial #1}{\\\\partial #2}'), ('sm', 0, '\\\\operatorname{softmax}'))
 >>> expand_body(2, r"\\frac{\\partial #1}{\\partial #2}", ["S_i", "z_j"])
 '\\\\frac{\\\\partial {S_i}}{\\\\partial {z_j}}'
+>>> expand_text(r"\\pd{S_i}{z_j} = 0", read_macros(source))
+' \\\\frac{\\\\partial S_i}{\\\\partial z_j}  = 0'
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_EXPANSION", "expand_body", "read_macros"]
+__all__ = ["MAX_EXPANSION", "expand_body", "expand_text", "read_macros"]
 
 #: Most characters all macro expansions of one fragment may produce together.
 MAX_EXPANSION = 40_000
@@ -76,3 +78,58 @@ def _braced(source: str, start: int) -> str | None:
             if depth == 0:
                 return source[start + 1 : end]
     return None
+
+
+#: Rounds of expansion of a text: macros defined through other macros, but never forever.
+_ROUNDS = 4
+
+
+def expand_text(text: str, macros: tuple[tuple[str, int, str], ...]) -> str:
+    """``text`` with the macros expanded in place, arguments substituted as written.
+
+    This is the document-level expansion (the display text of a step shows the expanded
+    formula); expansion stops after a few rounds or once the text outgrows ``MAX_EXPANSION``.
+    """
+    if not macros:
+        return text
+    table = {name: (count, body) for name, count, body in macros}
+    pattern = re.compile(r"\\(" + "|".join(map(re.escape, table)) + r")(?![A-Za-z])")
+    for _ in range(_ROUNDS):
+        expanded, changed = _expand_once(text, pattern, table)
+        if not changed or len(expanded) > MAX_EXPANSION:
+            break
+        text = expanded
+    return text
+
+
+def _expand_once(
+    text: str, pattern: re.Pattern[str], table: dict[str, tuple[int, str]]
+) -> tuple[str, bool]:
+    out, position = [], 0
+    for match in pattern.finditer(text):
+        if match.start() < position:
+            continue
+        count, body = table[match.group(1)]
+        arguments, end = _arguments(text, match.end(), count)
+        if arguments is None:
+            continue
+        for number, argument in enumerate(arguments, start=1):
+            body = body.replace(f"#{number}", argument)
+        out.append(text[position : match.start()] + " " + body + " ")
+        position = end
+    return "".join(out) + text[position:], position > 0
+
+
+def _arguments(text: str, start: int, count: int) -> tuple[list[str] | None, int]:
+    arguments: list[str] = []
+    for _ in range(count):
+        while start < len(text) and text[start] == " ":
+            start += 1
+        if start >= len(text) or text[start] != "{":
+            return None, start
+        argument = _braced(text, start)
+        if argument is None:
+            return None, start
+        arguments.append(argument)
+        start += len(argument) + 2
+    return arguments, start
