@@ -31,7 +31,7 @@ _FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 def _block_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark")
     # Only the block structure is needed; inline parsing would be wasted work.
-    parser.core.ruler.disable(["inline", "text_join"])
+    parser.core.ruler.disable(["inline", "text_join"], ignoreInvalid=True)
     return parser
 
 
