@@ -247,54 +247,84 @@ _CHECK_COLOURS = {
 @app.command("check")
 def check_command(
     files: list[str] = typer.Argument(
-        None, help="Markdown (.md), LaTeX (.tex) or notebook (.ipynb) files; - reads stdin."
+        None,
+        help="Markdown (.md), LaTeX (.tex) or notebook (.ipynb) files, or folders to search; "
+        "- reads stdin.",
     ),
     expr: str | None = typer.Option(
         None, "--expr", help="Check one LaTeX relation given here, e.g. 'a = b = c'."
     ),
-    strict: bool = typer.Option(False, "--strict", help="Also fail when a step is not understood."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
-    timeout: float = typer.Option(
-        5.0, "--timeout", help="Seconds per step for the symbolic proof before falling back."
+    strict: bool | None = typer.Option(
+        None, "--strict/--no-strict", help="Also fail when a step is not understood."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (--format json)."),
+    timeout: float | None = typer.Option(
+        None, "--timeout", help="Seconds per step for the symbolic proof before falling back [5]."
+    ),
+    fmt: str | None = typer.Option(
+        None, "--format", help="text, json, github (annotations), sarif, junit or html."
+    ),
+    output: str | None = typer.Option(
+        None, "--output", "-o", help="Write the report to this file instead of stdout."
+    ),
+    jobs: int | None = typer.Option(
+        None, "--jobs", "-j", help="Check this many files at once (processes; 0: every core)."
+    ),
+    include: list[str] = typer.Option(
+        None,
+        "--include",
+        help="Glob of files to take from folders (repeatable) [*.md *.tex *.ipynb].",
+    ),
+    exclude: list[str] = typer.Option(
+        None, "--exclude", help="Glob of files or folders to leave out (repeatable)."
     ),
 ) -> None:
     """Check a derivation step by step and point at the wrong step.
 
+    Folders are searched for documents. Defaults come from [tool.symsoft] in the nearest
+    pyproject.toml; flags override them.
+
     Exit 0 if no step is refuted or conditional, 1 if one is (with --strict also if one is
     not understood), 2 for unreadable input.
     """
-    from symsoft.check import check_document, check_text
-    from symsoft.errors import DocumentError, UsageError
+    from symsoft.check import check_text
+    from symsoft.cli_check import CheckOptions, run
+    from symsoft.errors import UsageError
 
     if not files and expr is None:
         raise UsageError("FILE", None, "a file, '-' for stdin, or --expr TEXT")
-    if not 0 < timeout <= 3600:
-        raise UsageError("--timeout", timeout, "seconds in (0, 3600]")
-    reports = []
-    unreadable = []
+    options = CheckOptions(
+        files=tuple(files or ()),
+        fmt=fmt,
+        output=output,
+        jobs=jobs,
+        include=tuple(include or ()) or None,
+        exclude=tuple(exclude or ()) or None,
+        timeout=timeout,
+        strict=strict,
+        as_json=as_json,
+    )
+    extra = []
     if expr is not None:
         if "$" in expr:
             raise UsageError("--expr", expr, "LaTeX math without $ delimiters")
-        reports.append(check_text(f"$${expr}$$", kind="markdown", path="<expr>", timeout=timeout))
-    for name in files or []:
-        try:
-            reports.append(check_document(name, timeout=timeout))
-        except DocumentError as error:
-            unreadable.append(error)
-    for error in unreadable:
-        typer.echo(f"error: {error}", err=True)
-    if as_json:
-        _emit_json({"files": [report.to_dict() for report in reports]})
-    else:
-        for report in reports:
-            _render_check(report)
+        from symsoft.cli_check import resolve
+
+        settings, _ = resolve(options)
+        extra.append(
+            check_text(f"$${expr}$$", kind="markdown", path="<expr>", timeout=settings.timeout)
+        )
+    code = run(
+        options,
+        out=typer.echo,
+        err=lambda line: typer.echo(line, err=True),
+        render_text=_render_check,
+        extra=extra,
+    )
     # sys.exit rather than typer.Exit: main() runs the app with standalone_mode=False, where
     # Click returns an Exit's code instead of raising it, and main() does not pass it on.
-    if unreadable:
-        sys.exit(EXIT_USAGE)
-    failed = any(report.failed for report in reports)
-    if failed or (strict and not all(report.understood for report in reports)):
-        sys.exit(1)
+    if code:
+        sys.exit(code)
 
 
 def _render_check(report: Any) -> None:
