@@ -8,7 +8,8 @@ in this process) and returns a :class:`BatchReport` in input order, so a grader 
 The symbolic proof of a step runs under a time budget kept with ``SIGALRM``, which Python only
 delivers to a process's main thread. An executor whose tasks run in threads (a thread pool, a
 Dask worker) would lose the budget, so off the main thread each document is handed to a
-one-process pool kept for the life of that worker.
+one-process pool kept for the life of that worker. Dask's worker processes are daemonic by
+default and may not start one: run them with ``distributed.worker.daemon`` set to False.
 
 Examples
 --------
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from symsoft.check import DocumentReport, check_document
-from symsoft.errors import DocumentError, SymsoftError
+from symsoft.errors import DocumentError, SymsoftError, UsageError
 from symsoft.settings import DEFAULT_INCLUDE
 
 __all__ = ["BatchReport", "FileResult", "check_documents", "collect_documents"]
@@ -200,6 +201,15 @@ _HELPER_LOCK = threading.Lock()
 
 def _helper_pool() -> ProcessPoolExecutor:
     """A one-process pool whose worker checks documents in its main thread."""
+    if multiprocessing.current_process().daemon:
+        raise UsageError(
+            "executor",
+            "a thread of a daemonic worker process",
+            "a worker that may start a process (documents are checked under a time budget "
+            "that needs a main thread)",
+            "for Dask, set distributed.worker.daemon to False "
+            "(DASK_DISTRIBUTED__WORKER__DAEMON=False)",
+        )
     with _HELPER_LOCK:
         if not _HELPER:
             context = multiprocessing.get_context("spawn")
