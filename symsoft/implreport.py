@@ -116,6 +116,12 @@ class ImplReport:
             "user_seconds": round(self.user_seconds, 6),
         }
 
+    def _repr_html_(self) -> str:
+        """The report in Jupyter: the verdict, the mistake by name, the cases one click away."""
+        from symsoft.render.html import impl_fragment
+
+        return impl_fragment(self)
+
     def to_text(self) -> str:
         """The report as plain text: the CLI prints it, ``symsoft.testing`` raises it."""
         failed = self.failures()

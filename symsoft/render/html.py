@@ -135,7 +135,7 @@ def check_page(
 
 
 def _notebook_math(tex: str) -> str:
-    return f'<div class="math">\\[{escape(tex)}\\]</div>'
+    return f"\\[{escape(tex)}\\]"
 
 
 def check_fragment(reports: Iterable[DocumentReport], errors: Iterable[Any] = ()) -> str:
@@ -165,6 +165,10 @@ def verify_fragment(report: Any) -> str:
     )
 
 
+def _case_colour(status: str) -> str:
+    return {"pass": "#1a7f37", "unsupported": "#6e7781"}.get(status, "#cf222e")
+
+
 def impl_fragment(report: Any) -> str:
     """A ``check-impl`` report: the verdict, the diagnosis by name, the cases one click away."""
     verdict = report.verdict
@@ -175,7 +179,7 @@ def impl_fragment(report: Any) -> str:
     if not report.passed and not findings:
         findings = "<li>no known pattern matches the outputs</li>"
     cases = "".join(
-        f'<tr style="--c: {"#1a7f37" if case.passed else "#cf222e"}"><td class="mark">'
+        f'<tr style="--c: {_case_colour(case.status)}"><td class="mark">'
         f"{escape(case.status)}</td><td>{escape(case.name)}</td><td>{escape(case.detail)}</td></tr>"
         for case in report.cases
     )
