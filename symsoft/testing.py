@@ -33,7 +33,7 @@ from typing import Any
 
 from symsoft.errors import SymsoftError
 from symsoft.implcheck import ImplReport, check_implementation
-from symsoft.render.pytest import failure_message, python_options
+from symsoft.render.assertion import failure_message, python_options
 
 __all__ = ["assert_softmax", "assert_softmax_jacobian", "assert_softmax_vjp"]
 
