@@ -138,8 +138,10 @@ def _render_report(report: Any, *, quiet: bool) -> None:
 def verify(
     n: str = typer.Option("4", "--n", help='Number of logits (>= 1), or "general" for symbolic n.'),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the random logits."),
-    tol: float = typer.Option(
-        1e-9, "--tol", help="Absolute tolerance of numeric checks (0 < tol < 1)."
+    tol: float | None = typer.Option(
+        None,
+        "--tol",
+        help="Absolute tolerance of numeric checks (0 < tol < 1) [1e-9, or tol in [tool.symsoft]].",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary line."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
@@ -151,6 +153,10 @@ def verify(
     from symsoft.errors import EXIT_FAILED, UsageError
 
     size = _parse_n(n)
+    if tol is None:
+        from symsoft.settings import load_settings
+
+        tol = load_settings().tol
     if not 0 < tol < 1:
         raise UsageError("--tol", tol, "a number between 0 and 1", "for example --tol 1e-9")
     if size == "general":
@@ -415,7 +421,11 @@ def _check_impl(
     no known mistake explains, or bad options).
     """
     from symsoft.implcheck import check_implementation
+    from symsoft.settings import load_settings
 
+    settings = load_settings()
+    rtol = settings.rtol if rtol is None else rtol
+    atol = settings.atol if atol is None else atol
     report = check_implementation(
         target,
         kind=kind,

@@ -96,6 +96,8 @@ def _converted(name: str, value: Any, source: str) -> Any:
         raise wrong("a positive number")
     if name == "timeout" and value > 3600:
         raise wrong("seconds in (0, 3600]")
+    if name == "tol" and value >= 1:
+        raise wrong("a number between 0 and 1")
     return float(value)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,30 @@ def test_cli_bad_settings_exit_2_with_one_line(tmp_path: Path, monkeypatch, caps
     code, out, err = exit_code(["check", "a.md"], capsys)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "colour" in err and "[tool.symsoft]" in err
+
+
+NEARLY = """
+import numpy as np
+
+
+def softmax(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True) + 1e-8
+"""
+
+
+def test_verify_and_check_impl_tolerances_from_settings(tmp_path, monkeypatch, capsys) -> None:
+    """tol reaches verify, rtol/atol reach check-impl; a flag still wins over the file."""
+    project(tmp_path, "tol = 1e-7\nrtol = 1e-6\natol = 1e-6")
+    (tmp_path / "mine.py").write_text(NEARLY, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = exit_code(["verify", "--n", "2", "--json"], capsys)
+    assert code == 0 and json.loads(out)["tol"] == 1e-7
+    code, out, _ = exit_code(["verify", "--n", "2", "--json", "--tol", "1e-9"], capsys)
+    assert json.loads(out)["tol"] == 1e-9
+    code, out, _ = exit_code(["check-impl", "mine.py:softmax", "--json"], capsys)
+    assert code == 0, out
+    code, out, _ = exit_code(
+        ["check-impl", "mine.py:softmax", "--rtol", "0", "--atol", "0"], capsys
+    )
+    assert code == 1
