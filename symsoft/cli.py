@@ -145,13 +145,20 @@ def verify(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary line."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    fmt: str | None = typer.Option(None, "--format", help="text, json, junit or html."),
+    output: str | None = typer.Option(
+        None, "--output", "-o", help="Write the report to this file (with --format)."
+    ),
 ) -> None:
     """Prove dS_i/dz_j = S_i(delta_ij - S_j) for n logits: three routes, identities, numerics.
 
     Exit 0 when every check passes, 1 when one fails, 2 for bad usage.
     """
+    from symsoft.cli_check import result_format
     from symsoft.errors import EXIT_FAILED, UsageError
 
+    chosen = result_format(fmt, as_json, output, command="verify")
+    as_json = as_json or chosen.value != "text"  # no table, no progress bar
     size = _parse_n(n)
     if tol is None:
         from symsoft.settings import load_settings
@@ -166,12 +173,20 @@ def verify(
     else:
         assert isinstance(size, int)
         report = _verify_with_progress(size, seed=seed, tol=tol, show=not (quiet or as_json))
-    if as_json:
-        _emit_json(report.to_dict())
+    if chosen.value != "text":
+        _emit_rendered(report, chosen, output, command="verify")
     else:
         _render_report(report, quiet=quiet)
     if not report.passed:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _emit_rendered(report: Any, chosen: Any, output: str | None, *, command: str) -> None:
+    from symsoft.cli_check import emit
+    from symsoft.render import render_result
+
+    text = render_result(report, chosen, command=command)
+    emit(text, output, out=typer.echo, err=lambda line: typer.echo(line, err=True))
 
 
 def _verify_with_progress(n: int, *, seed: int, tol: float, show: bool) -> Any:
@@ -411,6 +426,10 @@ def _check_impl(
         "rows", "--samples", help="Batch layout: rows, (m, n), or columns, (n, m)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    fmt: str | None = typer.Option(None, "--format", help="text, json, junit or html."),
+    output: str | None = typer.Option(
+        None, "--output", "-o", help="Write the report to this file instead of stdout."
+    ),
 ) -> None:
     """Check a softmax Jacobian, backward pass, forward pass or layer, and name the mistake.
 
@@ -420,9 +439,11 @@ def _check_impl(
     (file or name missing, import error, the function raised on every input, an output shape
     no known mistake explains, or bad options).
     """
+    from symsoft.cli_check import result_format
     from symsoft.implcheck import check_implementation
     from symsoft.settings import load_settings
 
+    chosen = result_format(fmt, as_json, output, command="check-impl")
     settings = load_settings()
     rtol = settings.rtol if rtol is None else rtol
     atol = settings.atol if atol is None else atol
@@ -437,8 +458,8 @@ def _check_impl(
         timeout=timeout,
         samples=samples,
     )
-    if as_json:
-        _emit_json(report.to_dict())
+    if chosen.value != "text" or output is not None:
+        _emit_rendered(report, chosen, output, command="check-impl")
     else:
         typer.echo(report.to_text())
     if report.exit_code:

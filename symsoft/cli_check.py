@@ -20,7 +20,7 @@ from symsoft.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 from symsoft.render import Format, render_check
 from symsoft.settings import Settings, load_settings
 
-__all__ = ["CheckOptions", "run"]
+__all__ = ["CheckOptions", "emit", "result_format", "run"]
 
 
 @dataclass(frozen=True)
@@ -157,6 +157,33 @@ def run(
     return exit_code(
         BatchReport((*(FileResult(r.path, r) for r in extra), *batch.files)), settings.strict
     )
+
+
+def result_format(fmt: str | None, as_json: bool, output: str | None, *, command: str) -> Format:
+    """The format of ``verify``/``check-impl``: text (their own), json, junit or html."""
+    from symsoft.render import RESULT_FORMATS
+
+    if as_json and fmt not in (None, "json"):
+        raise UsageError("--json", True, "no --format, or --format json", "drop one of them")
+    names = ", ".join(f.value for f in RESULT_FORMATS)
+    try:
+        chosen = Format("json" if as_json else (fmt or "text"))
+    except ValueError:
+        chosen = None
+    if chosen not in RESULT_FORMATS:
+        raise UsageError("--format", fmt, f"one of {names} for {command}")
+    if output is not None and chosen is Format.TEXT and command == "verify":
+        raise UsageError("--output", output, "--format json, junit or html with --output")
+    return chosen
+
+
+def emit(text: str, output: str | None, *, out: Callable[[str], None], err: Callable[[str], None]):
+    """Write a rendered report to stdout, or to ``output`` with a line on stderr."""
+    if output is None:
+        out(text.rstrip("\n"))
+        return
+    _write(output, text)
+    err(f"wrote the report to {output}")
 
 
 def _write(output: str, text: str) -> None:

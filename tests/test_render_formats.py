@@ -151,3 +151,31 @@ def test_unreadable_file_is_reported_in_every_format(tmp_path: Path, capsys) -> 
     for fmt, marker in (("github", "::error file="), ("junit", "<error"), ("sarif", "unreadable")):
         code, out, _ = exit_code(["check", "--format", fmt, missing], capsys)
         assert code == 2 and marker in out, (fmt, out)
+
+
+IMPLS = Path(__file__).parent / "impls"
+
+
+def test_check_impl_junit_names_the_mistake_in_each_failure(tmp_path: Path, capsys) -> None:
+    target = f"{IMPLS / 'wrong_jacobians.py'}:softmax_jacobian_diag"
+    code, out, _ = exit_code(["check-impl", target, "--format", "junit"], capsys)
+    assert code == 1
+    root = ET.fromstring(out)
+    failures = root.findall("./testsuite/testcase/failure")
+    assert failures and int(root.get("failures")) == len(failures)
+    assert all("diagonal-only" in failure.text for failure in failures)
+    right = f"{IMPLS / 'vectorised.py'}:softmax_jacobian"
+    page = tmp_path / "impl.html"
+    code, _, err = exit_code(["check-impl", right, "--format", "html", "-o", str(page)], capsys)
+    assert code == 0 and "impl.html" in err
+    assert "✓ verified-numerically" in page.read_text(encoding="utf-8")
+
+
+def test_verify_junit_and_formats_it_does_not_have(capsys) -> None:
+    code, out, _ = exit_code(["verify", "--n", "2", "--format", "junit"], capsys)
+    root = ET.fromstring(out)
+    assert code == 0 and root.get("failures") == "0" and int(root.get("tests")) >= 5
+    code, _, err = exit_code(["verify", "--n", "2", "--format", "sarif"], capsys)
+    assert code == 2 and "--format" in err and "junit" in err
+    code, _, err = exit_code(["verify", "--n", "2", "--output", "x.txt"], capsys)
+    assert code == 2 and "--output" in err

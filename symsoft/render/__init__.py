@@ -19,7 +19,7 @@ from typing import Any
 
 from symsoft.check import DocumentReport
 
-__all__ = ["Format", "render_check"]
+__all__ = ["Format", "render_check", "render_result"]
 
 
 class Format(str, Enum):
@@ -68,3 +68,24 @@ def render_check(
     if fmt is Format.JUNIT:
         return junit.render_check(reports, errors, strict=strict)
     return html.check_page(reports, errors)
+
+
+#: the formats of ``verify`` and ``check-impl`` besides their own text
+RESULT_FORMATS = (Format.TEXT, Format.JSON, Format.JUNIT, Format.HTML)
+
+
+def render_result(report: Any, fmt: Format | str, *, command: str) -> str:
+    """A ``verify`` report or a ``check-impl`` report (``command``) as JSON, JUnit or HTML."""
+    from symsoft.render import html, junit
+
+    fmt = Format(fmt)
+    if fmt is Format.JSON:
+        return json.dumps(report.to_dict(), indent=2, default=str, ensure_ascii=False) + "\n"
+    if fmt is Format.JUNIT:
+        return junit.render_verify(report) if command == "verify" else junit.render_impl(report)
+    if fmt is Format.HTML:
+        fragment = report._repr_html_()
+        return html.fragment_page(fragment, f"symsoft {command}")
+    if command == "check-impl":
+        return report.to_text() + "\n"
+    raise ValueError(f"{command} renders its text itself; ask for json, junit or html")

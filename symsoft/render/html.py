@@ -19,7 +19,13 @@ from symsoft.render.katex import find_katex, inline_css, render_math
 from symsoft.render.text import FAILING, counterexample_text
 from symsoft.verdict import Verdict
 
-__all__ = ["check_fragment", "check_page", "impl_fragment", "verify_fragment"]
+__all__ = [
+    "check_fragment",
+    "check_page",
+    "fragment_page",
+    "impl_fragment",
+    "verify_fragment",
+]
 
 #: mark, colour of each verdict
 _MARKS = {
@@ -188,4 +194,12 @@ def impl_fragment(report: Any) -> str:
         f"{_mark(verdict)} <b>check-impl {escape(report.target)}</b> "
         f"({escape(report.kind)})</p><ul>{findings}</ul><details><summary>"
         f"{len(report.cases)} cases</summary><table>{cases}</table></details></div>"
+    )
+
+
+def fragment_page(fragment: str, title: str) -> str:
+    """A standalone page around a ``verify`` or ``check-impl`` fragment (no math to typeset)."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title></head><body>{fragment}</body></html>\n"
     )
