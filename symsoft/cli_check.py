@@ -109,9 +109,10 @@ def batch_summary(batch: BatchReport) -> str:
         state = "FAILED" if item.failed else ("ERROR" if item.report is None else "ok")
         lines.append(f"  {state:<6} {item.path:<{width}}  {_one_line(item)}")
     failed = sum(item.failed for item in batch.files)
+    unreadable = len(batch.errors)
+    passed = len(batch.files) - failed - unreadable
     lines.append(
-        f"{len(batch.files)} files: {failed} with a refuted or conditional step, "
-        f"{len(batch.errors)} unreadable"
+        f"{len(batch.files)} files: {failed} failed, {passed} passed, {unreadable} unreadable"
     )
     return "\n".join(lines)
 
