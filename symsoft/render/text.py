@@ -8,7 +8,20 @@ from typing import Any
 from symsoft.check import DocumentReport, StepResult
 from symsoft.verdict import Verdict
 
-__all__ = ["counterexample_text", "render_check", "step_claim", "step_message"]
+__all__ = [
+    "FAILING",
+    "UNDECIDED",
+    "counterexample_text",
+    "render_check",
+    "step_claim",
+    "step_message",
+]
+
+
+#: the verdicts that make ``symsoft check`` exit 1
+FAILING = (Verdict.REFUTED, Verdict.CONDITIONAL)
+#: the verdicts that make it exit 1 only with ``--strict``
+UNDECIDED = (Verdict.NOT_UNDERSTOOD, Verdict.NOT_DECIDED)
 
 
 def step_claim(step: StepResult, limit: int = 100) -> str:
@@ -66,9 +79,3 @@ def render_check(reports: Iterable[DocumentReport], errors: Iterable[Any] = ()) 
         lines.append(f"  summary: {summary or 'no steps'}")
     lines.extend(f"error: {error.error}" for error in errors)
     return "\n".join(lines) + "\n"
-
-
-#: the verdicts that make ``symsoft check`` exit 1
-FAILING = (Verdict.REFUTED, Verdict.CONDITIONAL)
-#: the verdicts that make it exit 1 only with ``--strict``
-UNDECIDED = (Verdict.NOT_UNDERSTOOD, Verdict.NOT_DECIDED)
