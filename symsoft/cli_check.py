@@ -178,7 +178,9 @@ def result_format(fmt: str | None, as_json: bool, output: str | None, *, command
     return chosen
 
 
-def emit(text: str, output: str | None, *, out: Callable[[str], None], err: Callable[[str], None]):
+def emit(
+    text: str, output: str | None, *, out: Callable[[str], None], err: Callable[[str], None]
+) -> None:
     """Write a rendered report to stdout, or to ``output`` with a line on stderr."""
     if output is None:
         out(text.rstrip("\n"))

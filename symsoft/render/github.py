@@ -44,6 +44,7 @@ def annotation(level: str, path: str, message: str, *, line: int | None = None) 
 def render_check(
     reports: Iterable[DocumentReport], errors: Iterable[Any] = (), *, strict: bool = False
 ) -> str:
+    errors = tuple(errors)
     lines = []
     steps = failing = 0
     for report in reports:
@@ -56,5 +57,5 @@ def render_check(
             lines.append(annotation(level, report.path, step_message(step), line=step.line))
     for error in errors:
         lines.append(annotation("error", error.path, f"cannot check this file: {error.error}"))
-    lines.append(f"symsoft check: {steps} steps, {failing} failing, {len(list(errors))} unreadable")
+    lines.append(f"symsoft check: {steps} steps, {failing} failing, {len(errors)} unreadable")
     return "\n".join(lines) + "\n"
