@@ -121,3 +121,24 @@ def test_cli_folder_without_documents_is_a_usage_error(tmp_path: Path, capsys) -
     assert code == 2 and "a document or a folder" in err
     code, _, err = exit_code(["check", str(tmp_path), "--jobs", "-1"], capsys)
     assert code == 2 and "--jobs" in err
+
+
+def _in_a_thread(path: str):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from symsoft.batch import check_one
+
+    with ThreadPoolExecutor(max_workers=1) as threads:
+        return threads.submit(check_one, path).result()
+
+
+def test_daemonic_worker_fails_clearly_instead_of_running_without_a_budget(tree: Path) -> None:
+    """A thread of a daemonic process (Dask's default worker) cannot start the helper process;
+    the task fails with an error that says how to configure Dask, not run without a budget."""
+    import multiprocessing
+
+    from symsoft.errors import UsageError
+
+    expected = pytest.raises(UsageError, match="DASK_DISTRIBUTED__WORKER__DAEMON=False")
+    with multiprocessing.get_context("fork").Pool(1) as daemonic, expected:
+        daemonic.apply(_in_a_thread, (str(tree / "a_wrong.md"),))
