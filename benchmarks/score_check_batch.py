@@ -69,7 +69,7 @@ def _accepted(entry: dict[str, Any]) -> set[str]:
 def _run(path: str, step_timeout: float, queue: Any) -> None:
     """Child process: check one document and send its steps back as plain data."""
     try:
-        from symsoft.check import check_document
+        from symsoft.check.checker import check_document
 
         report = check_document(path, timeout=step_timeout)
         steps = [(s.line, s.verdict.value, f"{s.lhs} = {s.rhs}", s.detail) for s in report.steps]

@@ -138,19 +138,32 @@ def _render_report(report: Any, *, quiet: bool) -> None:
 def verify(
     n: str = typer.Option("4", "--n", help='Number of logits (>= 1), or "general" for symbolic n.'),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the random logits."),
-    tol: float = typer.Option(
-        1e-9, "--tol", help="Absolute tolerance of numeric checks (0 < tol < 1)."
+    tol: float | None = typer.Option(
+        None,
+        "--tol",
+        help="Absolute tolerance of numeric checks (0 < tol < 1) [1e-9, or tol in [tool.symsoft]].",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary line."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    fmt: str | None = typer.Option(None, "--format", help="text, json, junit or html."),
+    output: str | None = typer.Option(
+        None, "--output", "-o", help="Write the report to this file (with --format)."
+    ),
 ) -> None:
     """Prove dS_i/dz_j = S_i(delta_ij - S_j) for n logits: three routes, identities, numerics.
 
     Exit 0 when every check passes, 1 when one fails, 2 for bad usage.
     """
+    from symsoft.cli_check import result_format
     from symsoft.errors import EXIT_FAILED, UsageError
 
+    chosen = result_format(fmt, as_json, output, command="verify")
+    as_json = as_json or chosen.value != "text"  # no table, no progress bar
     size = _parse_n(n)
+    if tol is None:
+        from symsoft.settings import load_settings
+
+        tol = load_settings().tol
     if not 0 < tol < 1:
         raise UsageError("--tol", tol, "a number between 0 and 1", "for example --tol 1e-9")
     if size == "general":
@@ -160,12 +173,20 @@ def verify(
     else:
         assert isinstance(size, int)
         report = _verify_with_progress(size, seed=seed, tol=tol, show=not (quiet or as_json))
-    if as_json:
-        _emit_json(report.to_dict())
+    if chosen.value != "text":
+        _emit_rendered(report, chosen, output, command="verify")
     else:
         _render_report(report, quiet=quiet)
     if not report.passed:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _emit_rendered(report: Any, chosen: Any, output: str | None, *, command: str) -> None:
+    from symsoft.cli_check import emit
+    from symsoft.render import render_result
+
+    text = render_result(report, chosen, command=command)
+    emit(text, output, out=typer.echo, err=lambda line: typer.echo(line, err=True))
 
 
 def _verify_with_progress(n: int, *, seed: int, tol: float, show: bool) -> Any:
@@ -247,54 +268,84 @@ _CHECK_COLOURS = {
 @app.command("check")
 def check_command(
     files: list[str] = typer.Argument(
-        None, help="Markdown (.md), LaTeX (.tex) or notebook (.ipynb) files; - reads stdin."
+        None,
+        help="Markdown (.md), LaTeX (.tex) or notebook (.ipynb) files, or folders to search; "
+        "- reads stdin.",
     ),
     expr: str | None = typer.Option(
         None, "--expr", help="Check one LaTeX relation given here, e.g. 'a = b = c'."
     ),
-    strict: bool = typer.Option(False, "--strict", help="Also fail when a step is not understood."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
-    timeout: float = typer.Option(
-        5.0, "--timeout", help="Seconds per step for the symbolic proof before falling back."
+    strict: bool | None = typer.Option(
+        None, "--strict/--no-strict", help="Also fail when a step is not understood."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (--format json)."),
+    timeout: float | None = typer.Option(
+        None, "--timeout", help="Seconds per step for the symbolic proof before falling back [5]."
+    ),
+    fmt: str | None = typer.Option(
+        None, "--format", help="text, json, github (annotations), sarif, junit or html."
+    ),
+    output: str | None = typer.Option(
+        None, "--output", "-o", help="Write the report to this file instead of stdout."
+    ),
+    jobs: int | None = typer.Option(
+        None, "--jobs", "-j", help="Check this many files at once (processes; 0: every core)."
+    ),
+    include: list[str] = typer.Option(
+        None,
+        "--include",
+        help="Glob of files to take from folders (repeatable) [*.md *.tex *.ipynb].",
+    ),
+    exclude: list[str] = typer.Option(
+        None, "--exclude", help="Glob of files or folders to leave out (repeatable)."
     ),
 ) -> None:
     """Check a derivation step by step and point at the wrong step.
 
+    Folders are searched for documents. Defaults come from [tool.symsoft] in the nearest
+    pyproject.toml; flags override them.
+
     Exit 0 if no step is refuted or conditional, 1 if one is (with --strict also if one is
     not understood), 2 for unreadable input.
     """
-    from symsoft.check.checker import check_document, check_text
-    from symsoft.errors import DocumentError, UsageError
+    from symsoft.check.checker import check_text
+    from symsoft.cli_check import CheckOptions, run
+    from symsoft.errors import UsageError
 
     if not files and expr is None:
         raise UsageError("FILE", None, "a file, '-' for stdin, or --expr TEXT")
-    if not 0 < timeout <= 3600:
-        raise UsageError("--timeout", timeout, "seconds in (0, 3600]")
-    reports = []
-    unreadable = []
+    options = CheckOptions(
+        files=tuple(files or ()),
+        fmt=fmt,
+        output=output,
+        jobs=jobs,
+        include=tuple(include or ()) or None,
+        exclude=tuple(exclude or ()) or None,
+        timeout=timeout,
+        strict=strict,
+        as_json=as_json,
+    )
+    extra = []
     if expr is not None:
         if "$" in expr:
             raise UsageError("--expr", expr, "LaTeX math without $ delimiters")
-        reports.append(check_text(f"$${expr}$$", kind="markdown", path="<expr>", timeout=timeout))
-    for name in files or []:
-        try:
-            reports.append(check_document(name, timeout=timeout))
-        except DocumentError as error:
-            unreadable.append(error)
-    for problem in unreadable:
-        typer.echo(f"error: {problem}", err=True)
-    if as_json:
-        _emit_json({"files": [report.to_dict() for report in reports]})
-    else:
-        for report in reports:
-            _render_check(report)
+        from symsoft.cli_check import resolve
+
+        settings, _ = resolve(options)
+        extra.append(
+            check_text(f"$${expr}$$", kind="markdown", path="<expr>", timeout=settings.timeout)
+        )
+    code = run(
+        options,
+        out=typer.echo,
+        err=lambda line: typer.echo(line, err=True),
+        render_text=_render_check,
+        extra=extra,
+    )
     # sys.exit rather than typer.Exit: main() runs the app with standalone_mode=False, where
     # Click returns an Exit's code instead of raising it, and main() does not pass it on.
-    if unreadable:
-        sys.exit(EXIT_USAGE)
-    failed = any(report.failed for report in reports)
-    if failed or (strict and not all(report.understood for report in reports)):
-        sys.exit(1)
+    if code:
+        sys.exit(code)
 
 
 def _render_check(report: Any) -> None:
@@ -385,6 +436,10 @@ def _check_impl(
     strict: bool = typer.Option(
         False, "--strict", help="Fail (exit 1) when the code modifies its arguments in place."
     ),
+    fmt: str | None = typer.Option(None, "--format", help="text, json, junit or html."),
+    output: str | None = typer.Option(
+        None, "--output", "-o", help="Write the report to this file instead of stdout."
+    ),
 ) -> None:
     """Check a softmax Jacobian, backward pass, forward pass or layer, and name the mistake.
 
@@ -396,8 +451,14 @@ def _check_impl(
     (file or name missing, import error, the function raised on every input, an output shape
     no known mistake explains, the worker timed out, crashed or exited, or bad options).
     """
+    from symsoft.cli_check import result_format
     from symsoft.impl.check import check_implementation
+    from symsoft.settings import load_settings
 
+    chosen = result_format(fmt, as_json, output, command="check-impl")
+    settings = load_settings()
+    rtol = settings.rtol if rtol is None else rtol
+    atol = settings.atol if atol is None else atol
     report = check_implementation(
         target,
         kind=kind,
@@ -411,8 +472,8 @@ def _check_impl(
         strict=strict,
         memory=memory,
     )
-    if as_json:
-        _emit_json(report.to_dict())
+    if chosen.value != "text" or output is not None:
+        _emit_rendered(report, chosen, output, command="check-impl")
     else:
         typer.echo(report.to_text())
     if report.exit_code:

@@ -27,7 +27,8 @@ True
 >>> assert_softmax_jacobian(my_jacobian)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-AssertionError: check-impl my_jacobian: FAILED ...
+AssertionError: diagonal-only: only the diagonal s ⊙ (1 − s)...
+check-impl my_jacobian: FAILED ...
 ...
   diagonal-only: only the diagonal s ⊙ (1 − s)...
 ...
@@ -39,12 +40,14 @@ from typing import Any
 
 from symsoft.errors import SymsoftError
 from symsoft.impl.check import ImplReport, check_implementation
+from symsoft.render.assertion import failure_message, python_options
 
 __all__ = ["assert_softmax", "assert_softmax_jacobian", "assert_softmax_vjp"]
 
 
 def assert_softmax_jacobian(fn: Any, **options: Any) -> ImplReport:
     """Assert that ``fn(z)`` returns the softmax Jacobian diag(s) − s sᵀ, shape (n, n)."""
+    __tracebackhide__ = True
     return _assert(fn, "jacobian", options)
 
 
@@ -53,11 +56,13 @@ def assert_softmax_vjp(fn: Any, **options: Any) -> ImplReport:
 
     A class or instance with ``forward``/``backward`` is checked as a layer.
     """
+    __tracebackhide__ = True
     return _assert(fn, "vjp", options)
 
 
 def assert_softmax(fn: Any, **options: Any) -> ImplReport:
     """Assert that ``fn(z)`` is a correct and numerically stable softmax over the last axis."""
+    __tracebackhide__ = True
     return _assert(fn, "softmax", options)
 
 
@@ -68,7 +73,16 @@ def _assert(fn: Any, kind: str, options: dict[str, Any]) -> ImplReport:
     try:
         report = check_implementation(fn, kind=kind, **options)
     except SymsoftError as error:
-        raise AssertionError(f"cannot check {kind} implementation: {error}") from error
+        message = python_options(f"cannot check {kind} implementation: {error}")
+        # the cause stays attached for code that inspects it, without symsoft's own frames
+        raise AssertionError(message) from error.with_traceback(None)
     if not report.passed:
-        raise AssertionError(report.to_text())
+        raise AssertionError(failure_message(report, _ASSERTION[kind]))
     return report
+
+
+_ASSERTION = {
+    "jacobian": "assert_softmax_jacobian",
+    "vjp": "assert_softmax_vjp",
+    "softmax": "assert_softmax",
+}

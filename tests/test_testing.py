@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -73,3 +75,59 @@ def test_options_pass_through() -> None:
     with pytest.raises(AssertionError):
         assert_softmax(nearly)
     assert assert_softmax(nearly, rtol=1e-6, atol=1e-6).passed
+
+
+USER_TESTS = """
+import numpy as np
+from symsoft.testing import assert_softmax_jacobian
+
+
+def softmax(z):
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def test_diagonal_only():
+    assert_softmax_jacobian(lambda z: np.diag(softmax(z) * (1 - softmax(z))))
+
+
+def test_at_logits():
+    assert_softmax_jacobian(lambda z: np.diag(z) - np.outer(z, z))
+
+
+def test_cannot_run():
+    def broken(z):
+        raise NotImplementedError("todo")
+    assert_softmax_jacobian(broken)
+"""
+
+
+@pytest.mark.slow
+def test_failures_read_like_pytest_own(tmp_path: Path) -> None:
+    """In a user's suite: the mistake's name in the short summary, no symsoft frame in the
+    traceback, options spelled as Python keywords."""
+    import subprocess
+    import sys
+
+    (tmp_path / "test_user.py").write_text(USER_TESTS, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rf", "test_user.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+    out = done.stdout
+    assert done.returncode == 1, out
+    summary = out[out.index("short test summary info") :]
+    assert re.search(
+        r"FAILED test_user.py::test_diagonal_only - AssertionError: diagonal-only: ", summary
+    )
+    assert re.search(
+        r"FAILED test_user.py::test_at_logits - AssertionError: jacobian-at-logits: ", summary
+    )
+    assert "test_cannot_run - AssertionError: cannot check" in summary
+    assert 'input="softmax"' in out and "--input" not in out
+    assert "symsoft/testing.py" not in out and "symsoft/impl/check.py" not in out
+    assert "NotImplementedError" in out

@@ -108,6 +108,12 @@ class DocumentReport:
             "summary": dict(self.summary),
         }
 
+    def _repr_html_(self) -> str:
+        """The report in Jupyter: each step marked by its verdict, the evidence one click away."""
+        from symsoft.render.html import check_fragment
+
+        return check_fragment([self])
+
 
 def check_document(
     path: str | Path, *, timeout: float = 5.0, document_timeout: float = DOCUMENT_TIMEOUT

@@ -130,6 +130,12 @@ class ImplReport:
             "output": self.output,
         }
 
+    def _repr_html_(self) -> str:
+        """The report in Jupyter: the verdict, the mistake by name, the cases one click away."""
+        from symsoft.render.html import impl_fragment
+
+        return impl_fragment(self)
+
     def to_text(self) -> str:
         """The report as plain text: the CLI prints it, ``symsoft.testing`` raises it."""
         failed = self.failures()

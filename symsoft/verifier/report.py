@@ -81,3 +81,9 @@ class VerifyReport:
             "assumptions": list(self.assumptions),
             "checks": [check.to_dict() for check in self.checks],
         }
+
+    def _repr_html_(self) -> str:
+        """The report in Jupyter: one row per check, marked by its verdict."""
+        from symsoft.render.html import verify_fragment
+
+        return verify_fragment(self)
