@@ -242,3 +242,41 @@ def test_layer_backward_given_its_forward_output() -> None:
     wrong = check_implementation(spec("output_beside.py:SoftmaxInputOutputBackward"))
     assert [f.name for f in wrong.diagnosis] == ["missing-sum-term"]
     assert "backward() called as backward(x, forward's output, dvalues)" in wrong.notes
+
+
+def test_generic_name_for_three_dimensional_code_is_probed_in_that_layout() -> None:
+    """A one-argument function that only takes (batch, queries, keys) is probed as 3-D scores."""
+    report = check_implementation(spec("layouts_and_scales.py:normalise_keys"))
+    assert report.kind == "softmax" and report.passed
+
+
+def test_elementwise_derivative_of_three_dimensional_code_is_judged() -> None:
+    """Its s(1 − s) derivative is found elementwise in the 3-D layout and named diagonal-only."""
+    report = check_implementation(spec("layouts_and_scales.py:normalise_keys_prime"))
+    assert report.kind == "elementwise" and report.exit_code == 1
+    assert [f.name for f in report.diagnosis] == ["diagonal-only"]
+
+
+def test_axis_parameter_with_a_suffix_gets_the_last_axis() -> None:
+    """``dim_idx`` names the axis: it is given -1, like ``dim`` and ``axis``."""
+    report = check_implementation(spec("layouts_and_scales.py:softmax_along"))
+    assert report.kind == "softmax" and report.passed
+    assert any("dim_idx=-1" in note for note in report.notes)
+
+
+def test_known_mistake_divided_by_the_batch_size_is_named_with_the_factor() -> None:
+    """(s − g)/m is s-minus-g scaled by 1/m: the catalogue name with its factor, not 'unknown'."""
+    report = check_implementation(spec("layouts_and_scales.py:fused_backward_mean"))
+    assert not report.passed
+    (finding,) = report.diagnosis
+    assert finding.name == "s-minus-g" and finding.variant.endswith("÷ m")
+    assert "divided by the batch size" in finding.summary
+
+
+def test_unstable_code_wrong_elsewhere_gets_a_structure_for_the_finite_cases() -> None:
+    """Unstable at large logits and a diagonal slip elsewhere: both are reported."""
+    report = check_implementation(spec("layouts_and_scales.py:jacobian_unstable_diagonal_slip"))
+    assert [f.name for f in report.diagnosis] == ["unstable-exp"]
+    (difference,) = report.structure
+    assert difference.kind is DifferenceKind.DIAGONAL
+    assert "s instead of s(1 − s)" in difference.summary

@@ -129,7 +129,8 @@ GRADIENT_NAME = re.compile(
     r"[Gg]rad\w*|\w*_grad|dl\w*|dloss\w*|top_diff|incoming\w*|output_grad\w*|doutput)$"
 )
 
-AXIS_NAME = re.compile(r"^(axis|dim)$")
+#: ``axis``, ``dim``, ``dim_idx``, ``axis_index``, ``dimension``: the axis to normalise over
+AXIS_NAME = re.compile(r"^(axis|dim|dimension)(_?(idx|index))?$")
 TEMPERATURE_NAME = re.compile(r"^(T|temp|temperature|tau)$")
 MASK_NAME = re.compile(
     r"^(mask|attn_mask|attention_mask|key_padding_mask|valid_lens?|valid_lengths?|seq_lens?)$"

@@ -178,78 +178,26 @@ def _check_both(target, input, limits, samples, seed, n, load_notes, start):
 
 def _check(target, cases, limits, samples, seed, n, load_notes, start) -> ImplReport:
     """One run of the battery with the contract settled."""
-    label = target.label
     contract = {"layer": "vjp", "autograd": "vjp", "elementwise": "jacobian"}.get(
         target.kind, target.kind
     )
     run = _Runner(target, contract, limits, samples)
-
-    vector = [c for c in cases if c.family == "vector"]
-    batch = [c for c in cases if c.family == "batch"]
     notes: list[str] = list(load_notes)
-    vector_results, vector_layout = run_family(run, vector, notes, target.input)
-    batch_results, batch_layout = run_family(run, batch, notes, target.input)
-    # Checked before a Jacobian's batches become optional: raising on them is raising too.
-    if all(r.status == "error" for r, _ in vector_results + batch_results):
-        first = next(r for r, _ in vector_results + batch_results)
-        raise ImplementationError(
-            label,
-            f"raised on every input; first, on {first.name!r}: {first.detail}"
-            + _missing_modules_hint(notes),
-        )
-    if contract == "jacobian":
-        batch_results = [(optional(r), o) for r, o in batch_results]
-        if batch_results and all(r.status == "unsupported" for r, _ in batch_results):
-            notes.append("batched input (m, n) is not supported: optional for a Jacobian")
-    results = vector_results + batch_results
-    results = mark_unsupported(results, notes)
-    supported = {r.family for r, _ in results if r.status != "unsupported"}
-    layout = ", ".join(
-        text
-        for family, text in (("vector", vector_layout), ("batch", batch_layout))
-        if family in supported
-    )
-
+    results, layout = _run_battery(run, target.label, cases, contract, notes)
+    failing = [(c, r, o) for c, (r, o) in zip(cases, results) if r.status in ("fail", "error")]
     findings: tuple[Finding, ...] = ()
     structure: tuple[Difference, ...] = ()
-    failing = [(c, r, o) for c, (r, o) in zip(cases, results) if r.status in ("fail", "error")]
     if failing:
-        checked = [(c, o) for c, (r, o) in zip(cases, results) if r.status != "unsupported"]
-        evidence = [run.evidence(c, o) for c, o in checked]
-        findings = diagnose(contract, evidence, convention=target.input)
-        if not findings:
-            findings = _per_family(run, cases, results, contract, target.input)
-        if not findings and any(_single(o) for _, o in checked):
-            # run in float32 (it raised on float64): formulas are matched to float32 accuracy
-            evidence = [_as_single(e) if _single(o) else e for e, (_, o) in zip(evidence, checked)]
-            findings = diagnose(contract, evidence, convention=target.input)
-        elif (
-            findings and all(f.name in _SPECIAL for f in findings) and _wrong_where_finite(evidence)
-        ):
-            # unstable and wrong elsewhere too: what explains the finite outputs, per family
-            named = {f.name for f in findings}
-            extra = _per_family(run, cases, results, contract, target.input)
-            findings += tuple(f for f in extra if f.name not in named)
-        _reject_unexplained_shapes(label, results, failing, findings)
+        findings, structure = _diagnosis(run, cases, results, contract, target.input)
+        _reject_unexplained_shapes(target.label, results, failing, findings)
         notes.extend(_failure_notes(results, findings, samples, target.input))
-        if not findings:
-            structure = _structure(run, checked, contract, evidence)
     if target.kind == "elementwise":
         notes.append(ELEMENTWISE_NOTE)
     notes.extend(target.notes)
     mutated = tuple(sorted({m for _, o in results for m in o.mutated}))
-    if mutated:
-        count = sum(bool(o.mutated) for _, o in results)
-        notes.append(
-            f"modifies {' and '.join(mutated)} in place on {count} case(s): the caller's arrays "
-            "change (a warning; --strict makes it a failure); work on a copy or use "
-            "out-of-place operations (z = z - z.max(...), not z -= ...)"
-        )
-    warned = sorted({w for _, o in results for w in o.warnings})
-    if warned:
-        notes.append("the implementation warned: " + "; ".join(warned[:3]))
+    notes.extend(_behaviour_notes(results, mutated))
     return ImplReport(
-        target=label,
+        target=target.label,
         kind="vjp" if target.kind == "autograd" else target.kind,
         kind_reason=target.kind_reason,
         input=target.input,
@@ -267,6 +215,75 @@ def _check(target, cases, limits, samples, seed, n, load_notes, start) -> ImplRe
         structure=structure,
         mutated=mutated,
     )
+
+
+def _run_battery(run, label, cases, contract, notes) -> tuple[list, str]:
+    """Every case, single vectors then batches, and the layouts the code accepted."""
+    vector = [c for c in cases if c.family == "vector"]
+    batch = [c for c in cases if c.family == "batch"]
+    vector_results, vector_layout = run_family(run, vector, notes, run.target.input)
+    batch_results, batch_layout = run_family(run, batch, notes, run.target.input)
+    # Checked before a Jacobian's batches become optional: raising on them is raising too.
+    if all(r.status == "error" for r, _ in vector_results + batch_results):
+        first = next(r for r, _ in vector_results + batch_results)
+        raise ImplementationError(
+            label,
+            f"raised on every input; first, on {first.name!r}: {first.detail}"
+            + _missing_modules_hint(notes),
+        )
+    if contract == "jacobian":
+        batch_results = [(optional(r), o) for r, o in batch_results]
+        if batch_results and all(r.status == "unsupported" for r, _ in batch_results):
+            notes.append("batched input (m, n) is not supported: optional for a Jacobian")
+    results = mark_unsupported(vector_results + batch_results, notes)
+    supported = {r.family for r, _ in results if r.status != "unsupported"}
+    layout = ", ".join(
+        text
+        for family, text in (("vector", vector_layout), ("batch", batch_layout))
+        if family in supported
+    )
+    return results, layout
+
+
+def _diagnosis(run, cases, results, contract, convention):
+    """The catalogue's names for the mistake, or else a structural description of it."""
+    checked = [(c, o) for c, (r, o) in zip(cases, results) if r.status != "unsupported"]
+    evidence = [run.evidence(c, o) for c, o in checked]
+    findings = diagnose(contract, evidence, convention=convention)
+    if not findings:
+        findings = _per_family(run, cases, results, contract, convention)
+    if not findings and any(_single(o) for _, o in checked):
+        # run in float32 (it raised on float64): formulas are matched to float32 accuracy
+        evidence = [_as_single(e) if _single(o) else e for e, (_, o) in zip(evidence, checked)]
+        findings = diagnose(contract, evidence, convention=convention)
+    elif findings and all(f.name in _SPECIAL for f in findings) and _wrong_where_finite(evidence):
+        # unstable and wrong elsewhere too: what explains the finite outputs, per family
+        named = {f.name for f in findings}
+        extra = _per_family(run, cases, results, contract, convention)
+        findings += tuple(f for f in extra if f.name not in named)
+        if all(f.name in _SPECIAL for f in findings):
+            # and when no formula does, the structure of the finite outputs' difference
+            kept = [(c, e) for c, e in zip(checked, evidence) if not e.broken]
+            return findings, _structure(run, [c for c, _ in kept], contract, [e for _, e in kept])
+    if findings:
+        return findings, ()
+    return findings, _structure(run, checked, contract, evidence)
+
+
+def _behaviour_notes(results, mutated: tuple[str, ...]) -> list[str]:
+    """In-place modification of the caller's arrays, and the warnings the code raised."""
+    notes = []
+    if mutated:
+        count = sum(bool(o.mutated) for _, o in results)
+        notes.append(
+            f"modifies {' and '.join(mutated)} in place on {count} case(s): the caller's arrays "
+            "change (a warning; --strict makes it a failure); work on a copy or use "
+            "out-of-place operations (z = z - z.max(...), not z -= ...)"
+        )
+    warned = sorted({w for _, o in results for w in o.warnings})
+    if warned:
+        notes.append("the implementation warned: " + "; ".join(warned[:3]))
+    return notes
 
 
 _SPECIAL = ("unstable-exp", "single-precision")

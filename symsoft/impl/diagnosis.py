@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -417,18 +418,45 @@ def diagnose(
     contract: str, evidence: Sequence[Evidence], *, convention: str = "logits"
 ) -> tuple[Finding, ...]:
     """Every catalogue hypothesis that reproduces the user's outputs on ``evidence``."""
-    findings: list[Finding] = []
     finite = [e for e in evidence if not e.broken]
+    findings = _catalogue(contract, finite, convention)
+    if not findings and any(_rows(case) > 1 for case in finite):
+        # A known formula divided by the batch size (a mean taken here and again in the loss).
+        scaled = [dataclasses.replace(e, output=_times_rows(e)) for e in finite]
+        findings = [_per_batch(f) for f in _catalogue(contract, scaled, convention)]
+    findings.extend(_special(evidence, finite))
+    return tuple(findings)
+
+
+def _catalogue(contract: str, cases: Sequence[Evidence], convention: str) -> list[Finding]:
+    findings: list[Finding] = []
     for entry in CATALOGUE:
         if convention not in entry.conventions:
             continue
         for label, formula in entry.variants.get(contract, ()):
-            found = _match(entry, label, formula, contract, finite)
+            found = _match(entry, label, formula, contract, cases)
             if found:
                 findings.append(found)
                 break
-    findings.extend(_special(evidence, finite))
-    return tuple(findings)
+    return findings
+
+
+def _rows(case: Evidence) -> int:
+    return case.z.shape[0] if case.z.ndim == 2 else 1
+
+
+def _times_rows(case: Evidence) -> np.ndarray | None:
+    return None if case.output is None else case.output * _rows(case)
+
+
+def _per_batch(finding: Finding) -> Finding:
+    return dataclasses.replace(
+        finding,
+        summary=finding.summary + ", then divided by the batch size m",
+        variant=finding.variant + " ÷ m",
+        advice=finding.advice + "; and do not divide by m here (a mean over the batch belongs "
+        "to the loss)",
+    )
 
 
 def _match(entry, label, formula, contract, cases) -> Finding | None:

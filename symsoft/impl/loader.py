@@ -48,6 +48,7 @@ import difflib
 import functools
 import inspect
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -158,12 +159,7 @@ def resolve_target(
 ) -> Target:
     """Decide the contract of ``obj`` (given, or from its signature) and how to call it."""
     label = label or getattr(obj, "__qualname__", None) or repr(obj)
-    if kind is not None and kind not in KINDS:
-        raise UsageError("kind", kind, f"one of {', '.join(KINDS)}")
-    if input is not None and input not in INPUTS:
-        raise UsageError("input", input, f"one of {', '.join(INPUTS)}")
-    if timeout is not None and not timeout > 0:
-        raise UsageError("timeout", timeout, "a positive number of seconds")
+    _check_options(kind, input, timeout)
     if stub_name(obj):
         raise ImplementationError(
             label, f"is {stub_name(obj)}, from a module that is not installed: nothing to run"
@@ -173,63 +169,116 @@ def resolve_target(
             label, obj, "autograd", "a torch.autograd.Function", framework="torch", timeout=timeout
         )
     backward_of = _layer_of_backward(obj) if kind in (None, "layer", "vjp") else None
-    backward_name = ""
-    if backward_of is not None:
-        # Layer.backward(dvalues) needs the state its forward pass leaves: check the layer.
-        obj, backward_name = backward_of
     if backward_of is not None or _is_layer(obj):
-        if kind not in (None, "layer", "vjp"):
-            raise UsageError("kind", kind, "layer (or vjp) for an object with forward and backward")
-        constructed = construction_note(obj)
-        factory = None
-        if inspect.isclass(obj) and size_parameters(obj):
-            # SoftmaxLayer(input_size): one layer per input size, as a network would build.
-            cls, sizes = obj, size_parameters(obj)
-            factory = functools.partial(instantiate, cls, label)
-            obj = instantiate(cls, label, classes=3)
-            constructed = f"constructed as {cls.__name__}({'=n, '.join(sizes)}=n) for n classes"
-        elif inspect.isclass(obj):
-            obj = instantiate(obj, label)
-        forward = find_method(obj, FORWARD_NAMES)
-        backward = backward_name or find_method(obj, BACKWARD_NAMES)
-        reason = f"has {forward}(x) and {backward}(dvalues)"
-        target = Target(
-            label, obj, "layer", reason, timeout=timeout, factory=factory, backward=backward
-        )
-        if constructed:
-            add_note(target, constructed)
-        if backward_of is not None:
-            add_note(target, f"{backward}() is checked after {forward}(x), through the layer")
-        return _with_framework(target)
+        return _layer_target(obj, backward_of, kind, label, timeout)
     if kind == "layer":
         raise UsageError(
             "kind", kind, "jacobian, vjp or softmax for an object without forward/backward"
         )
-    constructed = forward_only = ""
-    if inspect.isclass(obj) and _defines_call(obj):
-        constructed = construction_note(obj)
+    return _function_target(obj, kind, input, label, timeout)
+
+
+def _check_options(kind: str | None, input: str | None, timeout: float | None) -> None:
+    if kind is not None and kind not in KINDS:
+        raise UsageError("kind", kind, f"one of {', '.join(KINDS)}")
+    if input is not None and input not in INPUTS:
+        raise UsageError("input", input, f"one of {', '.join(INPUTS)}")
+    if timeout is not None and not timeout > 0:
+        raise UsageError("timeout", timeout, "a positive number of seconds")
+
+
+def _layer_target(
+    obj: Any, backward_of: tuple[Any, str] | None, kind: str | None, label: str, timeout: Any
+) -> Target:
+    """An object with forward and backward (or a layer's backward method): checked as a layer."""
+    backward_name = ""
+    if backward_of is not None:
+        # Layer.backward(dvalues) needs the state its forward pass leaves: check the layer.
+        obj, backward_name = backward_of
+    if kind not in (None, "layer", "vjp"):
+        raise UsageError("kind", kind, "layer (or vjp) for an object with forward and backward")
+    constructed = construction_note(obj)
+    factory = None
+    if inspect.isclass(obj) and size_parameters(obj):
+        # SoftmaxLayer(input_size): one layer per input size, as a network would build.
+        cls, sizes = obj, size_parameters(obj)
+        factory = functools.partial(instantiate, cls, label)
+        obj = instantiate(cls, label, classes=3)
+        constructed = f"constructed as {cls.__name__}({'=n, '.join(sizes)}=n) for n classes"
+    elif inspect.isclass(obj):
         obj = instantiate(obj, label)
-    elif inspect.isclass(obj) and _forward_only(obj):
+    forward = find_method(obj, FORWARD_NAMES)
+    backward = backward_name or find_method(obj, BACKWARD_NAMES)
+    reason = f"has {forward}(x) and {backward}(dvalues)"
+    target = Target(
+        label, obj, "layer", reason, timeout=timeout, factory=factory, backward=backward
+    )
+    if constructed:
+        add_note(target, constructed)
+    if backward_of is not None:
+        add_note(target, f"{backward}() is checked after {forward}(x), through the layer")
+    return _with_framework(target)
+
+
+@dataclass(frozen=True)
+class _Unwrapped:
+    """A callable made from what the user named, and how it was made."""
+
+    obj: Any
+    constructed: str = ""
+    forward_only: str = ""
+
+
+def _unwrap(obj: Any, label: str) -> _Unwrapped:
+    """Instantiate a class that is called (``__call__``) or only has a forward pass."""
+    if inspect.isclass(obj) and _defines_call(obj):
+        return _Unwrapped(instantiate(obj, label), construction_note(obj))
+    if inspect.isclass(obj) and _forward_only(obj):
         # A forward pass alone (an NNFS-style activation storing self.output): it is the
         # softmax to check.
-        constructed, forward_only = construction_note(obj), find_method(obj, FORWARD_NAMES)
-        obj = getattr(instantiate(obj, label), forward_only)
+        forward_only = find_method(obj, FORWARD_NAMES)
+        instance = instantiate(obj, label)
+        return _Unwrapped(getattr(instance, forward_only), construction_note(obj), forward_only)
+    return _Unwrapped(obj)
+
+
+def _function_target(
+    obj: Any, kind: str | None, input: str | None, label: str, timeout: Any
+) -> Target:
+    """A function (or callable object): its contract from the options, signature and probes."""
+    made = _unwrap(obj, label)
+    obj = made.obj
     custom = _custom_function(obj) if kind in (None, "vjp") else ""
     if custom:
-        # Its forward pass is right whenever the custom backward is (the backward is built from
-        # the saved output); checking forward alone would pass a wrong backward.
-        reason = f"a torch.nn.Module whose forward uses the custom autograd.Function {custom}"
-        target = Target(label, obj, "autograd", reason, framework="torch", timeout=timeout)
-        if constructed:
-            add_note(target, constructed)
-        add_note(target, "the input gradient is taken through autograd of forward()")
-        return target
+        return _custom_target(obj, custom, made.constructed, label, timeout)
     if inspect.isclass(obj) or not callable(obj):
         raise ImplementationError(
             label,
             f"is a {type(obj).__name__}, not a function or a class with forward and backward"
             + _method_hint(obj),
         )
+    params, fixed = _parameters(obj, kind, label)
+    contract = _contract(obj, params, fixed, kind, input, label, timeout)
+    target = _called_target(contract, fixed, label, timeout)
+    _note_construction(target, made)
+    return _with_framework(target)
+
+
+def _custom_target(obj: Any, custom: str, constructed: str, label: str, timeout: Any) -> Target:
+    # Its forward pass is right whenever the custom backward is (the backward is built from
+    # the saved output); checking forward alone would pass a wrong backward.
+    reason = f"a torch.nn.Module whose forward uses the custom autograd.Function {custom}"
+    target = Target(label, obj, "autograd", reason, framework="torch", timeout=timeout)
+    if constructed:
+        add_note(target, constructed)
+    add_note(target, "the input gradient is taken through autograd of forward()")
+    return target
+
+
+def _parameters(
+    obj: Any, kind: str | None, label: str
+) -> tuple[list[str], tuple[tuple[str, Any], ...]]:
+    """The parameters to feed, and those given neutral values (axis, temperature, mask)."""
     # torch.nn.Module instances take (*args, **kwargs) in __call__; forward has the signature.
     signed = getattr(obj, "forward", obj) if not inspect.isroutine(obj) else obj
     try:
@@ -245,64 +294,90 @@ def resolve_target(
         for name in params
         if AXIS_NAME.match(name) or TEMPERATURE_NAME.match(name) or MASK_NAME.match(name)
     )
-    params = [name for name in params if name not in dict(fixed)]
-    settled = ""
+    return [name for name in params if name not in dict(fixed)], fixed
+
+
+@dataclass(frozen=True)
+class _Contract:
+    """The settled contract of a function: what it is, its argument order and its input."""
+
+    obj: Any
+    params: list[str]
+    kind: str
+    reason: str
+    input: str | None
+    settled: str = ""
+
+
+def _contract(
+    obj: Any,
+    params: list[str],
+    fixed: tuple[tuple[str, Any], ...],
+    kind: str | None,
+    input: str | None,
+    label: str,
+    timeout: Any,
+) -> _Contract:
+    """The kind of a function: given, a kernel writing into a buffer, three probed roles, or
+    read from the signature."""
     buffered = kind in (None, "softmax") and _fills_buffer(obj, params)
     if buffered:
         # softmax(x, out) writing into out (a numba/GPU kernel style): a softmax of x.
         obj, params = _with_buffer(obj, params[1]), params[:1]
     if buffered and kind is None:
-        kind, reason = "softmax", f"f({params[0]}, {buffered}) writes its result into {buffered!r}"
+        reason = f"f({params[0]}, {buffered}) writes its result into {buffered!r}"
+        contract = _Contract(obj, params, "softmax", reason, input)
     elif kind in (None, "vjp") and len(params) == 3 and input is None:
-        # (dA, Z, A): the layer's own output beside the logits, in an order only probes tell
-        found = settle_roles(obj, params, fixed, timeout, allow_softmax=True)
-        if found is None or not found.plausible:
-            raise ImplementationError(
-                label,
-                f"cannot tell the contract from the signature ({', '.join(params)}): tried it "
-                "as a backward pass with every assignment of the logits, softmax(z) and the "
-                "upstream gradient to its parameters, and none "
-                + (
-                    "returned an array of the input's shape"
-                    if found is None
-                    else "was linear in the gradient"
-                )
-                + "; pass --kind",
-            )
-        roles_note = f"called as ({describe_roles(params, found.roles)}): {found.reason}"
-        obj, params = with_roles(obj, found.roles), ["z", "grad"]
-        kind, reason = "vjp", f"three parameters, their roles settled by probing ({roles_note})"
-        input, settled = "logits", "the logits z, with softmax(z) beside them (probed)"
+        contract = _three_roles(obj, params, fixed, label, timeout)
     elif kind is None:
-        kind, reason = _kind_from_signature(obj, params, label, timeout, fixed)
+        found, reason = _kind_from_signature(obj, params, label, timeout, fixed)
+        contract = _Contract(obj, params, found, reason, input)
     else:
-        reason = "given"
-    wanted = 2 if kind == "vjp" else 1  # elementwise: f(z), used as grad * f(z)
-    if len(params) != wanted:
+        contract = _Contract(obj, params, kind, "given", input)
+    wanted = 2 if contract.kind == "vjp" else 1  # elementwise: f(z), used as grad * f(z)
+    if len(contract.params) != wanted:
         raise ImplementationError(
             label,
-            f"a {kind} implementation takes {wanted} argument(s), "
-            f"but the signature has {len(params)}: ({', '.join(params)})",
+            f"a {contract.kind} implementation takes {wanted} argument(s), "
+            f"but the signature has {len(contract.params)}: ({', '.join(contract.params)})",
         )
+    return contract
+
+
+def _three_roles(obj: Any, params: list[str], fixed: Any, label: str, timeout: Any) -> _Contract:
+    """(dA, Z, A): the layer's own output beside the logits, in an order only probes tell."""
+    found = settle_roles(obj, params, fixed, timeout, allow_softmax=True)
+    if found is None or not found.plausible:
+        raise ImplementationError(
+            label,
+            f"cannot tell the contract from the signature ({', '.join(params)}): tried it "
+            "as a backward pass with every assignment of the logits, softmax(z) and the "
+            "upstream gradient to its parameters, and none "
+            + (
+                "returned an array of the input's shape"
+                if found is None
+                else "was linear in the gradient"
+            )
+            + "; pass --kind",
+        )
+    roles_note = f"called as ({describe_roles(params, found.roles)}): {found.reason}"
+    reason = f"three parameters, their roles settled by probing ({roles_note})"
+    settled = "the logits z, with softmax(z) beside them (probed)"
+    return _Contract(with_roles(obj, found.roles), ["z", "grad"], "vjp", reason, "logits", settled)
+
+
+def _called_target(
+    contract: _Contract, fixed: tuple[tuple[str, Any], ...], label: str, timeout: Any
+) -> Target:
+    """How to call the function: argument order, input convention, cache partner, probes."""
+    obj, params, kind, input = contract.obj, contract.params, contract.kind, contract.input
     gradient_first = (
         kind == "vjp"
         and bool(GRADIENT_NAME.match(params[0]))
         and not GRADIENT_NAME.match(params[1])
     )
+    convention, why = _convention(contract, gradient_first)
     x_name = params[1] if gradient_first else params[0]
-    if kind == "softmax":
-        convention, why = "logits", "the softmax contract"
-    elif input is not None:
-        convention, why = input, settled or "given"
-    elif _SOFTMAX_NAME.match(x_name):
-        convention, why = "softmax", f"parameter {x_name!r} names the softmax output"
-    elif kind == "vjp" and _names_output_gradient(
-        params[0] if gradient_first else params[1], x_name
-    ):
-        g_name = params[0] if gradient_first else params[1]
-        convention, why = "softmax", f"{g_name!r} is the gradient of {x_name!r}, the output"
-    else:
-        convention, why = "logits", f"parameter {x_name!r} is taken as the logits"
     partner = forward_partner(obj) if kind == "vjp" and CACHE_NAME.match(x_name) else None
     if partner is not None and input is None:
         # backward(dout, cache) with cache = the second value of forward(z) (CS231n style).
@@ -316,7 +391,15 @@ def resolve_target(
     if probed is not None and probed.plausible:
         gradient_first, convention, why = _probed_order(probed, params, convention, why)
     target = Target(
-        label, obj, kind, reason, convention, why, gradient_first, timeout=timeout, fixed=fixed
+        label,
+        obj,
+        kind,
+        contract.reason,
+        convention,
+        why,
+        gradient_first,
+        timeout=timeout,
+        fixed=fixed,
     )
     if probed is not None and probed.plausible and probed.ties > 1:
         add_note(
@@ -329,28 +412,51 @@ def resolve_target(
     if fixed:
         shown = ", ".join(f"{k}={'None' if v is None else format(v, 'g')}" for k, v in fixed)
         add_note(target, f"called with {shown}")
-    if constructed:
-        add_note(target, constructed)
-    if forward_only:
-        add_note(target, f"checked through {forward_only}() (the class has no backward method)")
-    if not inspect.isroutine(obj):
-        # An activation object (__call__ and gradient(x)): only its forward pass was checked.
-        mine = [c for c in type(obj).__mro__ if c.__module__ == type(obj).__module__]
-        others = [
-            name
-            for name in dict.fromkeys(n for c in mine for n in vars(c))
-            if not name.startswith("_")
-            and _DERIVATIVE_NAME.search(name.lower())
-            and inspect.isfunction(inspect.getattr_static(type(obj), name, None))
-        ]
-        if others:
-            owner = type(obj).__name__
-            add_note(
-                target,
-                f"only {owner}'s forward pass was checked; check its derivative with "
-                + ", ".join(f"{owner}.{name}" for name in others[:3]),
-            )
-    return _with_framework(target)
+    return target
+
+
+def _convention(contract: _Contract, gradient_first: bool) -> tuple[str, str]:
+    """Whether the function takes the logits or softmax(z), and why."""
+    params = contract.params
+    x_name = params[1] if gradient_first else params[0]
+    if contract.kind == "softmax":
+        return "logits", "the softmax contract"
+    if contract.input is not None:
+        return contract.input, contract.settled or "given"
+    if _SOFTMAX_NAME.match(x_name):
+        return "softmax", f"parameter {x_name!r} names the softmax output"
+    g_name = params[0] if gradient_first else params[-1]
+    if contract.kind == "vjp" and _names_output_gradient(g_name, x_name):
+        return "softmax", f"{g_name!r} is the gradient of {x_name!r}, the output"
+    return "logits", f"parameter {x_name!r} is taken as the logits"
+
+
+def _note_construction(target: Target, made: _Unwrapped) -> None:
+    if made.constructed:
+        add_note(target, made.constructed)
+    if made.forward_only:
+        add_note(
+            target, f"checked through {made.forward_only}() (the class has no backward method)"
+        )
+    obj = target.obj
+    if inspect.isroutine(obj):
+        return
+    # An activation object (__call__ and gradient(x)): only its forward pass was checked.
+    mine = [c for c in type(obj).__mro__ if c.__module__ == type(obj).__module__]
+    others = [
+        name
+        for name in dict.fromkeys(n for c in mine for n in vars(c))
+        if not name.startswith("_")
+        and _DERIVATIVE_NAME.search(name.lower())
+        and inspect.isfunction(inspect.getattr_static(type(obj), name, None))
+    ]
+    if others:
+        owner = type(obj).__name__
+        add_note(
+            target,
+            f"only {owner}'s forward pass was checked; check its derivative with "
+            + ", ".join(f"{owner}.{name}" for name in others[:3]),
+        )
 
 
 def _names_input(name: str) -> bool:
@@ -418,20 +524,14 @@ def _kind_from_signature(
         )
     name = getattr(obj, "__name__", "").lower()
     probe = _with_framework(Target(label, obj, "softmax", "probe", timeout=timeout, fixed=fixed))
+    outcome, first = _probe_layouts(probe)
     if _DERIVATIVE_NAME.search(name):
-        if _probe_shape(probe.run(_PROBE, None)) == (3,):
+        if _probe_shape(outcome) == (3,):
             return "elementwise", (
                 f"one parameter, the name {name!r}, and a probe call returning the input's "
                 "shape: a derivative used as grad * f(z)"
             )
         return "jacobian", f"one parameter and the name {name!r}"
-    # Code written for a batch of rows or for column vectors answers only in its own layout
-    # (a 1-D probe may raise, or collapse np.dot(s, s.T) to a scalar).
-    outcome = first = probe.run(_PROBE, None)
-    for layout in ((1, 3), (3, 1)):
-        if _probe_shape(outcome) in ((3, 3), (3,)) or outcome.timed_out:
-            break
-        outcome = probe.run(_PROBE.reshape(layout), None)
     if _probe_shape(outcome) == (3, 3):
         return "jacobian", "one parameter and a probe call returned a 3 × 3 matrix"
     if _probe_shape(outcome) == (3,):
@@ -442,6 +542,22 @@ def _kind_from_signature(
     shape = getattr(outcome.value, "shape", None)
     what = f"raised {outcome.error}" if outcome.error else f"returned shape {shape}"
     raise ImplementationError(label, f"cannot tell the contract: a probe call {what}; pass --kind")
+
+
+#: Code written for a batch of rows, for column vectors or for attention scores (batch,
+#: queries, keys) answers only in its own layout: a 1-D probe may raise (``axis=2``), or
+#: collapse ``np.dot(s, s.T)`` to a scalar.
+_PROBE_LAYOUTS = ((3,), (1, 3), (3, 1), (1, 1, 3))
+
+
+def _probe_layouts(probe: Target) -> tuple[Any, Any]:
+    """The first probe answer that is a vector or a 3 × 3 matrix, and the first answer."""
+    first = outcome = probe.run(_PROBE, None)
+    for layout in _PROBE_LAYOUTS[1:]:
+        if _probe_shape(outcome) in ((3, 3), (3,)) or outcome.timed_out:
+            break
+        outcome = probe.run(_PROBE.reshape(layout), None)
+    return outcome, first
 
 
 def _probe_shape(outcome: Any) -> tuple[int, ...] | None:
