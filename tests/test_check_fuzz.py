@@ -22,6 +22,9 @@ check = pytest.importorskip("symsoft.check.checker")
 from symsoft.errors import DocumentError, SymsoftError  # noqa: E402
 from symsoft.verdict import Verdict  # noqa: E402
 
+#: the whole module is in the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 #: A hang detector only: every hostile input must come back well within this.
 HANG_SECONDS = 30.0
 

@@ -31,6 +31,9 @@ check = pytest.importorskip("symsoft.check.checker")
 from symsoft.errors import SymsoftError  # noqa: E402  (after the skip on purpose)
 from symsoft.verdict import Verdict  # noqa: E402
 
+#: the whole module is in the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 DOCUMENTS = Path(__file__).parent / "documents"
 EXPECTED = DOCUMENTS / "expected"
 SUFFIXES = (".md", ".tex", ".ipynb")

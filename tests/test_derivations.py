@@ -15,6 +15,9 @@ from symsoft.cli import app
 from symsoft.derivation.build import ROUTE_NAMES, derive
 from symsoft.verdict import Verdict
 
+#: the whole module is in the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 ROUTES = [name for name in ROUTE_NAMES if name != "all"]
 #: the committed documents in derivations/: (file stem, route, n)

@@ -15,6 +15,9 @@ import pytest
 from symsoft.errors import ImplementationError
 from symsoft.impl.check import check_implementation
 
+#: the whole module is in the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 IMPLS = Path(__file__).parent / "impls"
 
 # (target, options, expected exit code, expected diagnosis names when wrong, needs torch)

@@ -12,6 +12,9 @@ import pytest
 
 from symsoft.derivation.build import ROUTE_NAMES, derive
 
+#: the whole module is in the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 KATEX = ROOT / ".ci" / "node" / "node_modules" / "katex"
 

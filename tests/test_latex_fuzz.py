@@ -14,6 +14,9 @@ from symsoft.errors import LatexParseError
 from symsoft.latex import ParseContext, Relation, parse_expression, parse_relation
 from symsoft.latex.macros import read_macros
 
+#: the whole module is in the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 PIECES = [
     r"\frac", r"\dfrac", "{", "}", "_", "^", r"\sum", r"\prod", "x", "i", "j", "k", "n", "(", ")",
     "=", "&=", "+", "-", "−", r"\partial", r"\cdot", r"\times", r"\left(", r"\right)", r"\bigl[",

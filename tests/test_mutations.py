@@ -25,6 +25,9 @@ import pytest
 
 check = pytest.importorskip("symsoft.check.checker")
 
+#: the whole module is in the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 sys.path.insert(0, str(Path(__file__).parent))
 import mutations  # noqa: E402  (the helper lives next to the tests on purpose)
 

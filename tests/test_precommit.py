@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 from test_check_cli import GOOD, WRONG
 
+#: the whole module is in the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 

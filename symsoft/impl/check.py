@@ -63,7 +63,7 @@ from symsoft.impl.isolation import (
     ship,
 )
 from symsoft.impl.layouts import mark_unsupported, optional, run_family
-from symsoft.impl.loader import INPUTS, KINDS
+from symsoft.impl.loader import INPUTS, KINDS, check_options
 from symsoft.impl.report import CaseResult, ImplReport, json_float
 
 __all__ = ["CaseResult", "ImplReport", "check_implementation"]
@@ -103,7 +103,7 @@ def check_implementation(
         raise UsageError("n", n, "an integer from 2 to 1024", "the battery also covers n = 1, 2, 3")
     if samples not in ("rows", "columns"):
         raise UsageError("samples", samples, "rows or columns")
-    _check_contract_options(kind, input, timeout)
+    check_options(kind, input, timeout)
     settings = Limits(timeout=timeout, memory=parse_memory(memory))
     shipped: tuple[str | None, bytes | None]
     if isinstance(target_or_callable, str):
@@ -119,15 +119,6 @@ def check_implementation(
             report = _check_both(target, input, limits, samples, seed, n, load_notes, start)
         report = dataclasses.replace(report, output=worker.output())
     return dataclasses.replace(report, strict=True) if strict else report
-
-
-def _check_contract_options(kind: str | None, input: str | None, timeout: float | None) -> None:
-    if kind is not None and kind not in KINDS:
-        raise UsageError("kind", kind, f"one of {', '.join(KINDS)}")
-    if input is not None and input not in INPUTS:
-        raise UsageError("input", input, f"one of {', '.join(INPUTS)}")
-    if timeout is not None and not timeout > 0:
-        raise UsageError("timeout", timeout, "a positive number of seconds")
 
 
 def _remote(facts, kind, worker) -> tuple[RemoteTarget, tuple[str, ...]]:

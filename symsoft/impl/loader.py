@@ -79,7 +79,7 @@ from symsoft.impl.calling import (
 from symsoft.impl.importing import import_file, import_module, import_notebook, stub_name
 from symsoft.impl.probing import Roles, describe_roles, settle_roles, with_roles
 
-__all__ = ["INPUTS", "KINDS", "load", "load_object", "resolve_target"]
+__all__ = ["INPUTS", "KINDS", "check_options", "load", "load_object", "resolve_target"]
 
 KINDS = ("jacobian", "vjp", "softmax", "layer", "elementwise")
 
@@ -159,7 +159,7 @@ def resolve_target(
 ) -> Target:
     """Decide the contract of ``obj`` (given, or from its signature) and how to call it."""
     label = label or getattr(obj, "__qualname__", None) or repr(obj)
-    _check_options(kind, input, timeout)
+    check_options(kind, input, timeout)
     if stub_name(obj):
         raise ImplementationError(
             label, f"is {stub_name(obj)}, from a module that is not installed: nothing to run"
@@ -178,7 +178,8 @@ def resolve_target(
     return _function_target(obj, kind, input, label, timeout)
 
 
-def _check_options(kind: str | None, input: str | None, timeout: float | None) -> None:
+def check_options(kind: str | None, input: str | None, timeout: float | None) -> None:
+    """Refuse an unknown contract kind or input convention, or a timeout that is not positive."""
     if kind is not None and kind not in KINDS:
         raise UsageError("kind", kind, f"one of {', '.join(KINDS)}")
     if input is not None and input not in INPUTS:
