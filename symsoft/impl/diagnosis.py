@@ -420,9 +420,13 @@ def diagnose(
     """Every catalogue hypothesis that reproduces the user's outputs on ``evidence``."""
     finite = [e for e in evidence if not e.broken]
     findings = _catalogue(contract, finite, convention)
-    if not findings and any(_rows(case) > 1 for case in finite):
+    scaled = [dataclasses.replace(e, output=_times_rows(e)) for e in finite]
+    if (
+        not findings
+        and any(_rows(case) > 1 for case in finite)
+        and not any(s.broken for s in scaled)
+    ):
         # A known formula divided by the batch size (a mean taken here and again in the loss).
-        scaled = [dataclasses.replace(e, output=_times_rows(e)) for e in finite]
         findings = [_per_batch(f) for f in _catalogue(contract, scaled, convention)]
     findings.extend(_special(evidence, finite))
     return tuple(findings)
@@ -446,7 +450,10 @@ def _rows(case: Evidence) -> int:
 
 
 def _times_rows(case: Evidence) -> np.ndarray | None:
-    return None if case.output is None else case.output * _rows(case)
+    if case.output is None:
+        return None
+    with np.errstate(all="ignore"):
+        return case.output * _rows(case)
 
 
 def _per_batch(finding: Finding) -> Finding:

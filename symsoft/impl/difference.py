@@ -33,6 +33,7 @@ Examples
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -191,7 +192,7 @@ def _scaled(usable, wrong) -> tuple[DifferenceKind, str] | None:
     """The right answer times a constant, or times 1/m or m (m the rows of a batch)."""
     cases = [e for _, e in usable]
     doubles = [e for e in cases if not e.float32] or cases
-    factors = [c for c in (_factor(e) for e in doubles) if c is not None]
+    factors = [c for c in (_factor(e) for e in doubles) if c is not None and math.isfinite(c)]
     if not factors:
         return None
     c = Fraction(factors[0]).limit_denominator(64)

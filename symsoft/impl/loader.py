@@ -525,9 +525,9 @@ def _kind_from_signature(
         )
     name = getattr(obj, "__name__", "").lower()
     probe = _with_framework(Target(label, obj, "softmax", "probe", timeout=timeout, fixed=fixed))
-    outcome, first = _probe_layouts(probe)
+    outcome, first, same_shape = _probe_layouts(probe)
     if _DERIVATIVE_NAME.search(name):
-        if _probe_shape(outcome) == (3,):
+        if same_shape:
             return "elementwise", (
                 f"one parameter, the name {name!r}, and a probe call returning the input's "
                 "shape: a derivative used as grad * f(z)"
@@ -535,8 +535,8 @@ def _kind_from_signature(
         return "jacobian", f"one parameter and the name {name!r}"
     if _probe_shape(outcome) == (3, 3):
         return "jacobian", "one parameter and a probe call returned a 3 × 3 matrix"
-    if _probe_shape(outcome) == (3,):
-        return "softmax", "one parameter and a probe call returned a vector"
+    if same_shape:
+        return "softmax", "one parameter and a probe call returned its input's shape"
     outcome = first
     if "softmax" in name:
         return "softmax", f"one parameter and the name {name!r}"
@@ -547,18 +547,24 @@ def _kind_from_signature(
 
 #: Code written for a batch of rows, for column vectors or for attention scores (batch,
 #: queries, keys) answers only in its own layout: a 1-D probe may raise (``axis=2``), or
-#: collapse ``np.dot(s, s.T)`` to a scalar.
-_PROBE_LAYOUTS = ((3,), (1, 3), (3, 1), (1, 1, 3))
+#: collapse ``np.dot(s, s.T)`` to a scalar. The 3-D probe has two queries, so that code for
+#: (batch, n, 1) columns does not answer it by broadcasting a 1 × 1 identity.
+_PROBES = (_PROBE, _PROBE.reshape(1, 3), _PROBE.reshape(3, 1), np.stack([_PROBE, -_PROBE])[None])
 
 
-def _probe_layouts(probe: Target) -> tuple[Any, Any]:
-    """The first probe answer that is a vector or a 3 × 3 matrix, and the first answer."""
-    first = outcome = probe.run(_PROBE, None)
-    for layout in _PROBE_LAYOUTS[1:]:
-        if _probe_shape(outcome) in ((3, 3), (3,)) or outcome.timed_out:
+def _probe_layouts(probe: Target) -> tuple[Any, Any, bool]:
+    """The first probe answer that is a 3 × 3 matrix or of its input's shape (else the last),
+    the first answer, and whether the answer has its input's shape."""
+    first = outcome = None
+    for x in _PROBES:
+        outcome = probe.run(x, None)
+        first = outcome if first is None else first
+        shape = None if outcome.value is None else np.squeeze(outcome.value).shape
+        if shape == np.squeeze(x).shape:
+            return outcome, first, True
+        if shape == (3, 3) or outcome.timed_out:
             break
-        outcome = probe.run(_PROBE.reshape(layout), None)
-    return outcome, first
+    return outcome, first, False
 
 
 def _probe_shape(outcome: Any) -> tuple[int, ...] | None:
