@@ -41,6 +41,8 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from symsoft.patterns import Pattern as _Pattern
+from symsoft.patterns import index_patterns
 from symsoft.shapes import Kinds, free_only_on_one_side, ill_typed
 from symsoft.verdict import Verdict
 from symsoft.written import broken_entry
@@ -588,65 +590,10 @@ def _integer_indices(expr: Any) -> set[sp.Integer]:
     return found
 
 
-def _set_partitions(items: list[Any]) -> Iterator[list[list[Any]]]:
-    if not items:
-        yield []
-        return
-    first, rest = items[0], items[1:]
-    for partition in _set_partitions(rest):
-        for at in range(len(partition)):
-            yield [*partition[:at], [first, *partition[at]], *partition[at + 1 :]]
-        yield [[first], *partition]
-
-
-@dataclass(frozen=True)
-class _Pattern:
-    """Which free indices are equal: ``mapping`` sends each to its block's representative."""
-
-    mapping: dict[Any, Any]
-    blocks: tuple[tuple[Any, ...], ...]
-
-    def describe(self) -> str:
-        parts = []
-        for block in self.blocks:
-            if len(block) > 1:
-                parts.append(" = ".join(str(x) for x in block))
-        singles = [str(block[0]) for block in self.blocks]
-        if len(singles) > 1:
-            parts.append(", ".join(singles) + " distinct")
-        return "; ".join(parts) or "no indices"
-
-    def equal(self, a: Any, b: Any) -> bool:
-        return self.mapping.get(a, a) == self.mapping.get(b, b)
-
-
 def _patterns(symbols: set[Any], integers: set[Any], conditions: Iterable[Any]) -> list[_Pattern]:
     if len(symbols) > _MAX_FREE_INDICES:
         raise _Unsupported(f"{len(symbols)} free indices (at most {_MAX_FREE_INDICES} are checked)")
-    elements = sorted(symbols, key=str) + sorted(integers)
-    out = []
-    for partition in _set_partitions(elements):
-        if any(sum(1 for x in block if isinstance(x, sp.Integer)) > 1 for block in partition):
-            continue
-        mapping: dict[Any, Any] = {}
-        blocks = []
-        for block in partition:
-            block = sorted(block, key=lambda x: (not isinstance(x, sp.Integer), str(x)))
-            for member in block:
-                mapping[member] = block[0]
-            blocks.append(tuple(block))
-        pattern = _Pattern(mapping, tuple(sorted(blocks, key=lambda b: str(b[0]))))
-        if all(_satisfies(pattern, condition) for condition in conditions):
-            out.append(pattern)
-    return out
-
-
-def _satisfies(pattern: _Pattern, condition: Any) -> bool:
-    if isinstance(condition, (sp.Eq, sp.Ne)):
-        a, b = condition.args
-        same = pattern.equal(a, b)
-        return same if isinstance(condition, sp.Eq) else not same
-    return True
+    return index_patterns(symbols, integers, conditions)
 
 
 def _apply_pattern(expr: Any, pattern: _Pattern) -> Any:
