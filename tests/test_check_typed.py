@@ -214,3 +214,12 @@ def test_broken_entry_needs_witnesses() -> None:
     assert broken_entry(matrix, n) is None
     full = sp.Matrix([[p[1] * p[2], dots, p[1]], [dots, dots, dots], [p[n], dots, p[n]]])
     assert broken_entry(full, n) is None
+
+
+def test_sum_term_breaking_the_pattern_is_named() -> None:
+    """A written-out sum with one odd term is not read as a sum, and the reason names that term."""
+    step = _step(r"$$\sum_k e^{z_k} = e^{z_1} + e^{z_2} + e^{2 z_3} + \dots + e^{z_n}$$")
+    assert step.verdict is Verdict.NOT_UNDERSTOOD
+    assert "the term exp(2*z[3]) breaks the pattern exp(z[k])" in step.detail
+    fine = _step(r"$$\sum_k e^{z_k} = e^{z_1} + e^{z_2} + e^{z_3} + \dots + e^{z_n}$$")
+    assert fine.verdict is Verdict.VERIFIED
