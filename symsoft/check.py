@@ -138,6 +138,7 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
     einstein = bool(_EINSTEIN.search(document.text))
     match = _CORRECT_CLASS.search(document.text)
     correct = match.group(1) if match else None
+    entries = _entry_counts(plan)
     results: list[StepResult] = []
     extended: set[str] = set()
     used: set[str] = set()
@@ -157,7 +158,7 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
         decision = decide(
             item.lhs,
             item.rhs,
-            _definitions(plan, item, targets, labels, correct=correct),
+            _definitions(plan, item, targets, labels, correct=correct, entries=entries),
             conditions=item.conditions,
             timeout=timeout,
             seed=number,
@@ -383,6 +384,7 @@ def _definitions(
     labels: frozenset[str] = frozenset(),
     *,
     correct: str | None = None,
+    entries: Mapping[str, frozenset[int]] | None = None,
 ) -> Definitions:
     context = plan.context
     variable = _step_variable(plan, step, sp.IndexedBase(getattr(context, "variable", "z")))
@@ -431,7 +433,7 @@ def _definitions(
             _applied_to(rhs, variable, plan, step),
             definition.name,
         )
-    defs.entries = _entry_counts(plan)
+    defs.entries = dict(entries or {})
     if correct is not None:
         defs.fixed = frozenset({correct})
         # "where k is the index of the correct class": the target is one-hot at k
