@@ -101,11 +101,12 @@ def broken_entry(matrix: Any, n: Any) -> Break | None:
     if not isinstance(matrix, sp.MatrixBase) or not any(_is_dots(e) for e in matrix):
         return None
     dotted_rows = {r for r in range(matrix.rows) if all(_is_dots(e) for e in matrix.row(r))}
-    dotted_cols = {c for c in range(matrix.cols) if all(_is_dots(e) for e in matrix.col(c))}
     rows = _labels(matrix.rows, dotted_rows, n)
-    cols = _labels(matrix.cols, dotted_cols, n)
     found: dict[bool, list[tuple[int, int, Any, Any]]] = {True: [], False: []}
     for r in range(matrix.rows):
+        # each row is labelled by its own dots, as a reader of that row would
+        dots = {c for c in range(matrix.cols) if _is_dots(matrix[r, c])}
+        cols = _labels(matrix.cols, dots, n)
         for c in range(matrix.cols):
             entry = matrix[r, c]
             if _is_dots(entry) or rows[r] is None or cols[c] is None:

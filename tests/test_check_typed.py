@@ -223,3 +223,22 @@ def test_sum_term_breaking_the_pattern_is_named() -> None:
     assert "the term exp(2*z[3]) breaks the pattern exp(z[k])" in step.detail
     fine = _step(r"$$\sum_k e^{z_k} = e^{z_1} + e^{z_2} + e^{z_3} + \dots + e^{z_n}$$")
     assert fine.verdict is Verdict.VERIFIED
+
+
+def test_columns_are_labelled_by_the_dots_of_their_own_row() -> None:
+    """A row whose dots sit elsewhere is labelled by them: no false break from mislabelling."""
+    from symsoft.written import broken_entry
+
+    dots = sp.Symbol("…")
+    matrix = sp.Matrix(
+        [
+            [p[1] * (1 - p[1]), -p[1] * p[2], dots, -p[1] * p[n]],
+            [-p[2] * p[1], dots, dots, -p[2] * p[n]],
+            [dots, dots, dots, dots],
+            [-p[n] * p[1], -p[n] * p[2], dots, p[n] * (1 - p[n])],
+        ]
+    )
+    assert broken_entry(matrix, n) is None
+    wrong = matrix.copy()
+    wrong[1, 3] = p[2] * p[n]
+    assert (broken_entry(wrong, n).row, broken_entry(wrong, n).col) == (2, 4)
