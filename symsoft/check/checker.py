@@ -29,6 +29,7 @@ from symsoft.check.plan import Plan, Step, Unread, build_plan
 from symsoft.check.source import Document, read_document, read_text
 from symsoft.errors import DocumentError, UsageError
 from symsoft.verdict import Verdict
+from symsoft.written import row_offset
 
 __all__ = ["MAX_STEPS", "DocumentReport", "StepResult", "check_document", "check_text"]
 
@@ -166,6 +167,7 @@ def _check(document: Document, *, timeout: float, document_timeout: float) -> Do
     einstein = bool(_EINSTEIN.search(document.text))
     match = _CORRECT_CLASS.search(document.text)
     correct = match.group(1) if match else None
+    entries = _entry_counts(plan)
     results: list[StepResult] = []
     extended: set[str] = set()
     used: set[str] = set()
@@ -188,7 +190,7 @@ def _check(document: Document, *, timeout: float, document_timeout: float) -> Do
         decision = decide(
             item.lhs,
             item.rhs,
-            _definitions(plan, item, targets, labels, correct=correct),
+            _definitions(plan, item, targets, labels, correct=correct, entries=entries),
             conditions=item.conditions,
             timeout=timeout,
             seed=number,
@@ -202,7 +204,7 @@ def _check(document: Document, *, timeout: float, document_timeout: float) -> Do
             decision = _einstein(item, decision)
         extended.update(decision.extended)
         used.update(decision.expanded)
-        results.append(_result(item, decision))
+        results.append(_result(item, _at_entry_line(document, item, decision)))
     summary: dict[str, int] = {}
     for verdict in Verdict:
         count = sum(1 for result in results if result.verdict is verdict)
@@ -415,6 +417,7 @@ def _definitions(
     labels: frozenset[str] = frozenset(),
     *,
     correct: str | None = None,
+    entries: Mapping[str, frozenset[int]] | None = None,
 ) -> Definitions:
     context = plan.context
     variable = _step_variable(plan, step, sp.IndexedBase(getattr(context, "variable", "z")))
@@ -463,7 +466,9 @@ def _definitions(
             _applied_to(rhs, variable, plan, step),
             definition.name,
         )
+    defs.entries = dict(entries or {})
     if correct is not None:
+        defs.fixed = frozenset({correct})
         # "where k is the index of the correct class": the target is one-hot at k
         index = sp.Symbol("j" if correct == "i" else "i", integer=True)
         for base in _cross_entropy_targets(plan):
@@ -477,6 +482,21 @@ def _definitions(
                     label,
                 )
     return defs
+
+
+def _entry_counts(plan: Plan) -> dict[str, frozenset[int]]:
+    """How many indices each name takes where the document writes its entries (``J_{\\mathbf
+    x}``, subscripted with the differentiation variable, is a label, not an entry)."""
+    variable = getattr(plan.context, "variable", "z")
+    counts: dict[str, set[int]] = {}
+    sides = _sides(plan) + [
+        side for d in plan.definitions for side in (d.lhs, d.rhs) if isinstance(side, sp.Basic)
+    ]
+    for side in sides:
+        for entry in side.atoms(sp.Indexed):
+            if all(index.is_integer and str(index) != variable for index in entry.indices):
+                counts.setdefault(str(entry.base.label), set()).add(len(entry.indices))
+    return {name: frozenset(found) for name, found in counts.items()}
 
 
 #: "where $k$ is the index of the correct class": a one-hot target at k
@@ -625,6 +645,32 @@ def _repeated_in_product(expr: Any) -> Any:
         if found is not None:
             return found
     return None
+
+
+_ENTRY = re.compile(r"entry \((\d+), (\d+)\)")
+
+
+def _at_entry_line(document: Document, step: Step, decision: Decision) -> Decision:
+    """Name the source line of the matrix entry a failing verdict is about: a written-out
+    matrix spans several lines and the author fixes the entry, not the equation."""
+    match = _ENTRY.search(decision.detail)
+    if match is None or decision.verdict not in _FAILING:
+        return decision
+    lines = document.text.splitlines()
+    for side in (step.rhs_text, step.lhs_text):
+        offset = row_offset(side, int(match.group(1)))
+        first = side.strip().splitlines()[0].strip() if side.strip() else ""
+        if offset is None or not first:
+            continue
+        start = next(
+            (at for at in range(max(step.line - 1, 0), len(lines)) if first in lines[at]), None
+        )
+        if start is None:
+            return decision
+        line = start + 1 + side[:offset].count("\n")
+        detail = decision.detail.replace(match.group(0), f"{match.group(0)} on line {line}", 1)
+        return replace(decision, detail=detail)
+    return decision
 
 
 def _result(step: Step, decision: Decision) -> StepResult:

@@ -41,7 +41,11 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from symsoft.patterns import Pattern as _Pattern
+from symsoft.patterns import index_patterns
+from symsoft.shapes import Kinds, free_only_on_one_side, ill_typed
 from symsoft.verdict import Verdict
+from symsoft.written import broken_entry
 
 __all__ = ["Decision", "Definitions", "decide"]
 
@@ -106,6 +110,11 @@ class Definitions:
     extra: set[Any] = field(default_factory=set)
     used: set[str] = field(default_factory=set)
     extended: set[str] = field(default_factory=set)
+    #: index counts of every name the document writes with indices (``p_k``, ``J_{ij}``): links
+    #: a bold or capital name to its entries when the claims are typed
+    entries: dict[str, frozenset[int]] = field(default_factory=dict)
+    #: index letters the document fixes in prose (the true class): never a free-index slip
+    fixed: frozenset[str] = frozenset()
 
     @classmethod
     def softmax(cls, base: sp.IndexedBase, variable: sp.IndexedBase, n: sp.Symbol) -> Definitions:
@@ -582,65 +591,10 @@ def _integer_indices(expr: Any) -> set[sp.Integer]:
     return found
 
 
-def _set_partitions(items: list[Any]) -> Iterator[list[list[Any]]]:
-    if not items:
-        yield []
-        return
-    first, rest = items[0], items[1:]
-    for partition in _set_partitions(rest):
-        for at in range(len(partition)):
-            yield [*partition[:at], [first, *partition[at]], *partition[at + 1 :]]
-        yield [[first], *partition]
-
-
-@dataclass(frozen=True)
-class _Pattern:
-    """Which free indices are equal: ``mapping`` sends each to its block's representative."""
-
-    mapping: dict[Any, Any]
-    blocks: tuple[tuple[Any, ...], ...]
-
-    def describe(self) -> str:
-        parts = []
-        for block in self.blocks:
-            if len(block) > 1:
-                parts.append(" = ".join(str(x) for x in block))
-        singles = [str(block[0]) for block in self.blocks]
-        if len(singles) > 1:
-            parts.append(", ".join(singles) + " distinct")
-        return "; ".join(parts) or "no indices"
-
-    def equal(self, a: Any, b: Any) -> bool:
-        return self.mapping.get(a, a) == self.mapping.get(b, b)
-
-
 def _patterns(symbols: set[Any], integers: set[Any], conditions: Iterable[Any]) -> list[_Pattern]:
     if len(symbols) > _MAX_FREE_INDICES:
         raise _Unsupported(f"{len(symbols)} free indices (at most {_MAX_FREE_INDICES} are checked)")
-    elements = sorted(symbols, key=str) + sorted(integers)
-    out = []
-    for partition in _set_partitions(elements):
-        if any(sum(1 for x in block if isinstance(x, sp.Integer)) > 1 for block in partition):
-            continue
-        mapping: dict[Any, Any] = {}
-        blocks = []
-        for block in partition:
-            block = sorted(block, key=lambda x: (not isinstance(x, sp.Integer), str(x)))
-            for member in block:
-                mapping[member] = block[0]
-            blocks.append(tuple(block))
-        pattern = _Pattern(mapping, tuple(sorted(blocks, key=lambda b: str(b[0]))))
-        if all(_satisfies(pattern, condition) for condition in conditions):
-            out.append(pattern)
-    return out
-
-
-def _satisfies(pattern: _Pattern, condition: Any) -> bool:
-    if isinstance(condition, (sp.Eq, sp.Ne)):
-        a, b = condition.args
-        same = pattern.equal(a, b)
-        return same if isinstance(condition, sp.Eq) else not same
-    return True
+    return index_patterns(symbols, integers, conditions)
 
 
 def _apply_pattern(expr: Any, pattern: _Pattern) -> Any:
@@ -984,6 +938,10 @@ def decide(
         decision = Decision(
             Verdict.NOT_DECIDED, "none", f"could not decide ({type(error).__name__}: {error})"
         )
+    if decision.verdict not in (Verdict.VERIFIED, Verdict.VERIFIED_NUMERICALLY):
+        decision = _written_pattern(lhs, rhs, defs, decision)
+    if decision.verdict not in (Verdict.VERIFIED, Verdict.VERIFIED_NUMERICALLY, Verdict.REFUTED):
+        decision = _typed(lhs, rhs, defs, conditions, decision)
     return Decision(
         decision.verdict,
         decision.method,
@@ -997,6 +955,81 @@ def decide(
 
 def _is_matrix(expr: Any) -> bool:
     return isinstance(expr, sp.MatrixBase)
+
+
+def _written_pattern(lhs: Any, rhs: Any, defs: Definitions, decision: Decision) -> Decision:
+    """A written-out matrix whose one entry breaks the general term of the others is wrong
+    there, whatever the other side reads as."""
+    for side in (lhs, rhs):
+        broken = broken_entry(side, defs.dimension)
+        if broken is not None:
+            evidence = f"; {decision.detail}" if decision.verdict is Verdict.REFUTED else ""
+            return Decision(
+                Verdict.REFUTED,
+                "written-out pattern",
+                broken.describe() + evidence,
+                decision.counterexample,
+            )
+    return decision
+
+
+def _typed(
+    lhs: Any, rhs: Any, defs: Definitions, conditions: tuple[Any, ...], decision: Decision
+) -> Decision:
+    """A step that did not pass and is ill-typed under every reading is refuted for that.
+
+    Only a failing or undecided step is typed: a step that holds needs no typing, and typing
+    it would cost time on every correct step."""
+    kinds = _kinds(lhs, rhs, defs)
+    why = ill_typed(lhs, rhs, kinds)
+    if why is None:
+        fixed = {defs.dimension, *defs.extra}
+        fixed |= {s for c in conditions for s in c.free_symbols if isinstance(s, sp.Symbol)}
+        fixed |= {sp.Symbol(name, integer=True) for name in defs.fixed}
+        why = free_only_on_one_side(lhs, rhs, kinds, frozenset(fixed))
+    if why is None:
+        return decision
+    if decision.verdict is Verdict.CONDITIONAL:
+        # "holds when j = k" already says the step fails; the index slip is why
+        return replace(decision, detail=f"{decision.detail}; ill-typed: {why}")
+    evidence = "" if decision.verdict is Verdict.NOT_UNDERSTOOD else f"; {decision.detail}"
+    return Decision(
+        Verdict.REFUTED, "typed", f"ill-typed: {why}{evidence}", decision.counterexample
+    )
+
+
+def _entry_of(entry: sp.Indexed, variable: Any = None) -> bool:
+    """Whether ``entry`` is an entry (integer indices), not a labelled name (``J_{\\mathbf x}``,
+    subscripted with the vector the document differentiates by)."""
+    return all(index.is_integer and str(index) != str(variable) for index in entry.indices)
+
+
+def _kinds(lhs: Any, rhs: Any, defs: Definitions) -> Kinds:
+    """What each name of the step is, from the definitions and the entries the document writes."""
+    variable = defs.variable.label
+    counts = dict(defs.entries)
+    for (kind, name), (left, _, _) in defs.table.items():
+        if kind == "indexed" and isinstance(left, sp.Indexed) and _entry_of(left, variable):
+            counts[name] = counts.get(name, frozenset()) | {len(left.indices)}
+    for side in (lhs, rhs):
+        if isinstance(side, sp.Basic):
+            for entry in side.atoms(sp.Indexed):
+                if _entry_of(entry, defs.variable.label):
+                    name = str(entry.base.label)
+                    counts[name] = counts.get(name, frozenset()) | {len(entry.indices)}
+    # a letter only guessed to be the softmax (never written with entries) stays untyped: a
+    # typing refutation must not rest on a guess
+    vectors = {name for name, c in counts.items() if c == {1}} | {str(defs.variable.label)}
+    return Kinds(
+        vectors=frozenset(vectors),
+        matrices=frozenset(name for name, c in counts.items() if c == {2}),
+        rows=frozenset(name for name, c in counts.items() if len(c) > 1),
+        definitions={
+            name: value
+            for (kind, name), (_, value, _) in defs.table.items()
+            if kind == "symbol" and name not in counts
+        },
+    )
 
 
 def _chain_from_step(lhs: Any, rhs: Any, defs: Definitions) -> None:

@@ -141,8 +141,32 @@ def collapse_written(terms: list[Any], fail: Callable[[str], Exception]) -> list
             if found is not None:
                 break
         if found is None:
-            raise fail("a sum written with dots whose terms do not follow one pattern")
+            raise fail(_breaking_term(out, d))
     return out
+
+
+def _breaking_term(out: list[Any], d: int) -> str:
+    """Why the run around the dots at ``d`` is no sum: the one written term whose removal
+    leaves a pattern the other terms (at least two) follow, when there is such a term."""
+    before = out[max(0, d - _WINDOW) : d]
+    after = out[d + 1 : d + 1 + _WINDOW]
+    start = max((i for i, t in enumerate(before) if t is DOTS), default=-1) + 1
+    end = min((i for i, t in enumerate(after) if t is DOTS), default=len(after))
+    before, after = before[start:], after[:end]
+    breaking = []
+    for at, term in enumerate(before + after):
+        rest_before = [t for i, t in enumerate(before) if i != at]
+        rest_after = [t for i, t in enumerate(after) if i != at - len(before)]
+        found = _match(rest_before, rest_after)
+        if isinstance(found, sp.Sum) and len(rest_before) + len(rest_after) >= 2:
+            breaking.append((term, found))
+    if len(breaking) == 1:
+        term, total = breaking[0]
+        return (
+            f"in a sum written with dots, the term {term} breaks the pattern {total.function} "
+            f"of the other written terms"
+        )
+    return "a sum written with dots whose terms do not follow one pattern"
 
 
 def _generic_terms(terms: list[Any]) -> list[Any]:

@@ -40,6 +40,7 @@ from symsoft.proof.indexed import (
     normal_form,
     reduce_case,
 )
+from symsoft.patterns import grouped_patterns, respects
 from symsoft.verdict import Verdict
 
 __all__ = ["Decision", "decide", "satisfiable"]
@@ -239,35 +240,8 @@ def _groups(free: Sequence[sp.Symbol], setting: Setting) -> list[list[sp.Symbol]
     return list(groups.values())
 
 
-def _partitions(items: Sequence[Any]) -> Iterator[list[list[Any]]]:
-    if not items:
-        yield []
-        return
-    first, rest = items[0], items[1:]
-    for partition in _partitions(rest):
-        for position in range(len(partition)):
-            merged = [first, *partition[position]]
-            yield [*partition[:position], merged, *partition[position + 1 :]]
-        yield [[first], *partition]
-
-
-def _respects(classes: Mapping[sp.Symbol, Any], conditions: Sequence[Any]) -> bool:
-    for condition in conditions:
-        left, right = condition.args
-        same = classes.get(left, left) == classes.get(right, right)
-        if same != isinstance(condition, sp.Eq):
-            return False
-    return True
-
-
 def _patterns(free: Sequence[sp.Symbol], setting: Setting, conditions: Any) -> Iterator[dict]:
-    for combination in itertools.product(*(_partitions(g) for g in _groups(free, setting))):
-        mapping: dict[sp.Symbol, sp.Symbol] = {}
-        for partition in combination:
-            for block in partition:
-                mapping |= {symbol: block[0] for symbol in block}
-        if _respects(mapping, conditions):
-            yield {symbol: rep for symbol, rep in mapping.items() if symbol != rep}
+    return grouped_patterns(_groups(free, setting), conditions)
 
 
 def _assignments(free: Any, setting: Setting, sample: Mapping[str, int], conditions: Any):
@@ -276,7 +250,7 @@ def _assignments(free: Any, setting: Setting, sample: Mapping[str, int], conditi
         ranges = [range(int(lo), int(hi) + 1) for lo, hi in (setting.ranges[s] for s in free)]
         for combo in itertools.product(*ranges):
             values_of = dict(zip(free, combo, strict=True))
-            if _respects(values_of, conditions):
+            if respects(values_of, conditions):
                 yield values_of
         return
     for pattern in _patterns(free, setting, conditions):
