@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symsoft.check import check_text
-from symsoft.shapes import Kinds, Shape, free_only_on_one_side, ill_typed, shapes_of
+from symsoft.check.checker import check_text
+from symsoft.check.shapes import Kinds, Shape, free_only_on_one_side, ill_typed, shapes_of
 from symsoft.verdict import Verdict
 
 SOFTMAX = r"$$p_i = \frac{e^{z_i}}{\sum_k e^{z_k}}$$" + "\n\n"
@@ -207,7 +207,7 @@ def test_pattern_with_its_own_diagonal_term_is_not_flagged() -> None:
 
 def test_broken_entry_needs_witnesses() -> None:
     """With one entry per class there is no pattern to break."""
-    from symsoft.written import broken_entry
+    from symsoft.check.written import broken_entry
 
     dots = sp.Symbol("…")
     matrix = sp.Matrix([[p[1], dots, p[n]], [dots, dots, dots], [g[n], dots, p[n]]])
@@ -227,7 +227,7 @@ def test_sum_term_breaking_the_pattern_is_named() -> None:
 
 def test_columns_are_labelled_by_the_dots_of_their_own_row() -> None:
     """A row whose dots sit elsewhere is labelled by them: no false break from mislabelling."""
-    from symsoft.written import broken_entry
+    from symsoft.check.written import broken_entry
 
     dots = sp.Symbol("…")
     matrix = sp.Matrix(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sympy as sp
 
 from symsoft import decide, identity
-from symsoft.indexed import batch_setting, softmax_setting
-from symsoft.patterns import grouped_patterns, index_patterns, respects, set_partitions
+from symsoft.proof.indexed import batch_setting, softmax_setting
+from symsoft.proof.patterns import grouped_patterns, index_patterns, respects, set_partitions
 
 i, j, k, q = sp.symbols("i j k q", integer=True)
 

@@ -27,9 +27,9 @@ import sympy as sp
 from symsoft.check.decide import SOFTMAX_NAMES, Decision, Definitions, decide
 from symsoft.check.plan import Plan, Step, Unread, build_plan
 from symsoft.check.source import Document, read_document, read_text
+from symsoft.check.written import row_offset
 from symsoft.errors import DocumentError, UsageError
 from symsoft.verdict import Verdict
-from symsoft.written import row_offset
 
 __all__ = ["MAX_STEPS", "DocumentReport", "StepResult", "check_document", "check_text"]
 

@@ -41,11 +41,11 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from symsoft.patterns import Pattern as _Pattern
-from symsoft.patterns import index_patterns
-from symsoft.shapes import Kinds, free_only_on_one_side, ill_typed
+from symsoft.check.shapes import Kinds, free_only_on_one_side, ill_typed
+from symsoft.check.written import broken_entry
+from symsoft.proof.patterns import Pattern as _Pattern
+from symsoft.proof.patterns import index_patterns
 from symsoft.verdict import Verdict
-from symsoft.written import broken_entry
 
 __all__ = ["Decision", "Definitions", "decide"]
 

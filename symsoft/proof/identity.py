@@ -40,7 +40,7 @@ from symsoft.proof.indexed import (
     normal_form,
     reduce_case,
 )
-from symsoft.patterns import grouped_patterns, respects
+from symsoft.proof.patterns import grouped_patterns, respects
 from symsoft.verdict import Verdict
 
 __all__ = ["Decision", "decide", "satisfiable"]

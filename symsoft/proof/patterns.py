@@ -3,8 +3,8 @@
 An identity in free indices ``i, j, …`` over ``1..n`` with symbolic ``n`` holds for all index
 values exactly when it holds on every *pattern*: every set partition of the indices (indices
 in one block equal, in different blocks distinct), kept when it satisfies the stated ``i = j``
-/ ``i ≠ j`` conditions. ``symsoft check`` (:mod:`symsoft.decide`) and ``derive`` / ``verify
---n general`` (:mod:`symsoft.identity`) both enumerate patterns here, so a soundness fix (a
+/ ``i ≠ j`` conditions. ``symsoft check`` (:mod:`symsoft.check.decide`) and ``derive`` / ``verify
+--n general`` (:mod:`symsoft.proof.identity`) both enumerate patterns here, so a soundness fix (a
 pattern missed, a condition misread) is made once.
 
 Examples
