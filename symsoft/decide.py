@@ -869,16 +869,16 @@ def _point(exprs: Iterable[Any], rng: random.Random) -> dict[Any, Any]:
 
 def _differ(left: Any, right: Any) -> bool | None:
     """True if two numbers differ, False if equal, None if either is not a finite number."""
-    try:
-        a, b = complex(left), complex(right)
-    except TypeError:
-        return None
-    if any(map(lambda v: v != v or abs(v) == float("inf"), (a, b))):
-        return None
-    scale = max(1.0, abs(a), abs(b))
+    # compared in mpmath, not as floats: 10^400 is a finite number that a float cannot hold
     with mpmath.workdps(_DIGITS):
-        gap = abs(_as_mp(left) - _as_mp(right))
-    return bool(gap > _TOLERANCE * scale)
+        try:
+            a, b = _as_mp(left), _as_mp(right)
+        except (TypeError, ValueError, OverflowError):
+            return None
+        if not (mpmath.isfinite(a) and mpmath.isfinite(b)):
+            return None
+        scale = max(mpmath.mpf(1), abs(a), abs(b))
+        return bool(abs(a - b) > _TOLERANCE * scale)
 
 
 def _as_mp(value: Any) -> Any:
@@ -893,7 +893,9 @@ def _as_mp(value: Any) -> Any:
 def _show_value(value: Any) -> Any:
     try:
         number = complex(value)
-    except TypeError:
+    except (TypeError, OverflowError):
+        return str(value)
+    if number != number or abs(number) == float("inf"):
         return str(value)
     return round(number.real, 12) if abs(number.imag) < 1e-20 else str(number)
 
@@ -962,6 +964,10 @@ def decide(
     """
     defs.used, defs.extended = set(), set()
     conditions = tuple(conditions)
+    if any(isinstance(side, sp.Basic) and side.has(sp.nan, sp.zoo) for side in (lhs, rhs)):
+        return Decision(
+            Verdict.NOT_DECIDED, "none", "a side is not a finite number (0/0 or a division by 0)"
+        )
     if lhs == rhs and isinstance(lhs, sp.Basic):
         return Decision(Verdict.VERIFIED, "identical", "both sides are the same expression")
     _chain_from_step(lhs, rhs, defs)
@@ -1431,6 +1437,14 @@ def _verdict(
         )
     if checked == 0:
         return Decision(Verdict.NOT_DECIDED, "none", "no instance could be evaluated" + note)
+    exact_proof = not symbolic_n and exact and all(exact.values())
+    if not good and not exact_proof:
+        # a point where a side is 0/0 or overflows says nothing: agreement needs finite values
+        return Decision(
+            Verdict.NOT_DECIDED,
+            "none",
+            "no sample point gave a finite value on both sides, so nothing agreed" + note,
+        )
     patterns_text = f"{len(patterns)} index pattern{'s' if len(patterns) != 1 else ''}"
     if symbolic_n and len(proven) == len(patterns) and all(proven.values()):
         return Decision(
