@@ -26,12 +26,20 @@ import sympy as sp
 from symsoft.decide import SOFTMAX_NAMES, Decision, Definitions, decide
 from symsoft.document import Document, read_document, read_text
 from symsoft.errors import DocumentError, UsageError
+from symsoft.notation import Notation, read_notation
+from symsoft.notation import bases as _bases
+from symsoft.notation import cross_entropy_targets as _cross_entropy_targets
+from symsoft.notation import exponentiated as _exponentiated
+from symsoft.notation import sides as _sides
 from symsoft.steps import Plan, Step, Unread, build_plan
 from symsoft.verdict import Verdict
 
 __all__ = ["MAX_STEPS", "DocumentReport", "StepResult", "check_document", "check_text"]
 
 _FAILING = (Verdict.REFUTED, Verdict.CONDITIONAL)
+#: verdicts that fail only under ``--strict``
+_UNSETTLED = (Verdict.NOT_UNDERSTOOD, Verdict.NOT_DECIDED, Verdict.DEPENDS_ON_READING)
+_DECIDED = (Verdict.VERIFIED, Verdict.VERIFIED_NUMERICALLY, *_FAILING)
 #: A document with more steps than this is not a derivation a person wrote; refuse it rather
 #: than spend up to ``timeout`` seconds on each.
 MAX_STEPS = 500
@@ -81,9 +89,10 @@ class DocumentReport:
 
     @property
     def understood(self) -> bool:
-        """Whether every step was read and decided."""
-        return not any(
-            step.verdict in (Verdict.NOT_UNDERSTOOD, Verdict.NOT_DECIDED) for step in self.steps
+        """Whether every step was read and decided under the document's own reading, and at
+        least one step was checked (``--strict`` fails otherwise)."""
+        return any(step.verdict in _DECIDED for step in self.steps) and not any(
+            step.verdict in _UNSETTLED for step in self.steps
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -125,18 +134,9 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
     plan = build_plan(document)
     if len(plan.items) > MAX_STEPS:
         raise DocumentError(document.path, f"more than {MAX_STEPS} steps; refusing to check it")
-    targets = _probability_targets(document, plan)
-    unstated = [t for t in _probability_targets(document, plan, stated=False) if t not in targets]
-    unstated += [
-        sp.IndexedBase(name)
-        for name in sorted(_targets_beside_softmax(plan))
-        if sp.IndexedBase(name) not in targets + unstated
-    ]
-    labels = _labels(plan, targets)
+    notation, plan = read_notation(document, plan)
+    targets = list(notation.targets)
     concrete_n = 0 if _symbolic(plan) else plan.concrete_dimension
-    einstein = bool(_EINSTEIN.search(document.text))
-    match = _CORRECT_CLASS.search(document.text)
-    correct = match.group(1) if match else None
     results: list[StepResult] = []
     extended: set[str] = set()
     used: set[str] = set()
@@ -153,21 +153,24 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
                 )
             )
             continue
+        definitions = _definitions(
+            plan, item, targets, notation.labels, correct=notation.correct, notation=notation
+        )
         decision = decide(
             item.lhs,
             item.rhs,
-            _definitions(plan, item, targets, labels, correct=correct),
+            definitions,
             conditions=item.conditions,
             timeout=timeout,
             seed=number,
             concrete_n=_written_out_dimension(item) or concrete_n,
         )
-        if decision.verdict is Verdict.REFUTED and unstated:
-            decision = _unstated_target(
-                item, plan, targets, unstated, decision, timeout, number, labels
-            )
-        if decision.verdict in _FAILING and einstein:
+        if decision.verdict is Verdict.REFUTED and notation.unstated:
+            decision = _unstated_target(item, plan, notation, decision, timeout, number)
+        if decision.verdict in _FAILING and notation.einstein:
             decision = _einstein(item, decision)
+        if decision.verdict in _FAILING and notation.weak_guess(decision.expanded):
+            decision = _guessed_reading(item, plan, notation, decision, timeout, number)
         extended.update(decision.extended)
         used.update(decision.expanded)
         results.append(_result(item, decision))
@@ -177,37 +180,13 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
         if count:
             summary[verdict.value] = count
     definitions = tuple(
-        f"{definition.name} (line {definition.line})" for definition in plan.definitions
+        f"{definition.name} (line {definition.line}"
+        + (", unusable)" if definition in notation.unusable else ")")
+        for definition in plan.definitions
     ) + tuple(f"{text} (extended by pattern)" for text in sorted(extended))
-    implicit = tuple(sorted(u for u in used if "read as softmax" in u))
+    # conventional guesses come last and are named as guesses
+    implicit = tuple(sorted(f"{u} (a guess)" for u in used if "read as softmax" in u))
     return DocumentReport(document.path, tuple(results), summary, definitions + implicit)
-
-
-def _sides(plan: Plan) -> list[sp.Basic]:
-    """Both sides of every step of the plan that were read as expressions."""
-    return [
-        side
-        for item in plan.items
-        if isinstance(item, Step)
-        for side in (item.lhs, item.rhs)
-        if isinstance(side, sp.Basic)
-    ]
-
-
-def _bases(sides: Any) -> set[str]:
-    """Names of the indexed letters in ``sides``."""
-    return {str(base.label) for side in sides for base in side.atoms(sp.IndexedBase)}
-
-
-def _exponentiated(sides: Any) -> set[sp.IndexedBase]:
-    """The vectors whose entries are exponentiated in ``sides`` (the logits)."""
-    return {
-        x.base
-        for side in sides
-        if isinstance(side, sp.Basic)
-        for power in side.atoms(sp.exp)
-        for x in power.args[0].atoms(sp.Indexed)
-    }
 
 
 def _symbolic(plan: Plan) -> bool:
@@ -223,59 +202,22 @@ def _symbolic(plan: Plan) -> bool:
     )
 
 
-_PROBABILITY = re.compile(
-    r"one[- ]hot|probability (vector|distribution)|sums? to (one|1)\b|add up to (one|1)\b"
-    # "exactly one of the $t_i$s is 1 and the rest are zero", "a single non-zero entry, 1"
-    r"|exactly one\b[^.]{0,40}?\b(is|equals?)\s+(one|1)\b|(single|only one) non-?zero\b",
-    re.I,
-)
-
-
-def _probability_targets(document: Document, plan: Plan, *, stated: bool = True) -> list[Any]:
-    """Cross-entropy targets: the undefined indexed name weighting ``log`` in a definition
-    (``L = -Σ_k y_k log S_k``); with ``stated``, only when the prose calls it one-hot or a
-    probability vector."""
-    if stated and not _PROBABILITY.search(document.text):
-        return []
-    return _cross_entropy_targets(plan)
-
-
-def _cross_entropy_targets(plan: Plan) -> list[Any]:
-    defined = {d.key[1] for d in plan.definitions if d.key[0] in ("indexed", "function")}
-    targets: dict[str, Any] = {}
-    # the loss may be written only inside a step when its definition was not read
-    # (``CE(\bf{y, \hat y}) = -\sum_i y_i \log \hat y_i``)
-    sides = [d.rhs for d in plan.definitions] + _sides(plan)
-    for side in sides:
-        if not isinstance(side, sp.Basic):
-            continue
-        for term in sp.preorder_traversal(side):
-            if isinstance(term, sp.Mul) and term.has(sp.log):
-                for factor in term.args:
-                    if (
-                        isinstance(factor, sp.Indexed)
-                        and str(factor.base.label) not in defined
-                        and not factor.has(sp.log)
-                    ):
-                        targets[str(factor.base.label)] = factor.base
-    return list(targets.values())
-
-
 def _unstated_target(
     step: Step,
     plan: Plan,
-    targets: list[Any],
-    unstated: list[Any],
+    notation: Notation,
     refuted: Decision,
     timeout: float,
     seed: int,
-    labels: frozenset[str],
 ) -> Decision:
     """A refuted step that holds once the cross-entropy target sums to one is conditional."""
+    unstated = list(notation.unstated)
     retry = decide(
         step.lhs,
         step.rhs,
-        _definitions(plan, step, targets + unstated, labels),
+        _definitions(
+            plan, step, list(notation.targets) + unstated, notation.labels, notation=notation
+        ),
         conditions=step.conditions,
         timeout=timeout,
         seed=seed,
@@ -296,27 +238,6 @@ def _unstated_target(
     )
 
 
-def _labels(plan: Plan, targets: list[Any]) -> frozenset[str]:
-    """Letters that are labels, never the softmax, in this document."""
-    names = _bases(_sides(plan))
-    # an undefined S, p, y, σ … is the softmax ("we write p_i for softmax(x)_i"), except a
-    # label: y beside \hat y, a cross-entropy target, or a name with a stated Σ y_k = 1
-    labels = {name.removeprefix("hat_") for name in names if name.startswith("hat_")}
-    labels |= _targets_beside_softmax(plan)
-    labels |= {str(base.label) for base in targets}
-    labels |= {d.key[1] for d in plan.definitions if d.key[0] == "fact"}
-    labels |= {str(base.label) for base in _cross_entropy_targets(plan)}
-    # y in f_{y_i} is a class index, not a probability
-    labels |= {
-        str(inner.base.label)
-        for side in _sides(plan)
-        for outer in side.atoms(sp.Indexed)
-        for index in outer.indices
-        for inner in index.atoms(sp.Indexed)
-    }
-    return frozenset(labels)
-
-
 def _differentiates(step: Step, name: str) -> bool:
     """Whether the step differentiates the scalar ``name`` (``∂C/∂z_i``), which without a
     definition it could not decide."""
@@ -328,53 +249,6 @@ def _differentiates(step: Step, name: str) -> bool:
     )
 
 
-def _targets_beside_softmax(plan: Plan) -> set[str]:
-    """y (Y) beside another softmax letter (p_i - y_i, σ(A_i) - Y_i): the target, not a second
-    softmax."""
-    names = _bases(_sides(plan))
-    defined = {d.key[1] for d in plan.definitions}
-    # a letter that is exponentiated is the logits (Bishop's a_k), not another softmax
-    written = _sides(plan) + [d.rhs for d in plan.definitions]
-    logits = {str(base.label) for base in _exponentiated(written)}
-    if (names | defined) & (SOFTMAX_NAMES - {"y", "Y"}) - logits:
-        # ``-Σ_j t_j log(y_j)``: y is what the target t weights, the probability, not a label
-        return {"y", "Y"} & names - defined - _weighted_by_targets(plan) - _differentiated(plan)
-    return set()
-
-
-def _differentiated(plan: Plan) -> set[str]:
-    """Indexed letters a step differentiates (``∂y_i/∂x_j``): outputs, never a fixed target."""
-    return {
-        str(derivative.expr.base.label)
-        for item in plan.items
-        if isinstance(item, Step)
-        for side in (item.lhs, item.rhs)
-        if isinstance(side, sp.Basic)
-        for derivative in side.atoms(sp.Derivative)
-        if isinstance(derivative.expr, sp.Indexed)
-    }
-
-
-def _weighted_by_targets(plan: Plan) -> set[str]:
-    """Letters inside the log of a cross-entropy whose target is another undefined letter."""
-    targets = {str(base.label) for base in _cross_entropy_targets(plan)}
-    sides = [d.rhs for d in plan.definitions] + [
-        side for item in plan.items if isinstance(item, Step) for side in (item.lhs, item.rhs)
-    ]
-    weighted: set[str] = set()
-    for side in sides:
-        if not isinstance(side, sp.Basic):
-            continue
-        for term in sp.preorder_traversal(side):
-            if not isinstance(term, sp.Mul) or not any(
-                isinstance(f, sp.Indexed) and str(f.base.label) in targets for f in term.args
-            ):
-                continue
-            for log in term.atoms(sp.log):
-                weighted |= {str(x.base.label) for x in log.atoms(sp.Indexed)} - targets
-    return weighted
-
-
 def _definitions(
     plan: Plan,
     step: Step,
@@ -382,6 +256,7 @@ def _definitions(
     labels: frozenset[str] = frozenset(),
     *,
     correct: str | None = None,
+    notation: Notation | None = None,
 ) -> Definitions:
     context = plan.context
     variable = _step_variable(plan, step, sp.IndexedBase(getattr(context, "variable", "z")))
@@ -400,7 +275,10 @@ def _definitions(
         or (d.key not in earlier and d.key[0] == "symbol" and _differentiates(step, d.key[1]))
     ]
     later = [d for n, d in enumerate(later) if d.key not in {e.key for e in later[:n]}]
+    unusable = notation.unusable if notation is not None else {}
     for definition in [*plan.definitions[: step.visible], *later]:
+        if definition in unusable:
+            continue  # reported at its own line; the name stays undefined
         if definition.key[0] == "chain":
             defs.chain[definition.key[1]] = definition.rhs.variables[0].base
             defs.add(
@@ -444,14 +322,6 @@ def _definitions(
                     label,
                 )
     return defs
-
-
-#: "where $k$ is the index of the correct class": a one-hot target at k
-_CORRECT_CLASS = re.compile(
-    r"\$?\\?\(?\s*([a-z])\s*\\?\)?\$? is the (?:index of the )?(?:correct|true|target|right) "
-    r"(?:class|label|category)",
-    re.I,
-)
 
 
 def _applied_to(rhs: Any, variable: sp.IndexedBase, plan: Plan, step: Step) -> Any:
@@ -532,14 +402,6 @@ def _step_variable(plan: Plan, step: Step, default: sp.IndexedBase) -> sp.Indexe
     return default
 
 
-#: prose declaring the summation convention: a repeated index is an implied sum
-_EINSTEIN = re.compile(
-    r"Einstein (?:notation|summation|convention)|summation convention|"
-    r"sums? (?:is|are) implied|implied sums?\b",
-    re.I,
-)
-
-
 def _einstein(step: Step, decision: Decision) -> Decision:
     """An alarm on a step with a repeated index, in a document that sums repeated indices
     implicitly, is not-understood: read literally (no sum) the step is not what it says."""
@@ -591,6 +453,39 @@ def _repeated_in_product(expr: Any) -> Any:
         if found is not None:
             return found
     return None
+
+
+def _guessed_reading(
+    step: Step, plan: Plan, notation: Notation, failed: Decision, timeout: float, seed: int
+) -> Decision:
+    """A step that fails when an undefined letter is guessed to be the softmax, which the
+    document does not back, is decided again with that letter an unknown: if it fails there
+    too the failure does not rest on the guess; otherwise it depends on the reading."""
+    reason = notation.weak_guess(failed.expanded) or ""
+    labels = notation.labels | frozenset(notation.weak)
+    retry = decide(
+        step.lhs,
+        step.rhs,
+        _definitions(
+            plan, step, list(notation.targets), labels, correct=notation.correct, notation=notation
+        ),
+        conditions=step.conditions,
+        timeout=timeout,
+        seed=seed,
+        concrete_n=_written_out_dimension(step)
+        or (0 if _symbolic(plan) else plan.concrete_dimension),
+    )
+    if retry.verdict in _FAILING:
+        return failed
+    return Decision(
+        Verdict.DEPENDS_ON_READING,
+        failed.method,
+        f"{reason}; under that reading: {failed.detail}",
+        failed.counterexample,
+        failed.condition,
+        failed.expanded,
+        failed.extended,
+    )
 
 
 def _result(step: Step, decision: Decision) -> StepResult:

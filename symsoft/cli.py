@@ -69,6 +69,7 @@ _VERDICT_STYLE = {
     "conditional": "yellow",
     "not-understood": "magenta",
     "not-decided": "magenta",
+    "depends-on-reading": "yellow",
 }
 
 
@@ -241,6 +242,7 @@ _CHECK_COLOURS = {
     "conditional": "yellow",
     "not-understood": "magenta",
     "not-decided": "magenta",
+    "depends-on-reading": "yellow",
 }
 
 

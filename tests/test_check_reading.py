@@ -3,6 +3,8 @@ versus definitions, the document's own notation first and guesses last."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sympy as sp
 
@@ -55,3 +57,107 @@ def test_non_finite_expr_exits_zero_without_verifying(capsys: pytest.CaptureFixt
         main(["check", "--expr", r"\frac{0}{0} = 7"])
     assert stopped.value.code in (0, None)
     assert "not-decided" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------
+# claims are checked, not filed as definitions
+# ---------------------------------------------------------------------------------------
+
+
+def test_jacobian_entries_after_a_softmax_definition_are_a_claim() -> None:
+    """J_{ij} has a meaning once p is the softmax: ∂p_i/∂z_j. Writing it equal to something
+    is a claim, checked like any step."""
+    wrong = _verdicts(SOFTMAX_P + "The Jacobian is\n\n$$J_{ij} = p_i(1 - p_j)$$\n")
+    assert wrong == ["conditional"]  # right on the diagonal only
+    right = _verdicts(SOFTMAX_P + "$$J_{ij} = p_i(\\delta_{ij} - p_j)$$\n")
+    assert right == ["verified"]
+
+
+def test_a_matrix_jacobian_after_a_softmax_definition_is_a_claim() -> None:
+    text = SOFTMAX_P + "$$J = \\operatorname{diag}(p) + p p^\\top$$\n"
+    assert _verdicts(text) == ["refuted"]
+    assert _verdicts(text.replace("+ p p", "- p p")) == ["verified"]
+
+
+def test_a_jacobian_defined_as_the_derivative_stays_a_definition() -> None:
+    text = SOFTMAX_P + (
+        "$$J_{ij} = \\frac{\\partial p_i}{\\partial z_j}$$\n\n"
+        "$$J_{ij} = p_i(\\delta_{ij} - p_j)$$\n"
+    )
+    report = check_text(text)
+    assert [step.verdict.value for step in report.steps] == ["verified"]
+    assert any(d.startswith("J_i,j (line") for d in report.definitions)
+
+
+def test_a_cost_named_j_is_still_a_definition() -> None:
+    """A scalar cost J = -Σ y log p is a fresh name, not the Jacobian."""
+    text = SOFTMAX_P + "$$J = -\\sum_k y_k \\log p_k$$\n"
+    report = check_text(text)
+    assert report.steps == ()
+    assert any(d.startswith("J (line") for d in report.definitions)
+
+
+def test_strict_fails_when_nothing_was_checked(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.md"
+    empty.write_text(SOFTMAX_P + "Nothing else is derived here.\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        main(["check", "--strict", str(empty)])
+    assert stopped.value.code == 1
+    with pytest.raises(SystemExit) as stopped:
+        main(["check", str(empty)])
+    assert stopped.value.code in (0, None)
+
+
+# ---------------------------------------------------------------------------------------
+# guesses come last; refutations that need one depend on the reading
+# ---------------------------------------------------------------------------------------
+
+WRONG_SIGMA_STEP = "$$\\frac{\\partial \\sigma_i}{\\partial z_j} = \\sigma_i(1 + \\sigma_j)$$\n"
+
+
+def test_a_refutation_under_an_unbacked_guess_depends_on_the_reading() -> None:
+    """σ is never defined and the document speaks of the sigmoid: σ may not be the softmax."""
+    text = "The hidden layer uses the logistic sigmoid $\\sigma$.\n\n" + WRONG_SIGMA_STEP
+    (step,) = check_text(text).steps
+    assert step.verdict is Verdict.DEPENDS_ON_READING
+    assert "wrong if σ means softmax" in step.detail
+
+
+def test_a_refutation_under_a_backed_guess_is_a_refutation() -> None:
+    """The same step in a document about the softmax reads σ as the softmax."""
+    text = "The output layer applies the softmax $\\sigma$.\n\n" + WRONG_SIGMA_STEP
+    (step,) = check_text(text).steps
+    assert step.verdict is Verdict.REFUTED
+    assert any(d.endswith("(a guess)") for d in check_text(text).definitions)
+
+
+def test_depends_on_reading_fails_only_under_strict(tmp_path: Path) -> None:
+    path = tmp_path / "sigmoid.md"
+    path.write_text("We use the logistic sigmoid $\\sigma$.\n\n" + WRONG_SIGMA_STEP, "utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        main(["check", str(path)])
+    assert stopped.value.code in (0, None)
+    with pytest.raises(SystemExit) as stopped:
+        main(["check", "--strict", str(path)])
+    assert stopped.value.code == 1
+
+
+# ---------------------------------------------------------------------------------------
+# unusable definitions are said to be so
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("definition", "reason"),
+    [
+        ("S_i = \\frac{e^{z_j}}{\\sum_k e^{z_k}}", "j is free on the right only"),
+        ("S_i = \\frac{e^{z_i}}{\\sum_k e^{z_i}}", "does not occur in the summand"),
+    ],
+)
+def test_a_definition_with_an_unbound_index_is_unusable(definition: str, reason: str) -> None:
+    text = f"The softmax is $${definition}$$\n\n$$\\frac{{\\partial S_i}}{{\\partial z_j}} = 0$$\n"
+    report = check_text(text)
+    first = report.steps[0]
+    assert first.verdict is Verdict.NOT_UNDERSTOOD and reason in first.detail
+    assert "unusable" in report.steps[1].detail
+    assert report.steps[1].verdict is Verdict.DEPENDS_ON_READING

@@ -233,8 +233,8 @@ def test_logistic_sigmoid_and_hat_names() -> None:
     )
     report = check_text(text)
     assert report.steps[0].verdict is Verdict.VERIFIED
-    assert "hat_y read as softmax of z" in report.definitions
-    assert "y read as softmax of z" not in report.definitions
+    assert "hat_y read as softmax of z (a guess)" in report.definitions
+    assert "y read as softmax of z (a guess)" not in report.definitions
 
 
 def test_time_budget_falls_back_and_says_so() -> None:
