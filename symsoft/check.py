@@ -26,7 +26,7 @@ import sympy as sp
 from symsoft.decide import SOFTMAX_NAMES, Decision, Definitions, decide
 from symsoft.document import Document, read_document, read_text
 from symsoft.errors import DocumentError, UsageError
-from symsoft.notation import Notation, read_notation
+from symsoft.notation import Notation, read_notation, with_names
 from symsoft.notation import bases as _bases
 from symsoft.notation import cross_entropy_targets as _cross_entropy_targets
 from symsoft.notation import exponentiated as _exponentiated
@@ -131,7 +131,7 @@ def _check_timeout(timeout: float) -> None:
 
 
 def _check(document: Document, *, timeout: float) -> DocumentReport:
-    plan = build_plan(document)
+    plan = build_plan(with_names(document))
     if len(plan.items) > MAX_STEPS:
         raise DocumentError(document.path, f"more than {MAX_STEPS} steps; refusing to check it")
     notation, plan = read_notation(document, plan)
@@ -167,6 +167,8 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
         )
         if decision.verdict is Verdict.REFUTED and notation.unstated:
             decision = _unstated_target(item, plan, notation, decision, timeout, number)
+        if decision.verdict is Verdict.REFUTED:
+            decision = _at_parameter(item, plan, notation, decision, timeout, number)
         if decision.verdict in _FAILING and notation.einstein:
             decision = _einstein(item, decision)
         if decision.verdict in _FAILING and notation.weak_guess(decision.expanded):
@@ -273,6 +275,7 @@ def _definitions(
         for d in plan.definitions[step.visible :]
         if d.key[0] == "fact"
         or (d.key not in earlier and d.key[0] == "symbol" and _differentiates(step, d.key[1]))
+        or (d.key not in earlier and notation is not None and notation.trails(d, step.line))
     ]
     later = [d for n, d in enumerate(later) if d.key not in {e.key for e in later[:n]}]
     unusable = notation.unusable if notation is not None else {}
@@ -453,6 +456,74 @@ def _repeated_in_product(expr: Any) -> Any:
         if found is not None:
             return found
     return None
+
+
+#: the value at which a parameter leaves the softmax unchanged: a temperature or a scale
+_NEUTRAL = sp.Integer(1)
+
+
+def _parameters(step: Step, plan: Plan) -> list[sp.Symbol]:
+    """Scalar parameters of the definitions a step sees (a temperature T in
+    ``e^{z_i/T} / Σ_k e^{z_k/T}``): plain letters that are neither indices nor defined names."""
+    defined = {d.key[1] for d in plan.definitions}
+    dimension = getattr(plan.context, "dimension", "n")
+    found: set[sp.Symbol] = set()
+    for definition in plan.definitions[: step.visible]:
+        if isinstance(definition.rhs, sp.Basic) and definition.key[0] == "indexed":
+            vectors = {base.label for base in definition.rhs.atoms(sp.IndexedBase)}
+            found |= {
+                s
+                for s in definition.rhs.free_symbols
+                if isinstance(s, sp.Symbol)
+                and not s.is_integer
+                and s.name not in defined
+                and s.name != dimension
+                and s not in vectors
+            }
+    return sorted(found, key=str)[:2]
+
+
+def _at_parameter(
+    step: Step, plan: Plan, notation: Notation, refuted: Decision, timeout: float, seed: int
+) -> Decision:
+    """A refuted step that holds when a parameter of its definitions takes its neutral value
+    (T = 1) is conditional on it: ``∂p_i/∂z_j = p_i(δ_ij - p_j)`` with a temperature."""
+    for parameter in _parameters(step, plan):
+        at = {parameter: _NEUTRAL}
+        defs = _definitions(
+            plan,
+            step,
+            list(notation.targets),
+            notation.labels,
+            correct=notation.correct,
+            notation=notation,
+        )
+        defs.table = {
+            key: (lhs, rhs.xreplace(at) if isinstance(rhs, sp.Basic) else rhs, label)
+            for key, (lhs, rhs, label) in defs.table.items()
+        }
+        retry = decide(
+            step.lhs.xreplace(at),
+            step.rhs.xreplace(at),
+            defs,
+            conditions=step.conditions,
+            timeout=timeout,
+            seed=seed,
+            concrete_n=_written_out_dimension(step)
+            or (0 if _symbolic(plan) else plan.concrete_dimension),
+        )
+        if retry.verdict.passed:
+            condition = f"{parameter} = {_NEUTRAL}"
+            return Decision(
+                Verdict.CONDITIONAL,
+                refuted.method,
+                f"holds when {condition}, fails otherwise: {refuted.detail}",
+                refuted.counterexample,
+                condition,
+                refuted.expanded,
+                refuted.extended,
+            )
+    return refuted
 
 
 def _guessed_reading(

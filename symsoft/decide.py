@@ -856,6 +856,8 @@ def _point(exprs: Iterable[Any], rng: random.Random) -> dict[Any, Any]:
     point: dict[Any, Any] = {}
     exprs = list(exprs)
     labels = {base.label for expr in exprs for base in expr.atoms(sp.IndexedBase)}
+    # the argument of a real logarithm (a log base) is positive: sampled away from 0 and 1
+    positive = {log.args[0] for expr in exprs for log in expr.atoms(sp.log)}
     for expr in exprs:
         # sorted: the same seed gives the same point whatever the hash seed of the process
         for atom in sorted(expr.atoms(sp.Indexed, sp.Symbol), key=sp.default_sort_key):
@@ -863,7 +865,8 @@ def _point(exprs: Iterable[Any], rng: random.Random) -> dict[Any, Any]:
                 continue
             if isinstance(atom, sp.Symbol) and (atom.is_integer or atom in labels):
                 continue
-            point[atom] = sp.Float(repr(round(rng.uniform(-2, 2), 4)), _DIGITS)
+            low, high = (1.5, 3) if atom in positive else (-2, 2)
+            point[atom] = sp.Float(repr(round(rng.uniform(low, high), 4)), _DIGITS)
     return point
 
 

@@ -31,7 +31,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symsoft.decide import SOFTMAX_NAMES
-from symsoft.document import Document
+from symsoft.document import Document, MathPiece
 from symsoft.steps import Definition, Plan, Step, Unread, split_text
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "exponentiated",
     "read_notation",
     "sides",
+    "with_names",
 ]
 
 #: names that denote the Jacobian of the map the document differentiates
@@ -92,6 +93,14 @@ class Notation:
     weak: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: definitions that cannot be used, with the reason
     unusable: Mapping[Definition, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: definitions in a trailing clause ("… where g_k = ∂E/∂p_k"): visible to the steps just
+    #: before them
+    trailing: frozenset[Definition] = frozenset()
+
+    def trails(self, definition: Definition, line: int) -> bool:
+        """Whether ``definition`` is a trailing clause of a step whose right side is at
+        ``line``."""
+        return definition in self.trailing and 0 <= definition.line - line <= _TRAILING_LINES
 
     def weak_guess(self, expanded: Iterable[str]) -> str | None:
         """Why the softmax guesses behind a decision (its ``expanded`` notes) are not the
@@ -102,6 +111,50 @@ class Notation:
             if name is not None and name in self.weak:
                 reasons.append(f"wrong if {_shown(name)} means softmax; {self.weak[name]}")
         return "; ".join(reasons) or None
+
+
+#: a run of capitals standing alone in math (``CE``, ``NLL``, ``LSE``), outside a command
+_CAPITALS = re.compile(r"(?<![\\A-Za-z^_])([A-Z]{2,5})(?![A-Za-z])")
+#: a command whose argument is already one name (``\\mathrm{CE}``, ``\\mathbf{AB}``)
+_NAMING = re.compile(
+    r"\\(?:mathrm|text|textrm|textit|mathit|mathsf|mathbf|boldsymbol|bm|operatorname|mbox)"
+    r"\s*\{$"
+)
+#: a capital letter written alone in math
+_CAPITAL = re.compile(r"(?<![\\A-Za-z])([A-Z])(?![A-Za-z])")
+
+
+def with_names(document: Document) -> Document:
+    """The document with each run of capitals it uses as one name (``CE``, ``NLL``) written
+    as that name (``\\mathrm{CE}``), not a product of letters: a run is a name when none of its
+    letters stands alone anywhere in the document's math."""
+    math = "\n".join(piece.text for piece in document.pieces)
+    alone = set(_CAPITAL.findall(math))
+    names = {
+        match.group(1)
+        for match in _CAPITALS.finditer(math)
+        if not _NAMING.search(math[: match.start()]) and not set(match.group(1)) & alone
+    }
+    if not names:
+        return document
+    pieces = tuple(_named(piece, names) for piece in document.pieces)
+    return replace(document, pieces=pieces)
+
+
+def _named(piece: MathPiece, names: set[str]) -> MathPiece:
+    text, breaks = piece.text, list(piece.breaks)
+    out: list[str] = []
+    at = 0
+    for match in _CAPITALS.finditer(text):
+        if match.group(1) not in names or _NAMING.search(text[: match.start()]):
+            continue
+        out.append(text[at : match.start()] + "\\mathrm{" + match.group(1) + "}")
+        at = match.end()
+        # keep each source line where it was: later lines move by the added characters
+        breaks = [b + 9 if b > match.start() else b for b in breaks]
+    if not out:
+        return piece
+    return replace(piece, text="".join(out) + text[at:], breaks=tuple(breaks))
 
 
 def read_notation(document: Document, plan: Plan) -> tuple[Notation, Plan]:
@@ -126,8 +179,32 @@ def read_notation(document: Document, plan: Plan) -> tuple[Notation, Plan]:
         softmax=frozenset(_softmax_names(plan)),
         weak=MappingProxyType(_weak_guesses(document, plan, unusable)),
         unusable=MappingProxyType(unusable),
+        trailing=frozenset(d for d in plan.definitions if _introduced_by_clause(document, d)),
     )
     return notation, _report_unusable(plan, unusable)
+
+
+#: lines between a step and the definition in the clause that trails it
+_TRAILING_LINES = 2
+#: prose that opens a clause defining what a step used (several languages)
+_CLAUSE = re.compile(
+    r"(?:\b(?:where|with|here|wobei|mit|donde|con|où|avec)|где|其中|这里|ここで)\s*[:,]?\s*"
+    r"(?:\\text\{[^{}]*\}\s*)?[$\\(\[]*\s*$",
+    re.I,
+)
+
+
+def _introduced_by_clause(document: Document, definition: Definition) -> bool:
+    """Whether a "where / with / 其中 / donde / где / wobei / où" clause introduces the
+    definition: the prose just before its math on its line opens such a clause."""
+    lines = document.text.splitlines()
+    if not 0 < definition.line <= len(lines):
+        return False
+    line = lines[definition.line - 1]
+    start = line.find(definition.text.strip()[:12])
+    if start <= 0:
+        return False
+    return bool(_CLAUSE.search(line[:start]))
 
 
 def _shown(name: str) -> str:

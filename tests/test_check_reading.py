@@ -161,3 +161,58 @@ def test_a_definition_with_an_unbound_index_is_unusable(definition: str, reason:
     assert first.verdict is Verdict.NOT_UNDERSTOOD and reason in first.detail
     assert "unusable" in report.steps[1].detail
     assert report.steps[1].verdict is Verdict.DEPENDS_ON_READING
+
+
+# ---------------------------------------------------------------------------------------
+# the document's own notation: trailing clauses, names, roles, parameters
+# ---------------------------------------------------------------------------------------
+
+CHAIN = (
+    "$$\\frac{{\\partial E}}{{\\partial z_j}} = {rhs}$$ {word} "
+    "$g_k = \\frac{{\\partial E}}{{\\partial p_k}}$.\n"
+)
+
+
+@pytest.mark.parametrize("word", ["where", "with", "wobei", "où", "其中", "где"])
+def test_a_trailing_clause_defines_what_the_step_uses(word: str) -> None:
+    """ "… where g_k = ∂E/∂p_k": E is a function of p and g its gradient, for this step."""
+    right = CHAIN.format(rhs="\\sum_k g_k \\frac{\\partial p_k}{\\partial z_j}", word=word)
+    wrong = CHAIN.format(rhs="\\sum_k g_k p_k", word=word)
+    assert _verdicts(SOFTMAX_P + right) == ["verified"]
+    assert _verdicts(SOFTMAX_P + wrong) == ["refuted"]
+
+
+def test_a_run_of_capitals_the_document_uses_as_one_name_is_one_name() -> None:
+    """CE is the cross-entropy, not C·E: its derivative is read through its definition."""
+    head = (
+        SOFTMAX_P
+        + "The cross-entropy with a one-hot target $y$ is $$CE = -\\sum_k y_k \\log p_k$$\n"
+    )
+    assert _verdicts(head + "$$\\frac{\\partial CE}{\\partial z_j} = p_j - y_j$$\n") == ["verified"]
+    assert _verdicts(head + "$$\\frac{\\partial CE}{\\partial z_j} = y_j - p_j$$\n") == ["refuted"]
+
+
+def test_capitals_whose_letters_stand_alone_stay_a_product() -> None:
+    """A document that writes A and B alone means AB as their product."""
+    assert _verdicts("$$A = 2$$ $$B = 3$$ $$AB = 6$$") == ["verified"]
+
+
+def test_a_log_base_is_a_positive_parameter_not_an_index() -> None:
+    """L = -log_b p_c: b is a base (positive), read the same in ``\\ln b`` as in ``\\log_b``."""
+    head = SOFTMAX_P + "In bits, $$L = -\\log_b p_c$$\n\n"
+    right = "$$\\frac{\\partial L}{\\partial z_j} = \\frac{1}{\\ln b}(p_j - \\delta_{jc})$$\n"
+    assert _verdicts(head + right) == ["verified"]
+    assert _verdicts(head + right.replace("- \\delta", "+ \\delta")) == ["conditional"]
+
+
+def test_a_step_that_holds_only_at_a_neutral_temperature_is_conditional() -> None:
+    text = (
+        "With temperature $T$ the softmax is $p_i = \\frac{e^{z_i/T}}{\\sum_k e^{z_k/T}}$.\n\n"
+        "$$\\frac{\\partial p_i}{\\partial z_j} = p_i(\\delta_{ij} - p_j)$$\n"
+    )
+    (step,) = check_text(text).steps
+    assert step.verdict is Verdict.CONDITIONAL and step.condition == "T = 1"
+    right = text.replace("p_i(\\delta_{ij} - p_j)", "\\frac{1}{T} p_i(\\delta_{ij} - p_j)")
+    assert _verdicts(right) == ["verified"]
+    wrong = text.replace("p_i(\\delta_{ij} - p_j)", "p_i(\\delta_{ij} + p_j)")
+    assert _verdicts(wrong) == ["refuted"]

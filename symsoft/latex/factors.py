@@ -397,7 +397,11 @@ class FactorReader(ABC):
             if len(args) != 1:
                 raise self.fail(f"{name} takes one argument")
             if sub is not None:
-                return sp.log(args[0], self.arg_value(sub))
+                base = self.arg_value(sub)
+                if isinstance(base, sp.Symbol) and base.is_integer:
+                    # a log base is a positive parameter, never an index
+                    base = sp.Symbol(base.name)
+                return sp.log(args[0], base)
             return _NUMERIC[name](args[0])
         return sp.Function(name)(*args)
 
