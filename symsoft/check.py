@@ -26,7 +26,7 @@ import sympy as sp
 from symsoft.decide import SOFTMAX_NAMES, Decision, Definitions, decide
 from symsoft.document import Document, read_document, read_text
 from symsoft.errors import DocumentError, UsageError
-from symsoft.notation import Notation, read_notation, with_names
+from symsoft.notation import Notation, read_notation, rebinding, with_names
 from symsoft.notation import bases as _bases
 from symsoft.notation import cross_entropy_targets as _cross_entropy_targets
 from symsoft.notation import exponentiated as _exponentiated
@@ -131,7 +131,8 @@ def _check_timeout(timeout: float) -> None:
 
 
 def _check(document: Document, *, timeout: float) -> DocumentReport:
-    plan = build_plan(with_names(document))
+    document = with_names(document)
+    plan = build_plan(document, rebinding=rebinding(document))
     if len(plan.items) > MAX_STEPS:
         raise DocumentError(document.path, f"more than {MAX_STEPS} steps; refusing to check it")
     notation, plan = read_notation(document, plan)

@@ -40,6 +40,7 @@ __all__ = [
     "cross_entropy_targets",
     "exponentiated",
     "read_notation",
+    "rebinding",
     "sides",
     "with_names",
 ]
@@ -188,10 +189,36 @@ def read_notation(document: Document, plan: Plan) -> tuple[Notation, Plan]:
 _TRAILING_LINES = 2
 #: prose that opens a clause defining what a step used (several languages)
 _CLAUSE = re.compile(
-    r"(?:\b(?:where|with|here|wobei|mit|donde|con|où|avec)|где|其中|这里|ここで)\s*[:,]?\s*"
+    r"(?:\b(?:where|with|wobei|mit|donde|con|où|avec)|где|其中|ただし)\s*[:,]?\s*"
     r"(?:\\text\{[^{}]*\}\s*)?[$\\(\[]*\s*$",
     re.I,
 )
+
+
+#: prose that (re)binds the name of the equation after it (several languages)
+_BINDING = re.compile(
+    r"(?:\b(?:let|say|if we have|now take|set|sei|soit|sea)|пусть|设|令)\s*[:,]?\s*"
+    r"[$\\(\[]*\s*$",
+    re.I,
+)
+
+
+def rebinding(document: Document) -> frozenset[MathPiece]:
+    """The math pieces that "let / say / if we have / sei / soit / sea / пусть / 设" opens:
+    an equation there binds its left side from there on, even a name used before."""
+    lines = document.text.splitlines()
+    found = set()
+    for piece in document.pieces:
+        if not 0 < piece.line <= len(lines):
+            continue
+        line = lines[piece.line - 1]
+        start = line.find(piece.text.strip()[:12])
+        before = line[:start] if start > 0 else ""
+        if not before.strip(" $\\([") and piece.line > 1:
+            before = lines[piece.line - 2]  # display math: the clause ends the line before
+        if _BINDING.search(before):
+            found.add(piece)
+    return frozenset(found)
 
 
 def _introduced_by_clause(document: Document, definition: Definition) -> bool:

@@ -216,3 +216,17 @@ def test_a_step_that_holds_only_at_a_neutral_temperature_is_conditional() -> Non
     assert _verdicts(right) == ["verified"]
     wrong = text.replace("p_i(\\delta_{ij} - p_j)", "p_i(\\delta_{ij} + p_j)")
     assert _verdicts(wrong) == ["refuted"]
+
+
+@pytest.mark.parametrize("opening", ["Now let", "Say", "Soit", "Пусть", "设"])
+def test_let_rebinds_a_name_from_there_on(opening: str) -> None:
+    text = (
+        "A warm-up with $a = 2$: $$a^2 = 4$$\n\n"
+        f"{opening} $a = 3$. Then $$a^2 = 9$$ and $$a^2 = 4$$\n"
+    )
+    assert _verdicts(text) == ["verified", "verified", "refuted"]
+
+
+def test_without_let_a_second_equation_for_a_name_is_a_claim() -> None:
+    text = "A warm-up with $a = 2$: $$a^2 = 4$$\n\nThen $a = 3$.\n"
+    assert _verdicts(text) == ["verified", "refuted"]
