@@ -161,7 +161,7 @@ def _named(piece: MathPiece, names: set[str]) -> MathPiece:
 def read_notation(document: Document, plan: Plan) -> tuple[Notation, Plan]:
     """The document's notation, and its plan with claims that were filed as definitions
     turned back into steps."""
-    plan = _claims(plan)
+    plan = _bind_entries(_claims(plan))
     targets = _probability_targets(document, plan)
     unstated = [t for t in cross_entropy_targets(plan) if t not in targets]
     unstated += [
@@ -335,6 +335,34 @@ def _claims(plan: Plan) -> Plan:
         where = next((n for n, item in enumerate(items) if item.line > step.line), len(items))
         items.insert(where, step)
     return replace(plan, items=tuple(items), definitions=tuple(definitions))
+
+
+def _bind_entries(plan: Plan) -> Plan:
+    """A name defined with a free index (``f = e^{z_i}``) stands for the entry it names; a
+    later definition through it (``S_i = f / g``) binds that index, so ``S_j`` is ``e^{z_j}/g``.
+    """
+    entries: dict[sp.Symbol, Any] = {}
+    definitions = list(plan.definitions)
+    for at, definition in enumerate(plan.definitions):
+        kind, rhs = definition.key[0], definition.rhs
+        if not isinstance(rhs, sp.Basic):
+            continue
+        if kind == "indexed" and entries and rhs.free_symbols & set(entries):
+            free = {s for s in definition.lhs.free_symbols if isinstance(s, sp.Symbol)}
+            usable = {
+                name: body
+                for name, body in entries.items()
+                if {s for s in body.free_symbols if _is_index(s)} <= free
+            }
+            definitions[at] = replace(definition, rhs=rhs.xreplace(usable))
+        elif kind == "symbol" and any(_is_index(s) for s in rhs.free_symbols):
+            entries[definition.lhs] = rhs
+    return replace(plan, definitions=tuple(definitions))
+
+
+def _is_index(symbol: Any) -> bool:
+    """An index letter (integer), not the dimension (a positive integer)."""
+    return isinstance(symbol, sp.Symbol) and bool(symbol.is_integer) and not symbol.is_positive
 
 
 def _jacobian_meaning(definition: Definition, softmax: sp.IndexedBase, vector: Any) -> Any:

@@ -230,3 +230,29 @@ def test_let_rebinds_a_name_from_there_on(opening: str) -> None:
 def test_without_let_a_second_equation_for_a_name_is_a_claim() -> None:
     text = "A warm-up with $a = 2$: $$a^2 = 4$$\n\nThen $a = 3$.\n"
     assert _verdicts(text) == ["verified", "refuted"]
+
+
+RULE = (
+    "Recall the quotient rule: if $h(x) = \\frac{f(x)}{g(x)}$ then "
+    "$$h'(x) = \\frac{f'(x) g(x) - f(x) g'(x)}{g(x)^2}$$\n\n"
+    "Here let $f = e^{z_i}$ and $g = \\sum_k e^{z_k}$, so that $S_i = \\frac{f}{g}$.\n\n"
+    "$$\\frac{\\partial S_i}{\\partial z_j} = S_i(\\delta_{ij} - S_j)$$\n"
+)
+
+
+def test_a_name_defined_with_a_free_index_is_bound_by_the_definition_through_it() -> None:
+    """f = e^{z_i}, then S_i = f/g: S_j is e^{z_j}/g, and the rule above is a lemma of its own."""
+    assert _verdicts(RULE) == ["verified", "verified"]
+    assert _verdicts(RULE.replace("- S_j)$$", "+ S_j)$$")) == ["verified", "refuted"]
+
+
+def test_a_stated_hypothesis_is_a_condition_not_an_identity() -> None:
+    """ "Suppose the inputs are centred, so that Σ_j x_j = 0" holds for this document's inputs."""
+    text = (
+        "The softmax is $p_i = \\frac{e^{x_i}}{\\sum_k e^{x_k}}$. Suppose the inputs are "
+        "centred, so that $\\sum_j x_j = 0$.\n\n"
+        "Then $$\\sum_j \\log p_j = - n \\log \\sum_k e^{x_k}$$\n"
+    )
+    report = check_text(text)
+    assert [step.verdict.value for step in report.steps] == ["verified"]
+    assert _verdicts(text.replace("so that $\\sum_j x_j = 0$", "say")) == ["refuted"]
