@@ -256,3 +256,21 @@ def test_a_stated_hypothesis_is_a_condition_not_an_identity() -> None:
     report = check_text(text)
     assert [step.verdict.value for step in report.steps] == ["verified"]
     assert _verdicts(text.replace("so that $\\sum_j x_j = 0$", "say")) == ["refuted"]
+
+
+@pytest.mark.parametrize("label", ["out", "\\text{out}", "\\mathrm{out}"])
+def test_a_superscript_word_is_a_label_not_a_power(label: str) -> None:
+    text = (
+        f"The output layer is the softmax $h^{{{label}}}_i = "
+        "\\frac{e^{z_i}}{\\sum_k e^{z_k}}$.\n\n"
+        f"$$\\frac{{\\partial h^{{{label}}}_i}}{{\\partial z_j}} = "
+        f"h^{{{label}}}_i(\\delta_{{ij}} - h^{{{label}}}_j)$$\n"
+    )
+    assert _verdicts(text) == ["verified"]
+    assert _verdicts(text.replace("(\\delta_{ij} -", "(\\delta_{ij} +")) == ["refuted"]
+
+
+def test_two_upper_letters_stay_upper_indices() -> None:
+    """``Q^{ia}`` in an attention write-up: indices, not read, never a power."""
+    (verdict,) = _verdicts("$$Q^{ia} = 2 Q^{ia} - Q^{ia}$$")
+    assert verdict == "not-understood"

@@ -175,10 +175,10 @@ class FactorReader(ABC):
         if is_token(base, "LETTER", "GREEK", "WORD"):
             name = str(base)
             self.refuse_matrix_operator(base)
-            if name != "e" and _index_superscript(s.sup):
+            label = superscript_label(s.sup) if name != "e" else None
+            if label is None and name != "e" and _index_superscript(s.sup):
                 # ``A^{ij}``, ``Q^{ia}``: upper indices (attention write-ups), not a power i·j
                 raise self.fail(f"upper indices {name}^{{…}} are not read", base)
-            label = superscript_label(s.sup)
             if label is not None:
                 name, s = f"{name}^({label})", Script(base, s.sub)
             word = subscript_word(s.sub)
