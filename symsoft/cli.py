@@ -254,7 +254,12 @@ def check_command(
     expr: str | None = typer.Option(
         None, "--expr", help="Check one LaTeX relation given here, e.g. 'a = b = c'."
     ),
-    strict: bool = typer.Option(False, "--strict", help="Also fail when a step is not understood."),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Also fail when a step is not understood, not decided or depends on a guessed "
+        "reading, or when a file yields no checked step.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     timeout: float = typer.Option(
         5.0, "--timeout", help="Seconds per step for the symbolic proof before falling back."
@@ -263,7 +268,8 @@ def check_command(
     """Check a derivation step by step and point at the wrong step.
 
     Exit 0 if no step is refuted or conditional, 1 if one is (with --strict also if one is
-    not understood), 2 for unreadable input.
+    not understood, not decided or depends-on-reading, or if nothing was checked), 2 for
+    unreadable input.
     """
     from symsoft.check import check_document, check_text
     from symsoft.errors import DocumentError, UsageError
