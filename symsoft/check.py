@@ -490,41 +490,90 @@ def _at_parameter(
     """A refuted step that holds when a parameter of its definitions takes its neutral value
     (T = 1) is conditional on it: ``∂p_i/∂z_j = p_i(δ_ij - p_j)`` with a temperature."""
     for parameter in _parameters(step, plan):
-        at = {parameter: _NEUTRAL}
-        defs = _definitions(
-            plan,
-            step,
-            list(notation.targets),
-            notation.labels,
-            correct=notation.correct,
-            notation=notation,
-        )
-        defs.table = {
-            key: (lhs, rhs.xreplace(at) if isinstance(rhs, sp.Basic) else rhs, label)
-            for key, (lhs, rhs, label) in defs.table.items()
-        }
-        retry = decide(
-            step.lhs.xreplace(at),
-            step.rhs.xreplace(at),
-            defs,
-            conditions=step.conditions,
-            timeout=timeout,
-            seed=seed,
-            concrete_n=_written_out_dimension(step)
-            or (0 if _symbolic(plan) else plan.concrete_dimension),
-        )
-        if retry.verdict.passed:
-            condition = f"{parameter} = {_NEUTRAL}"
-            return Decision(
-                Verdict.CONDITIONAL,
-                refuted.method,
-                f"holds when {condition}, fails otherwise: {refuted.detail}",
-                refuted.counterexample,
-                condition,
-                refuted.expanded,
-                refuted.extended,
-            )
+        for value in _candidates(step, plan, notation, parameter):
+            decision = _holds_at(step, plan, notation, refuted, timeout, seed, parameter, value)
+            if decision is not None:
+                return decision
     return refuted
+
+
+#: a step whose sides are bigger than this is not solved for an unknown
+_MAX_SOLVE_OPS = 60
+
+
+def _candidates(step: Step, plan: Plan, notation: Notation, parameter: sp.Symbol) -> list[Any]:
+    """Values at which the step may hold: the parameter solved from the step when the
+    definitions make it an unknown of a plain equation (``Σ_i e^{x_i}/N = 1`` gives
+    ``N = Σ_i e^{x_i}``), then its neutral value."""
+    values: list[Any] = []
+    defs = _definitions(plan, step, list(notation.targets), notation.labels, notation=notation)
+    try:
+        left, right = defs.expand(defs.unify(step.lhs)), defs.expand(defs.unify(step.rhs))
+        difference = left - right
+        if not difference.has(sp.Derivative) and sp.count_ops(difference) <= _MAX_SOLVE_OPS:
+            solved = sp.solve(sp.together(sp.factor_terms(difference)), parameter)
+            if len(solved) == 1 and not solved[0].has(parameter):
+                values.append(solved[0])
+    except Exception:  # an equation SymPy cannot solve leaves only the neutral value
+        pass
+    return [*values, _NEUTRAL] if _NEUTRAL not in values else values
+
+
+def _holds_at(
+    step: Step,
+    plan: Plan,
+    notation: Notation,
+    refuted: Decision,
+    timeout: float,
+    seed: int,
+    parameter: sp.Symbol,
+    value: Any,
+) -> Decision | None:
+    """The refuted step as conditional on ``parameter = value`` if it holds there."""
+    at = {parameter: value}
+    defs = _definitions(
+        plan,
+        step,
+        list(notation.targets),
+        notation.labels,
+        correct=notation.correct,
+        notation=notation,
+    )
+    defs.table = {
+        key: (lhs, rhs.xreplace(at) if isinstance(rhs, sp.Basic) else rhs, label)
+        for key, (lhs, rhs, label) in defs.table.items()
+    }
+    retry = decide(
+        step.lhs.xreplace(at),
+        step.rhs.xreplace(at),
+        defs,
+        conditions=step.conditions,
+        timeout=timeout,
+        seed=seed,
+        concrete_n=_written_out_dimension(step)
+        or (0 if _symbolic(plan) else plan.concrete_dimension),
+    )
+    if retry.verdict.passed:
+        condition = f"{parameter} = {_show(value)}"
+        # a solved value is the only one; the neutral value is one that works
+        word = "when" if value == _NEUTRAL else "iff"
+        return Decision(
+            Verdict.CONDITIONAL,
+            refuted.method,
+            f"holds {word} {condition}, fails otherwise: {refuted.detail}",
+            refuted.counterexample,
+            condition,
+            refuted.expanded,
+            refuted.extended,
+        )
+    return None
+
+
+def _show(value: Any) -> str:
+    """A solved value as a reader writes it (``Σ_{i=1}^{n} exp(x_i)``)."""
+    text = re.sub(r"Sum\((.*), \((\w+), 1, (\w+)\)\)", r"Σ_{\2=1}^{\3} \1", sp.sstr(value))
+    text = re.sub(r"exp\((\w+)\[(\w+)\]\)", r"e^{\1_\2}", text)
+    return re.sub(r"(\w+)\[(\w+)\]", r"\1_\2", text)
 
 
 def _guessed_reading(

@@ -274,3 +274,14 @@ def test_two_upper_letters_stay_upper_indices() -> None:
     """``Q^{ia}`` in an attention write-up: indices, not read, never a power."""
     (verdict,) = _verdicts("$$Q^{ia} = 2 Q^{ia} - Q^{ia}$$")
     assert verdict == "not-understood"
+
+
+def test_an_undefined_name_is_an_unknown_solved_for() -> None:
+    """S_i = e^{x_i}/N with N never defined: Σ_i S_i = 1 holds iff N = Σ_i e^{x_i}."""
+    text = (
+        "The softmax of $x$ is written with a normaliser $N$:\n$$S_i = \\frac{e^{x_i}}{N}$$\n"
+        "$$\\sum_i S_i = 1$$\n"
+    )
+    (step,) = check_text(text).steps
+    assert step.verdict is Verdict.CONDITIONAL
+    assert step.condition == "N = Σ_{i=1}^{n} e^{x_i}" and "holds iff" in step.detail
