@@ -306,8 +306,11 @@ def _softmax_names(plan: Plan) -> dict[str, tuple[Definition, sp.IndexedBase]]:
 
 
 def _claims(plan: Plan) -> Plan:
-    """A Jacobian ``J_{ij} = …`` or ``J = …`` in a document that defines the softmax p is a
-    claim about ``∂p_i/∂z_j``: it becomes a step, and J keeps its meaning for later steps."""
+    """Left sides whose meaning notation fixes are claims, not definitions: the softmax itself
+    (``\\mathrm{softmax}(z)_i = …``), and a Jacobian ``J_{ij} = …`` or ``J = …`` in a
+    document that defines the softmax p (a claim about ``∂p_i/∂z_j``). Each becomes a step,
+    and the name keeps its meaning for later steps."""
+    plan = _softmax_claims(plan)
     softmax = _softmax_names(plan)
     if len(softmax) != 1:
         return plan  # no softmax, or several: which one J differentiates is not fixed
@@ -332,9 +335,71 @@ def _claims(plan: Plan) -> Plan:
             rhs_text=parts[1] if len(parts) == 2 else str(definition.rhs),
             visible=at + 1,
         )
-        where = next((n for n, item in enumerate(items) if item.line > step.line), len(items))
-        items.insert(where, step)
+        _insert(items, step)
     return replace(plan, items=tuple(items), definitions=tuple(definitions))
+
+
+def _insert(items: list[Step | Unread], item: Step | Unread) -> None:
+    """Insert ``item`` after everything on its line or before it (reading order)."""
+    where = next((n for n, other in enumerate(items) if other.line > item.line), len(items))
+    items.insert(where, item)
+
+
+#: the name whose meaning is the softmax itself
+_SOFTMAX_NAME = "softmax"
+
+
+def _softmax_claims(plan: Plan) -> Plan:
+    """``\\mathrm{softmax}(z)_i = …`` claims what the softmax is: checked against
+    ``e^{z_i} / Σ_k e^{z_k}``, which later steps then use."""
+    definitions = list(plan.definitions)
+    items = list(plan.items)
+    for at, definition in enumerate(plan.definitions):
+        meaning = _softmax_meaning(definition, plan)
+        if meaning is None:
+            continue
+        definitions[at] = replace(definition, rhs=meaning)
+        parts = [part for _, part in split_text(definition.text)]
+        _insert(
+            items,
+            Step(
+                line=definition.line,
+                lhs=meaning,
+                rhs=definition.rhs,
+                lhs_text=parts[0] if len(parts) >= 2 else definition.name,
+                rhs_text=parts[1] if len(parts) >= 2 else str(definition.rhs),
+                visible=at,
+            ),
+        )
+    return replace(plan, items=tuple(items), definitions=tuple(definitions))
+
+
+def _softmax_meaning(definition: Definition, plan: Plan) -> Any:
+    """``e^{v_i} / Σ_k e^{v_k}`` for a definition of the softmax's own name at index i."""
+    kind, name = definition.key
+    lhs, rhs = definition.lhs, definition.rhs
+    if name != _SOFTMAX_NAME or not isinstance(rhs, sp.Basic):
+        return None
+    labels = {base.label for base in rhs.atoms(sp.IndexedBase)}
+    if any(
+        isinstance(s, sp.Symbol) and not s.is_integer and s not in labels for s in rhs.free_symbols
+    ):
+        return None  # a softmax with a parameter (a temperature) defines a variant of its own
+    if kind == "indexed" and len(lhs.indices) == 1:
+        index = lhs.indices[0]
+        vectors = exponentiated([rhs])
+        if len(vectors) != 1:
+            return None
+        (vector,) = vectors
+    elif kind == "function" and len(lhs.args) == 1 and isinstance(lhs.args[0], sp.Indexed):
+        vector, (index,) = lhs.args[0].base, lhs.args[0].indices
+    else:
+        return None
+    if not isinstance(index, sp.Symbol):
+        return None
+    bound = sp.Symbol("k" if index.name != "k" else "m", integer=True)
+    dimension = sp.Symbol(getattr(plan.context, "dimension", "n"), integer=True, positive=True)
+    return sp.exp(vector[index]) / sp.Sum(sp.exp(vector[bound]), (bound, 1, dimension))
 
 
 def _bind_entries(plan: Plan) -> Plan:
@@ -436,8 +501,7 @@ def _report_unusable(plan: Plan, unusable: Mapping[Definition, str]) -> Plan:
             definition.text,
             f"the definition of {definition.name} is unusable: {reason}",
         )
-        where = next((n for n, item in enumerate(items) if item.line > unread.line), len(items))
-        items.insert(where, unread)
+        _insert(items, unread)
     return replace(plan, items=tuple(items))
 
 

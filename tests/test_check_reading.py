@@ -285,3 +285,20 @@ def test_an_undefined_name_is_an_unknown_solved_for() -> None:
     (step,) = check_text(text).steps
     assert step.verdict is Verdict.CONDITIONAL
     assert step.condition == "N = Σ_{i=1}^{n} e^{x_i}" and "holds iff" in step.detail
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["\\operatorname{softmax}(z)_i", "\\mathrm{softmax}(\\mathbf z)_i", "\\text{softmax}(z_i)"],
+)
+def test_an_equation_for_the_softmax_itself_is_a_claim(name: str) -> None:
+    right = f"$${name} = \\frac{{e^{{z_i}}}}{{\\sum_k e^{{z_k}}}}$$\n"
+    wrong = f"$${name} = \\frac{{e^{{z_i}}}}{{1 + \\sum_k e^{{z_k}}}}$$\n"
+    assert _verdicts(right) == ["verified"]
+    assert _verdicts(wrong) == ["refuted"]
+
+
+def test_a_softmax_with_a_temperature_defines_its_own_variant() -> None:
+    text = "$$\\operatorname{softmax}(z)_i = \\frac{e^{z_i/T}}{\\sum_k e^{z_k/T}}$$\n"
+    report = check_text(text)
+    assert report.steps == () and report.definitions
