@@ -360,14 +360,16 @@ def _softmax_claims(plan: Plan) -> Plan:
             continue
         definitions[at] = replace(definition, rhs=meaning)
         parts = [part for _, part in split_text(definition.text)]
+        # the link that names the softmax (``o_j = \\mathrm{softmax}(z_j) = …``)
+        first = next((n for n, part in enumerate(parts[:-1]) if _SOFTMAX_NAME in part), None)
         _insert(
             items,
             Step(
                 line=definition.line,
                 lhs=meaning,
                 rhs=definition.rhs,
-                lhs_text=parts[0] if len(parts) >= 2 else definition.name,
-                rhs_text=parts[1] if len(parts) >= 2 else str(definition.rhs),
+                lhs_text=parts[first] if first is not None else definition.name,
+                rhs_text=parts[first + 1] if first is not None else str(definition.rhs),
                 visible=at,
             ),
         )
