@@ -188,7 +188,13 @@ def _check(document: Document, *, timeout: float) -> DocumentReport:
         for definition in plan.definitions
     ) + tuple(f"{text} (extended by pattern)" for text in sorted(extended))
     # conventional guesses come last and are named as guesses
-    implicit = tuple(sorted(f"{u} (a guess)" for u in used if "read as softmax" in u))
+    implicit = tuple(
+        sorted(
+            u if u.split(" ", 1)[0] in notation.softmax else f"{u} (a guess)"
+            for u in used
+            if "read as softmax" in u
+        )
+    )
     return DocumentReport(document.path, tuple(results), summary, definitions + implicit)
 
 

@@ -88,7 +88,7 @@ class Notation:
     einstein: bool = False
     #: "where k is the index of the correct class": the letter k
     correct: str | None = None
-    #: names the document itself defines as a softmax
+    #: names the document itself defines or names as a softmax
     softmax: frozenset[str] = frozenset()
     #: names a guess would read as the softmax though the document gives no ground for it
     weak: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
@@ -161,7 +161,7 @@ def _named(piece: MathPiece, names: set[str]) -> MathPiece:
 def read_notation(document: Document, plan: Plan) -> tuple[Notation, Plan]:
     """The document's notation, and its plan with claims that were filed as definitions
     turned back into steps."""
-    plan = _bind_entries(_claims(plan))
+    plan = _bind_entries(_claims(plan, _softmax_vectors(document)))
     targets = _probability_targets(document, plan)
     unstated = [t for t in cross_entropy_targets(plan) if t not in targets]
     unstated += [
@@ -177,7 +177,7 @@ def read_notation(document: Document, plan: Plan) -> tuple[Notation, Plan]:
         labels=_labels(plan, targets),
         einstein=bool(_EINSTEIN.search(document.text)),
         correct=match.group(1) if match else None,
-        softmax=frozenset(_softmax_names(plan)),
+        softmax=frozenset(_softmax_names(plan)) | frozenset(_softmax_vectors(document)),
         weak=MappingProxyType(_weak_guesses(document, plan, unusable)),
         unusable=MappingProxyType(unusable),
         trailing=frozenset(d for d in plan.definitions if _introduced_by_clause(document, d)),
@@ -305,21 +305,44 @@ def _softmax_names(plan: Plan) -> dict[str, tuple[Definition, sp.IndexedBase]]:
     return found
 
 
-def _claims(plan: Plan) -> Plan:
+_BOLD = r"(?:\\(?:mathbf|boldsymbol|vec|bm)\s*\{?\s*)?"
+#: ``\mathbf p = \operatorname{softmax}(\mathbf z)``: a vector named as the softmax of another
+_SOFTMAX_VECTOR = re.compile(
+    r"^\s*" + _BOLD + r"([A-Za-z])\s*\}?\s*=\s*\\(?:operatorname|mathrm|text)\s*\{\s*softmax\s*\}"
+    r"\s*\(\s*" + _BOLD + r"([A-Za-z])\s*\}?\s*\)\s*[.,]?\s*$"
+)
+
+
+def _softmax_vectors(document: Document) -> dict[str, tuple[int, sp.IndexedBase]]:
+    """Vectors the document names as the softmax of another (``\\mathbf p = softmax(\\mathbf z)``)
+    whose letter reads as the softmax by itself, with the line and the logits."""
+    found: dict[str, tuple[int, sp.IndexedBase]] = {}
+    for piece in document.pieces:
+        match = _SOFTMAX_VECTOR.match(piece.text)
+        if match and match.group(1) in SOFTMAX_NAMES - {"y", "Y"}:
+            found.setdefault(match.group(1), (piece.line, sp.IndexedBase(match.group(2))))
+    return found
+
+
+def _claims(
+    plan: Plan, vectors: Mapping[str, tuple[int, sp.IndexedBase]] = MappingProxyType({})
+) -> Plan:
     """Left sides whose meaning notation fixes are claims, not definitions: the softmax itself
     (``\\mathrm{softmax}(z)_i = …``), and a Jacobian ``J_{ij} = …`` or ``J = …`` in a
     document that defines the softmax p (a claim about ``∂p_i/∂z_j``). Each becomes a step,
     and the name keeps its meaning for later steps."""
     plan = _softmax_claims(plan)
-    softmax = _softmax_names(plan)
+    softmax = {name: (d.line, vector) for name, (d, vector) in _softmax_names(plan).items()}
+    if not softmax:
+        softmax = dict(vectors)
     if len(softmax) != 1:
         return plan  # no softmax, or several: which one J differentiates is not fixed
-    ((name, (source, vector)),) = softmax.items()
+    ((name, (since, vector)),) = softmax.items()
     definitions = list(plan.definitions)
     items = list(plan.items)
     for at, definition in enumerate(plan.definitions):
         meaning = _jacobian_meaning(definition, sp.IndexedBase(name), vector)
-        if meaning is None or definition.line < source.line:
+        if meaning is None or definition.line < since:
             continue
         definitions[at] = replace(
             definition,

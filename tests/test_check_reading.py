@@ -302,3 +302,16 @@ def test_a_softmax_with_a_temperature_defines_its_own_variant() -> None:
     text = "$$\\operatorname{softmax}(z)_i = \\frac{e^{z_i/T}}{\\sum_k e^{z_k/T}}$$\n"
     report = check_text(text)
     assert report.steps == () and report.definitions
+
+
+def test_a_jacobian_after_a_vector_named_as_the_softmax_is_a_claim() -> None:
+    text = (
+        "Let $\\mathbf p = \\operatorname{softmax}(\\mathbf z)$. The Jacobian is\n"
+        "$$J = \\operatorname{diag}(\\mathbf p) + \\mathbf p \\mathbf p^\\top$$\n"
+    )
+    report = check_text(text)
+    assert [step.verdict.value for step in report.steps] == ["refuted"]
+    assert "p read as softmax of z" in report.definitions  # named by the document, no guess
+    assert _verdicts(text.replace("+ \\mathbf p \\mathbf p", "- \\mathbf p \\mathbf p")) == [
+        "verified"
+    ]
