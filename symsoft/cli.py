@@ -69,6 +69,7 @@ _VERDICT_STYLE = {
     "conditional": "yellow",
     "not-understood": "magenta",
     "not-decided": "magenta",
+    "depends-on-reading": "yellow",
 }
 
 
@@ -262,6 +263,7 @@ _CHECK_COLOURS = {
     "conditional": "yellow",
     "not-understood": "magenta",
     "not-decided": "magenta",
+    "depends-on-reading": "yellow",
 }
 
 
@@ -276,7 +278,10 @@ def check_command(
         None, "--expr", help="Check one LaTeX relation given here, e.g. 'a = b = c'."
     ),
     strict: bool | None = typer.Option(
-        None, "--strict/--no-strict", help="Also fail when a step is not understood."
+        None,
+        "--strict/--no-strict",
+        help="Also fail when a step is not understood, not decided or depends on a guessed "
+        "reading, or when a file yields no checked step.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (--format json)."),
     timeout: float | None = typer.Option(
@@ -306,7 +311,8 @@ def check_command(
     pyproject.toml; flags override them.
 
     Exit 0 if no step is refuted or conditional, 1 if one is (with --strict also if one is
-    not understood), 2 for unreadable input.
+    not understood, not decided or depends-on-reading, or if nothing was checked), 2 for
+    unreadable input.
     """
     from symsoft.check.checker import check_text
     from symsoft.cli_check import CheckOptions, run

@@ -14,6 +14,8 @@ class Verdict(str, Enum):
     VERIFIED_NUMERICALLY = "verified-numerically"
     REFUTED = "refuted"
     CONDITIONAL = "conditional"
+    #: wrong only under a guessed meaning of a letter the document does not define
+    DEPENDS_ON_READING = "depends-on-reading"
     NOT_UNDERSTOOD = "not-understood"
     NOT_DECIDED = "not-decided"
 

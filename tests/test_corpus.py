@@ -88,10 +88,6 @@ KNOWN_MISSES: dict[str, str] = {
         "a bare \\sum stands for the denominator sum; the line is refused as a whole, so its "
         "second step is not reported separately"
     ),
-    "step:holdout8_statsse_abc_classes.md:10#1": (
-        "o_j = softmax(z_j) = e^{z_j}/Σ_j e^{z_j} is a chain of definitions, which names every "
-        "link (documented) instead of checking the second one"
-    ),
     "step:holdout8_statsse_abc_classes.md:26#2": (
         "\\sum e^{z} has no index letter to sum over; the line is refused as a whole, so its "
         "second step is not reported separately"

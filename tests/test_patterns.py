@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from symsoft import decide, identity
+from symsoft.check import decide
+from symsoft.proof import identity
 from symsoft.proof.indexed import batch_setting, softmax_setting
 from symsoft.proof.patterns import grouped_patterns, index_patterns, respects, set_partitions
 

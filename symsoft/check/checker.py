@@ -25,6 +25,11 @@ from typing import Any
 import sympy as sp
 
 from symsoft.check.decide import SOFTMAX_NAMES, Decision, Definitions, decide
+from symsoft.check.notation import Notation, read_notation, rebinding, with_names
+from symsoft.check.notation import bases as _bases
+from symsoft.check.notation import cross_entropy_targets as _cross_entropy_targets
+from symsoft.check.notation import exponentiated as _exponentiated
+from symsoft.check.notation import sides as _sides
 from symsoft.check.plan import Plan, Step, Unread, build_plan
 from symsoft.check.source import Document, read_document, read_text
 from symsoft.check.written import row_offset
@@ -34,6 +39,9 @@ from symsoft.verdict import Verdict
 __all__ = ["MAX_STEPS", "DocumentReport", "StepResult", "check_document", "check_text"]
 
 _FAILING = (Verdict.REFUTED, Verdict.CONDITIONAL)
+#: verdicts that fail only under ``--strict``
+_UNSETTLED = (Verdict.NOT_UNDERSTOOD, Verdict.NOT_DECIDED, Verdict.DEPENDS_ON_READING)
+_DECIDED = (Verdict.VERIFIED, Verdict.VERIFIED_NUMERICALLY, *_FAILING)
 #: A document with more steps than this is not a derivation a person wrote; refuse it rather
 #: than spend up to ``timeout`` seconds on each.
 MAX_STEPS = 500
@@ -96,9 +104,10 @@ class DocumentReport:
 
     @property
     def understood(self) -> bool:
-        """Whether every step was read and decided."""
-        return not any(
-            step.verdict in (Verdict.NOT_UNDERSTOOD, Verdict.NOT_DECIDED) for step in self.steps
+        """Whether every step was read and decided under the document's own reading, and at
+        least one step was checked (``--strict`` fails otherwise)."""
+        return any(step.verdict in _DECIDED for step in self.steps) and not any(
+            step.verdict in _UNSETTLED for step in self.steps
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -152,21 +161,13 @@ def _check_timeout(timeout: float) -> None:
 
 def _check(document: Document, *, timeout: float, document_timeout: float) -> DocumentReport:
     deadline = time.monotonic() + document_timeout
-    plan = build_plan(document)
+    document = with_names(document)
+    plan = build_plan(document, rebinding=rebinding(document))
     if len(plan.items) > MAX_STEPS:
         raise DocumentError(document.path, f"more than {MAX_STEPS} steps; refusing to check it")
-    targets = _probability_targets(document, plan)
-    unstated = [t for t in _probability_targets(document, plan, stated=False) if t not in targets]
-    unstated += [
-        sp.IndexedBase(name)
-        for name in sorted(_targets_beside_softmax(plan))
-        if sp.IndexedBase(name) not in targets + unstated
-    ]
-    labels = _labels(plan, targets)
+    notation, plan = read_notation(document, plan)
+    targets = list(notation.targets)
     concrete_n = 0 if _symbolic(plan) else plan.concrete_dimension
-    einstein = bool(_EINSTEIN.search(document.text))
-    match = _CORRECT_CLASS.search(document.text)
-    correct = match.group(1) if match else None
     entries = _entry_counts(plan)
     results: list[StepResult] = []
     extended: set[str] = set()
@@ -187,21 +188,32 @@ def _check(document: Document, *, timeout: float, document_timeout: float) -> Do
         if time.monotonic() > deadline:
             results.append(_out_of_time(item, document_timeout))
             continue
+        visible = _definitions(
+            plan,
+            item,
+            targets,
+            notation.labels,
+            correct=notation.correct,
+            notation=notation,
+            entries=entries,
+        )
         decision = decide(
             item.lhs,
             item.rhs,
-            _definitions(plan, item, targets, labels, correct=correct, entries=entries),
+            visible,
             conditions=item.conditions,
             timeout=timeout,
             seed=number,
             concrete_n=_written_out_dimension(item) or concrete_n,
         )
-        if decision.verdict is Verdict.REFUTED and unstated:
-            decision = _unstated_target(
-                item, plan, targets, unstated, decision, timeout, number, labels
-            )
-        if decision.verdict in _FAILING and einstein:
+        if decision.verdict is Verdict.REFUTED and notation.unstated:
+            decision = _unstated_target(item, plan, notation, decision, timeout, number)
+        if decision.verdict is Verdict.REFUTED:
+            decision = _at_parameter(item, plan, notation, decision, timeout, number)
+        if decision.verdict in _FAILING and notation.einstein:
             decision = _einstein(item, decision)
+        if decision.verdict in _FAILING and notation.weak_guess(decision.expanded):
+            decision = _guessed_reading(item, plan, notation, decision, timeout, number)
         extended.update(decision.extended)
         used.update(decision.expanded)
         results.append(_result(item, _at_entry_line(document, item, decision)))
@@ -211,38 +223,20 @@ def _check(document: Document, *, timeout: float, document_timeout: float) -> Do
         if count:
             summary[verdict.value] = count
     definitions = tuple(
-        f"{definition.name} (line {definition.line})" for definition in plan.definitions
+        f"{definition.name} (line {definition.line}"
+        + (", unusable)" if definition in notation.unusable else ")")
+        for definition in plan.definitions
     ) + tuple(f"{text} (extended by pattern)" for text in sorted(extended))
-    implicit = tuple(sorted(u for u in used if "read as softmax" in u))
+    # conventional guesses come last and are named as guesses
+    implicit = tuple(
+        sorted(
+            u if u.split(" ", 1)[0] in notation.softmax else f"{u} (a guess)"
+            for u in used
+            if "read as softmax" in u
+        )
+    )
     placed = tuple(replace(r, cell=document.place_of(r.line)) for r in results)
     return DocumentReport(document.path, placed, summary, definitions + implicit)
-
-
-def _sides(plan: Plan) -> list[sp.Basic]:
-    """Both sides of every step of the plan that were read as expressions."""
-    return [
-        side
-        for item in plan.items
-        if isinstance(item, Step)
-        for side in (item.lhs, item.rhs)
-        if isinstance(side, sp.Basic)
-    ]
-
-
-def _bases(sides: Any) -> set[str]:
-    """Names of the indexed letters in ``sides``."""
-    return {str(base.label) for side in sides for base in side.atoms(sp.IndexedBase)}
-
-
-def _exponentiated(sides: Any) -> set[sp.IndexedBase]:
-    """The vectors whose entries are exponentiated in ``sides`` (the logits)."""
-    return {
-        x.base
-        for side in sides
-        if isinstance(side, sp.Basic)
-        for power in side.atoms(sp.exp)
-        for x in power.args[0].atoms(sp.Indexed)
-    }
 
 
 def _symbolic(plan: Plan) -> bool:
@@ -258,59 +252,22 @@ def _symbolic(plan: Plan) -> bool:
     )
 
 
-_PROBABILITY = re.compile(
-    r"one[- ]hot|probability (vector|distribution)|sums? to (one|1)\b|add up to (one|1)\b"
-    # "exactly one of the $t_i$s is 1 and the rest are zero", "a single non-zero entry, 1"
-    r"|exactly one\b[^.]{0,40}?\b(is|equals?)\s+(one|1)\b|(single|only one) non-?zero\b",
-    re.I,
-)
-
-
-def _probability_targets(document: Document, plan: Plan, *, stated: bool = True) -> list[Any]:
-    """Cross-entropy targets: the undefined indexed name weighting ``log`` in a definition
-    (``L = -Σ_k y_k log S_k``); with ``stated``, only when the prose calls it one-hot or a
-    probability vector."""
-    if stated and not _PROBABILITY.search(document.text):
-        return []
-    return _cross_entropy_targets(plan)
-
-
-def _cross_entropy_targets(plan: Plan) -> list[Any]:
-    defined = {d.key[1] for d in plan.definitions if d.key[0] in ("indexed", "function")}
-    targets: dict[str, Any] = {}
-    # the loss may be written only inside a step when its definition was not read
-    # (``CE(\bf{y, \hat y}) = -\sum_i y_i \log \hat y_i``)
-    sides = [d.rhs for d in plan.definitions] + _sides(plan)
-    for side in sides:
-        if not isinstance(side, sp.Basic):
-            continue
-        for term in sp.preorder_traversal(side):
-            if isinstance(term, sp.Mul) and term.has(sp.log):
-                for factor in term.args:
-                    if (
-                        isinstance(factor, sp.Indexed)
-                        and str(factor.base.label) not in defined
-                        and not factor.has(sp.log)
-                    ):
-                        targets[str(factor.base.label)] = factor.base
-    return list(targets.values())
-
-
 def _unstated_target(
     step: Step,
     plan: Plan,
-    targets: list[Any],
-    unstated: list[Any],
+    notation: Notation,
     refuted: Decision,
     timeout: float,
     seed: int,
-    labels: frozenset[str],
 ) -> Decision:
     """A refuted step that holds once the cross-entropy target sums to one is conditional."""
+    unstated = list(notation.unstated)
     retry = decide(
         step.lhs,
         step.rhs,
-        _definitions(plan, step, targets + unstated, labels),
+        _definitions(
+            plan, step, list(notation.targets) + unstated, notation.labels, notation=notation
+        ),
         conditions=step.conditions,
         timeout=timeout,
         seed=seed,
@@ -331,27 +288,6 @@ def _unstated_target(
     )
 
 
-def _labels(plan: Plan, targets: list[Any]) -> frozenset[str]:
-    """Letters that are labels, never the softmax, in this document."""
-    names = _bases(_sides(plan))
-    # an undefined S, p, y, σ … is the softmax ("we write p_i for softmax(x)_i"), except a
-    # label: y beside \hat y, a cross-entropy target, or a name with a stated Σ y_k = 1
-    labels = {name.removeprefix("hat_") for name in names if name.startswith("hat_")}
-    labels |= _targets_beside_softmax(plan)
-    labels |= {str(base.label) for base in targets}
-    labels |= {d.key[1] for d in plan.definitions if d.key[0] == "fact"}
-    labels |= {str(base.label) for base in _cross_entropy_targets(plan)}
-    # y in f_{y_i} is a class index, not a probability
-    labels |= {
-        str(inner.base.label)
-        for side in _sides(plan)
-        for outer in side.atoms(sp.Indexed)
-        for index in outer.indices
-        for inner in index.atoms(sp.Indexed)
-    }
-    return frozenset(labels)
-
-
 def _differentiates(step: Step, name: str) -> bool:
     """Whether the step differentiates the scalar ``name`` (``∂C/∂z_i``), which without a
     definition it could not decide."""
@@ -363,53 +299,6 @@ def _differentiates(step: Step, name: str) -> bool:
     )
 
 
-def _targets_beside_softmax(plan: Plan) -> set[str]:
-    """y (Y) beside another softmax letter (p_i - y_i, σ(A_i) - Y_i): the target, not a second
-    softmax."""
-    names = _bases(_sides(plan))
-    defined = {d.key[1] for d in plan.definitions}
-    # a letter that is exponentiated is the logits (Bishop's a_k), not another softmax
-    written = _sides(plan) + [d.rhs for d in plan.definitions]
-    logits = {str(base.label) for base in _exponentiated(written)}
-    if (names | defined) & (SOFTMAX_NAMES - {"y", "Y"}) - logits:
-        # ``-Σ_j t_j log(y_j)``: y is what the target t weights, the probability, not a label
-        return {"y", "Y"} & names - defined - _weighted_by_targets(plan) - _differentiated(plan)
-    return set()
-
-
-def _differentiated(plan: Plan) -> set[str]:
-    """Indexed letters a step differentiates (``∂y_i/∂x_j``): outputs, never a fixed target."""
-    return {
-        str(derivative.expr.base.label)
-        for item in plan.items
-        if isinstance(item, Step)
-        for side in (item.lhs, item.rhs)
-        if isinstance(side, sp.Basic)
-        for derivative in side.atoms(sp.Derivative)
-        if isinstance(derivative.expr, sp.Indexed)
-    }
-
-
-def _weighted_by_targets(plan: Plan) -> set[str]:
-    """Letters inside the log of a cross-entropy whose target is another undefined letter."""
-    targets = {str(base.label) for base in _cross_entropy_targets(plan)}
-    sides = [d.rhs for d in plan.definitions] + [
-        side for item in plan.items if isinstance(item, Step) for side in (item.lhs, item.rhs)
-    ]
-    weighted: set[str] = set()
-    for side in sides:
-        if not isinstance(side, sp.Basic):
-            continue
-        for term in sp.preorder_traversal(side):
-            if not isinstance(term, sp.Mul) or not any(
-                isinstance(f, sp.Indexed) and str(f.base.label) in targets for f in term.args
-            ):
-                continue
-            for log in term.atoms(sp.log):
-                weighted |= {str(x.base.label) for x in log.atoms(sp.Indexed)} - targets
-    return weighted
-
-
 def _definitions(
     plan: Plan,
     step: Step,
@@ -418,6 +307,7 @@ def _definitions(
     *,
     correct: str | None = None,
     entries: Mapping[str, frozenset[int]] | None = None,
+    notation: Notation | None = None,
 ) -> Definitions:
     context = plan.context
     variable = _step_variable(plan, step, sp.IndexedBase(getattr(context, "variable", "z")))
@@ -434,9 +324,13 @@ def _definitions(
         for d in plan.definitions[step.visible :]
         if d.key[0] == "fact"
         or (d.key not in earlier and d.key[0] == "symbol" and _differentiates(step, d.key[1]))
+        or (d.key not in earlier and notation is not None and notation.trails(d, step.line))
     ]
     later = [d for n, d in enumerate(later) if d.key not in {e.key for e in later[:n]}]
+    unusable = notation.unusable if notation is not None else {}
     for definition in [*plan.definitions[: step.visible], *later]:
+        if definition in unusable:
+            continue  # reported at its own line; the name stays undefined
         if definition.key[0] == "chain":
             defs.chain[definition.key[1]] = definition.rhs.variables[0].base
             defs.add(
@@ -497,15 +391,6 @@ def _entry_counts(plan: Plan) -> dict[str, frozenset[int]]:
             if all(index.is_integer and str(index) != variable for index in entry.indices):
                 counts.setdefault(str(entry.base.label), set()).add(len(entry.indices))
     return {name: frozenset(found) for name, found in counts.items()}
-
-
-#: "where $k$ is the index of the correct class": a one-hot target at k
-_CORRECT_CLASS = re.compile(
-    # [ \t] rather than \s: a run of newlines must not be rescanned from each of its positions
-    r"\$?\\?\(?[ \t]*([a-z])[ \t]*\\?\)?\$? is the (?:index of the )?(?:correct|true|target|right) "
-    r"(?:class|label|category)",
-    re.I,
-)
 
 
 def _applied_to(rhs: Any, variable: sp.IndexedBase, plan: Plan, step: Step) -> Any:
@@ -586,14 +471,6 @@ def _step_variable(plan: Plan, step: Step, default: sp.IndexedBase) -> sp.Indexe
     return default
 
 
-#: prose declaring the summation convention: a repeated index is an implied sum
-_EINSTEIN = re.compile(
-    r"Einstein (?:notation|summation|convention)|summation convention|"
-    r"sums? (?:is|are) implied|implied sums?\b",
-    re.I,
-)
-
-
 def _einstein(step: Step, decision: Decision) -> Decision:
     """An alarm on a step with a repeated index, in a document that sums repeated indices
     implicitly, is not-understood: read literally (no sum) the step is not what it says."""
@@ -671,6 +548,156 @@ def _at_entry_line(document: Document, step: Step, decision: Decision) -> Decisi
         detail = decision.detail.replace(match.group(0), f"{match.group(0)} on line {line}", 1)
         return replace(decision, detail=detail)
     return decision
+
+
+#: the value at which a parameter leaves the softmax unchanged: a temperature or a scale
+_NEUTRAL = sp.Integer(1)
+
+
+def _parameters(step: Step, plan: Plan) -> list[sp.Symbol]:
+    """Scalar parameters of the definitions a step sees (a temperature T in
+    ``e^{z_i/T} / Σ_k e^{z_k/T}``): plain letters that are neither indices nor defined names."""
+    defined = {d.key[1] for d in plan.definitions}
+    dimension = getattr(plan.context, "dimension", "n")
+    found: set[sp.Symbol] = set()
+    for definition in plan.definitions[: step.visible]:
+        if isinstance(definition.rhs, sp.Basic) and definition.key[0] == "indexed":
+            vectors = {base.label for base in definition.rhs.atoms(sp.IndexedBase)}
+            found |= {
+                s
+                for s in definition.rhs.free_symbols
+                if isinstance(s, sp.Symbol)
+                and not s.is_integer
+                and s.name not in defined
+                and s.name != dimension
+                and s not in vectors
+            }
+    return sorted(found, key=str)[:2]
+
+
+def _at_parameter(
+    step: Step, plan: Plan, notation: Notation, refuted: Decision, timeout: float, seed: int
+) -> Decision:
+    """A refuted step that holds when a parameter of its definitions takes its neutral value
+    (T = 1) is conditional on it: ``∂p_i/∂z_j = p_i(δ_ij - p_j)`` with a temperature."""
+    for parameter in _parameters(step, plan):
+        for value in _candidates(step, plan, notation, parameter):
+            decision = _holds_at(step, plan, notation, refuted, timeout, seed, parameter, value)
+            if decision is not None:
+                return decision
+    return refuted
+
+
+#: a step whose sides are bigger than this is not solved for an unknown
+_MAX_SOLVE_OPS = 60
+
+
+def _candidates(step: Step, plan: Plan, notation: Notation, parameter: sp.Symbol) -> list[Any]:
+    """Values at which the step may hold: the parameter solved from the step when the
+    definitions make it an unknown of a plain equation (``Σ_i e^{x_i}/N = 1`` gives
+    ``N = Σ_i e^{x_i}``), then its neutral value."""
+    values: list[Any] = []
+    defs = _definitions(plan, step, list(notation.targets), notation.labels, notation=notation)
+    try:
+        left, right = defs.expand(defs.unify(step.lhs)), defs.expand(defs.unify(step.rhs))
+        difference = left - right
+        if not difference.has(sp.Derivative) and sp.count_ops(difference) <= _MAX_SOLVE_OPS:
+            solved = sp.solve(sp.together(sp.factor_terms(difference)), parameter)
+            if len(solved) == 1 and not solved[0].has(parameter):
+                values.append(solved[0])
+    except Exception:  # an equation SymPy cannot solve leaves only the neutral value
+        pass
+    return [*values, _NEUTRAL] if _NEUTRAL not in values else values
+
+
+def _holds_at(
+    step: Step,
+    plan: Plan,
+    notation: Notation,
+    refuted: Decision,
+    timeout: float,
+    seed: int,
+    parameter: sp.Symbol,
+    value: Any,
+) -> Decision | None:
+    """The refuted step as conditional on ``parameter = value`` if it holds there."""
+    at = {parameter: value}
+    defs = _definitions(
+        plan,
+        step,
+        list(notation.targets),
+        notation.labels,
+        correct=notation.correct,
+        notation=notation,
+    )
+    defs.table = {
+        key: (lhs, rhs.xreplace(at) if isinstance(rhs, sp.Basic) else rhs, label)
+        for key, (lhs, rhs, label) in defs.table.items()
+    }
+    retry = decide(
+        step.lhs.xreplace(at),
+        step.rhs.xreplace(at),
+        defs,
+        conditions=step.conditions,
+        timeout=timeout,
+        seed=seed,
+        concrete_n=_written_out_dimension(step)
+        or (0 if _symbolic(plan) else plan.concrete_dimension),
+    )
+    if retry.verdict.passed:
+        condition = f"{parameter} = {_show(value)}"
+        # a solved value is the only one; the neutral value is one that works
+        word = "when" if value == _NEUTRAL else "iff"
+        return Decision(
+            Verdict.CONDITIONAL,
+            refuted.method,
+            f"holds {word} {condition}, fails otherwise: {refuted.detail}",
+            refuted.counterexample,
+            condition,
+            refuted.expanded,
+            refuted.extended,
+        )
+    return None
+
+
+def _show(value: Any) -> str:
+    """A solved value as a reader writes it (``Σ_{i=1}^{n} exp(x_i)``)."""
+    text = re.sub(r"Sum\((.*), \((\w+), 1, (\w+)\)\)", r"Σ_{\2=1}^{\3} \1", sp.sstr(value))
+    text = re.sub(r"exp\((\w+)\[(\w+)\]\)", r"e^{\1_\2}", text)
+    return re.sub(r"(\w+)\[(\w+)\]", r"\1_\2", text)
+
+
+def _guessed_reading(
+    step: Step, plan: Plan, notation: Notation, failed: Decision, timeout: float, seed: int
+) -> Decision:
+    """A step that fails when an undefined letter is guessed to be the softmax, which the
+    document does not back, is decided again with that letter an unknown: if it fails there
+    too the failure does not rest on the guess; otherwise it depends on the reading."""
+    reason = notation.weak_guess(failed.expanded) or ""
+    labels = notation.labels | frozenset(notation.weak)
+    retry = decide(
+        step.lhs,
+        step.rhs,
+        _definitions(
+            plan, step, list(notation.targets), labels, correct=notation.correct, notation=notation
+        ),
+        conditions=step.conditions,
+        timeout=timeout,
+        seed=seed,
+        concrete_n=_written_out_dimension(step)
+        or (0 if _symbolic(plan) else plan.concrete_dimension),
+    )
+    if retry.verdict in _FAILING:
+        return failed
+    return Decision(
+        Verdict.DEPENDS_ON_READING,
+        failed.method,
+        f"{reason}; under that reading: {failed.detail}",
+        failed.counterexample,
+        failed.condition,
+        failed.expanded,
+        failed.extended,
+    )
 
 
 def _result(step: Step, decision: Decision) -> StepResult:

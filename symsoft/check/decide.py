@@ -811,6 +811,8 @@ def _point(exprs: Iterable[Any], rng: random.Random) -> dict[Any, Any]:
     point: dict[Any, Any] = {}
     exprs = list(exprs)
     labels = {base.label for expr in exprs for base in expr.atoms(sp.IndexedBase)}
+    # the argument of a real logarithm (a log base) is positive: sampled away from 0 and 1
+    positive = {log.args[0] for expr in exprs for log in expr.atoms(sp.log)}
     for expr in exprs:
         # sorted: the same seed gives the same point whatever the hash seed of the process
         for atom in sorted(expr.atoms(sp.Indexed, sp.Symbol), key=sp.default_sort_key):
@@ -818,22 +820,23 @@ def _point(exprs: Iterable[Any], rng: random.Random) -> dict[Any, Any]:
                 continue
             if isinstance(atom, sp.Symbol) and (atom.is_integer or atom in labels):
                 continue
-            point[atom] = sp.Float(repr(round(rng.uniform(-2, 2), 4)), _DIGITS)
+            low, high = (1.5, 3) if atom in positive else (-2, 2)
+            point[atom] = sp.Float(repr(round(rng.uniform(low, high), 4)), _DIGITS)
     return point
 
 
 def _differ(left: Any, right: Any) -> bool | None:
     """True if two numbers differ, False if equal, None if either is not a finite number."""
-    try:
-        a, b = complex(left), complex(right)
-    except TypeError:
-        return None
-    if any(map(lambda v: v != v or abs(v) == float("inf"), (a, b))):
-        return None
-    scale = max(1.0, abs(a), abs(b))
+    # compared in mpmath, not as floats: 10^400 is a finite number that a float cannot hold
     with mpmath.workdps(_DIGITS):
-        gap = abs(_as_mp(left) - _as_mp(right))
-    return bool(gap > _TOLERANCE * scale)
+        try:
+            a, b = _as_mp(left), _as_mp(right)
+        except (TypeError, ValueError, OverflowError):
+            return None
+        if not (mpmath.isfinite(a) and mpmath.isfinite(b)):
+            return None
+        scale = max(mpmath.mpf(1), abs(a), abs(b))
+        return bool(abs(a - b) > _TOLERANCE * scale)
 
 
 def _as_mp(value: Any) -> Any:
@@ -848,7 +851,9 @@ def _as_mp(value: Any) -> Any:
 def _show_value(value: Any) -> Any:
     try:
         number = complex(value)
-    except TypeError:
+    except (TypeError, OverflowError):
+        return str(value)
+    if number != number or abs(number) == float("inf"):
         return str(value)
     return round(number.real, 12) if abs(number.imag) < 1e-20 else str(number)
 
@@ -917,6 +922,10 @@ def decide(
     """
     defs.used, defs.extended = set(), set()
     conditions = tuple(conditions)
+    if any(isinstance(side, sp.Basic) and side.has(sp.nan, sp.zoo) for side in (lhs, rhs)):
+        return Decision(
+            Verdict.NOT_DECIDED, "none", "a side is not a finite number (0/0 or a division by 0)"
+        )
     if lhs == rhs and isinstance(lhs, sp.Basic):
         return Decision(Verdict.VERIFIED, "identical", "both sides are the same expression")
     _chain_from_step(lhs, rhs, defs)
@@ -1465,6 +1474,14 @@ def _verdict(
         )
     if checked == 0:
         return Decision(Verdict.NOT_DECIDED, "none", "no instance could be evaluated" + note)
+    exact_proof = not symbolic_n and exact and all(exact.values())
+    if not good and not exact_proof:
+        # a point where a side is 0/0 or overflows says nothing: agreement needs finite values
+        return Decision(
+            Verdict.NOT_DECIDED,
+            "none",
+            "no sample point gave a finite value on both sides, so nothing agreed" + note,
+        )
     patterns_text = f"{len(patterns)} index pattern{'s' if len(patterns) != 1 else ''}"
     if symbolic_n and len(proven) == len(patterns) and all(proven.values()):
         return Decision(

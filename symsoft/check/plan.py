@@ -308,8 +308,16 @@ def split_text(text: str) -> list[tuple[int, str]]:
     return parts
 
 
-def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
-    """Read every math piece of ``document`` into steps, definitions and unread pieces."""
+def build_plan(
+    document: Document,
+    *,
+    parse: Parser | None = None,
+    rebinding: frozenset[MathPiece] = frozenset(),
+) -> Plan:
+    """Read every math piece of ``document`` into steps, definitions and unread pieces.
+
+    An equation opening a piece of ``rebinding`` ("now let a = 3") defines its left side
+    again even when the name is defined already."""
     parse = parse or _default_parser()
     try:
         context = guess_context(document)
@@ -479,7 +487,7 @@ def build_plan(document: Document, *, parse: Parser | None = None) -> Plan:
                 op == "="
                 and starts_chain
                 and key is not None
-                and key not in defined
+                and (key not in defined or (at == 0 and piece in rebinding))
                 and not _mentions(rhs, key)
                 and not _is_variable(lhs, context)
             ):

@@ -175,10 +175,10 @@ class FactorReader(ABC):
         if is_token(base, "LETTER", "GREEK", "WORD"):
             name = str(base)
             self.refuse_matrix_operator(base)
-            if name != "e" and _index_superscript(s.sup):
+            label = superscript_label(s.sup) if name != "e" else None
+            if label is None and name != "e" and _index_superscript(s.sup):
                 # ``A^{ij}``, ``Q^{ia}``: upper indices (attention write-ups), not a power i·j
                 raise self.fail(f"upper indices {name}^{{…}} are not read", base)
-            label = superscript_label(s.sup)
             if label is not None:
                 name, s = f"{name}^({label})", Script(base, s.sub)
             word = subscript_word(s.sub)
@@ -397,7 +397,11 @@ class FactorReader(ABC):
             if len(args) != 1:
                 raise self.fail(f"{name} takes one argument")
             if sub is not None:
-                return sp.log(args[0], self.arg_value(sub))
+                base = self.arg_value(sub)
+                if isinstance(base, sp.Symbol) and base.is_integer:
+                    # a log base is a positive parameter, never an index
+                    base = sp.Symbol(base.name)
+                return sp.log(args[0], base)
             return _NUMERIC[name](args[0])
         return sp.Function(name)(*args)
 

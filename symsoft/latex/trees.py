@@ -185,14 +185,31 @@ def subscript_word(sub: Any) -> str | None:
 
 
 def superscript_label(sup: Any) -> str | None:
-    """``^{(L)}``, ``^{(2)}``: a label such as a layer, written as a superscript in parentheses."""
-    if not isinstance(sup, Tree) or sup.data != "group" or not lone_delimited_expr(sup):
+    """``^{(L)}``, ``^{(2)}``: a label such as a layer, written as a superscript in parentheses;
+    also a word (``^{\\text{out}}``, ``^{out}``: three letters or more are a label, never a
+    power or upper indices)."""
+    if not isinstance(sup, Tree) or sup.data != "group":
+        return None
+    word = _superscript_word(sup)
+    if word is not None:
+        return word
+    if not lone_delimited_expr(sup):
         return None
     inner = lone_delimited(inner_chains(sup)[0])
     if inner is None or token_type(inner.children[0]) != "LPAR":
         return None
     token = _lone_token(inner)
     return str(token) if is_token(token, "LETTER", "NUMBER", "GREEK") else None
+
+
+def _superscript_word(sup: Tree) -> str | None:
+    tokens = list(sup.scan_values(lambda v: isinstance(v, Token)))
+    inner = [t for t in tokens if t.type not in ("LBRACE", "RBRACE")]
+    if len(inner) == 1 and inner[0].type == "WORD" and len(str(inner[0])) >= 2:
+        return str(inner[0])
+    if len(inner) >= 3 and all(t.type == "LETTER" for t in inner):
+        return "".join(map(str, inner))
+    return None
 
 
 def _lone_token(group: Tree) -> Any:
