@@ -31,6 +31,7 @@ from symsoft.check.notation import cross_entropy_targets as _cross_entropy_targe
 from symsoft.check.notation import exponentiated as _exponentiated
 from symsoft.check.notation import sides as _sides
 from symsoft.check.plan import Plan, Step, Unread, build_plan
+from symsoft.check.rounding import rounded
 from symsoft.check.source import Document, read_document, read_text
 from symsoft.check.written import row_offset
 from symsoft.errors import DocumentError, UsageError
@@ -197,6 +198,10 @@ def _check(document: Document, *, timeout: float, document_timeout: float) -> Do
             notation=notation,
             entries=entries,
         )
+        written = rounded(item.lhs, item.rhs_text) or rounded(item.rhs, item.lhs_text)
+        if written is not None:
+            results.append(_result(item, written))
+            continue
         decision = decide(
             item.lhs,
             item.rhs,

@@ -443,6 +443,8 @@ def build_plan(
                 continue
             if op in _EQUALITY and _index_statement(lhs, rhs, index_letters):
                 continue  # ``i = j = k`` says which indices coincide; it defines nothing
+            if op in _EQUALITY and starts_chain and _entry_value(lhs, rhs, defined, context):
+                continue  # ``y_i = 1``, ``y_j = 0``: which entry is which, not a definition
             if (
                 op in _EQUALITY
                 and isinstance(lhs, sp.Symbol)
@@ -728,6 +730,21 @@ def _fact(
     if name in _SOFTMAX_LETTERS and not any(kind != "symbol" for kind, _ in defined):
         return None  # with nothing defined yet, Σ S_k = 1 is a claim about the softmax
     return f"Σ {name} = {rhs} (stated)", ("fact", name)
+
+
+def _entry_value(lhs: Any, rhs: Any, defined: set[tuple[str, str]], context: Any) -> bool:
+    """``y_i = 1`` or ``y_j = 0`` for a name the document does not define: the value of one
+    entry at a particular index (a one-hot label: "y_i = 1 for the true class, y_j = 0 for
+    j ≠ i"). Read as a definition it would make every entry 1; checked as a claim it is false
+    at most indices. It is neither: a statement about the example at hand."""
+    if isinstance(lhs, sp.Number):
+        lhs, rhs = rhs, lhs
+    if not (isinstance(lhs, sp.Indexed) and isinstance(rhs, sp.Number)):
+        return False
+    name = str(lhs.base.label)
+    if ("indexed", name) in defined or name == getattr(context, "variable", "z"):
+        return False
+    return all(isinstance(index, sp.Symbol) and index.is_integer for index in lhs.indices)
 
 
 def _merge(first: Iterable[Any], second: Iterable[Any]) -> tuple[Any, ...]:

@@ -47,12 +47,14 @@ _CONDITION = re.compile(
 )
 _CONDITION_CUE = re.compile(
     r"\b(if|iff|for|when|whenever|where|case|cases|assume|assuming|suppose|given|with|"
-    r"diagonal|otherwise|wenn|falls|für|si|pour|lorsque|quand|cuando|para|se|quando)\b"
-    r"|当|若|如果|时|情况|場合|とき",
+    r"diagonal|otherwise|wenn|falls|fall|für|si|pour|lorsque|quand|cas|cuando|para|caso|se|"
+    r"quando|если|при|случай)\b"
+    r"|当|若|如果|时|情况|場合|とき|경우|일\s*때|이면",
     re.I,
 )
-#: Japanese and Chinese put the cue after the relation: ``i≠jの場合``, ``i=j时``.
-_CUE_AFTER = re.compile(r"\s*\$?\s*(?:の)?(?:場合|とき|時|时|的情况)")
+#: Japanese, Chinese and Korean put the cue after the relation: ``i≠jの場合``, ``i=j时``,
+#: ``i = k인 경우``, ``i ≠ k일 때``.
+_CUE_AFTER = re.compile(r"\s*\$?\s*(?:の|인\s*)?(?:場合|とき|時|时|的情况|경우|일\s*때|이면)")
 #: Prose that closes the scope of earlier conditions ("putting both cases together").
 _SCOPE_END = re.compile(
     r"\b(combin\w*|together|in\s+general|both\s+cases|summar\w*|overall|all\s+cases|"

@@ -1,0 +1,48 @@
+"""Worked examples and case labels in real write-ups: rounded decimals, one-hot label entries,
+and case conditions stated in Korean or Russian."""
+
+from __future__ import annotations
+
+import pytest
+
+from symsoft.check.checker import check_text
+
+SOFTMAX = "The softmax is $$p_i = \\frac{e^{z_i}}{\\sum_{k=1}^{n} e^{z_k}}$$\n\n"
+
+
+def _verdicts(text: str) -> list[str]:
+    return [step.verdict.value for step in check_text(text, kind="markdown").steps]
+
+
+def test_a_decimal_is_the_number_rounded_to_the_decimals_written():
+    """-log(0.245) = 1.406 holds to the three decimals written; 1.416 does not."""
+    assert _verdicts("$$-\\log(0.245) = 1.406$$") == ["verified-numerically"]
+    assert _verdicts("$$-\\log(0.245) = 1.416$$") == ["refuted"]
+    assert _verdicts("$$\\frac{1}{3} = 0.33$$") == ["verified-numerically"]
+
+
+def test_one_hot_label_entries_are_neither_definitions_nor_steps():
+    """'y_i = 1, y_j = 0 for j ≠ i' describes the label; the gradient p_i − y_i then holds."""
+    text = (
+        SOFTMAX + "and the loss $$l = -\\sum_{j=1}^{n} y_j \\log p_j$$\n\n"
+        "For a one-hot label of class $i$: $y_i = 1$, $y_j = 0$ for $j \\neq i$, "
+        "so $\\sum_j y_j = 1$.\n\n$$\\frac{\\partial l}{\\partial z_i} = p_i - y_i$$\n"
+    )
+    assert _verdicts(text) == ["verified"]
+    wrong = text.replace("= p_i - y_i$$", "= p_i + y_i$$")
+    assert _verdicts(wrong) == ["refuted"]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "**경우 2: $i \\neq k$**",  # Korean: "case 2"
+        "$i \\neq k$인 경우:",  # Korean, the cue after the relation
+        "Случай $i \\neq k$:",  # Russian: "case"
+        "Caso $i \\neq k$:",  # Spanish / Portuguese
+    ],
+)
+def test_case_conditions_in_other_languages_apply(case):
+    """A case label in Korean, Russian or Spanish puts its condition in scope."""
+    step = "$$\\frac{\\partial p_i}{\\partial z_k} = - p_i p_k$$\n"
+    assert _verdicts(SOFTMAX + case + "\n\n" + step) == ["verified"]
