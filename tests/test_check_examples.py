@@ -46,3 +46,14 @@ def test_case_conditions_in_other_languages_apply(case):
     """A case label in Korean, Russian or Spanish puts its condition in scope."""
     step = "$$\\frac{\\partial p_i}{\\partial z_k} = - p_i p_k$$\n"
     assert _verdicts(SOFTMAX + case + "\n\n" + step) == ["verified"]
+
+
+def test_a_complex_value_is_no_evidence_either_way():
+    """A sample where a side is complex (a log of a negative number) neither agrees nor differs."""
+    import sympy as sp
+
+    from symsoft.check.decide import _differ
+
+    assert _differ(sp.log(-2) + 1, sp.Integer(1)) is None
+    assert _differ(sp.log(2), sp.log(3)) is True
+    assert _differ(sp.log(2), sp.log(2)) is False

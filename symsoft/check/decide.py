@@ -835,8 +835,16 @@ def _differ(left: Any, right: Any) -> bool | None:
             return None
         if not (mpmath.isfinite(a) and mpmath.isfinite(b)):
             return None
+        if _imaginary(a) or _imaginary(b):
+            # a real derivation has no complex values: the point left the sides' domain (the
+            # log of a negative number), so it is no evidence either way
+            return None
         scale = max(mpmath.mpf(1), abs(a), abs(b))
         return bool(abs(a - b) > _TOLERANCE * scale)
+
+
+def _imaginary(value: Any) -> bool:
+    return isinstance(value, mpmath.mpc) and abs(value.imag) > _TOLERANCE * max(1, abs(value))
 
 
 def _as_mp(value: Any) -> Any:
