@@ -57,3 +57,14 @@ def test_a_complex_value_is_no_evidence_either_way():
     assert _differ(sp.Float(1) + 3 * sp.I, sp.Float(1)) is None
     assert _differ(sp.Float(2), sp.Float(3)) is True
     assert _differ(sp.Float(2), sp.Float(2)) is False
+
+
+def test_the_same_entry_with_two_indices_states_a_case():
+    """'The case i = k ($z_i = z_k$)': an equation between two entries of one vector that differ
+    only in their indices says which indices coincide; it is not a step to check."""
+    text = (
+        SOFTMAX
+        + "1. The case $i = k$ ($z_i = z_k$):\n\n"
+        + "$$\\frac{\\partial p_i}{\\partial z_k} = p_i(1 - p_k)$$\n"
+    )
+    assert _verdicts(text) == ["verified"]

@@ -581,8 +581,21 @@ def _last_side(parse: Parser, text: str, context: Any) -> tuple[Any, str]:
 
 
 def _index_statement(lhs: Any, rhs: Any, index_letters: frozenset[str]) -> bool:
-    """``i = j`` between two letters the document uses as indices states a case."""
-    return all(isinstance(side, sp.Symbol) and side.name in index_letters for side in (lhs, rhs))
+    """``i = j`` between two letters the document uses as indices states a case; so does
+    ``z_i = z_k``, the same entry written with two indices ("the case i = k, z_i = z_k")."""
+    if all(isinstance(side, sp.Symbol) and side.name in index_letters for side in (lhs, rhs)):
+        return True
+    return (
+        isinstance(lhs, sp.Indexed)
+        and isinstance(rhs, sp.Indexed)
+        and lhs.base == rhs.base
+        and lhs != rhs
+        and len(lhs.indices) == len(rhs.indices)
+        and all(
+            isinstance(index, sp.Symbol) and index.name in index_letters
+            for index in (*lhs.indices, *rhs.indices)
+        )
+    )
 
 
 _AND = re.compile(
