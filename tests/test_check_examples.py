@@ -68,3 +68,29 @@ def test_the_same_entry_with_two_indices_states_a_case():
         + "$$\\frac{\\partial p_i}{\\partial z_k} = p_i(1 - p_k)$$\n"
     )
     assert _verdicts(text) == ["verified"]
+
+
+def test_an_expression_equated_to_a_fresh_name_names_it():
+    """'Σ_j exp(z_j) = S' introduces S (written right to left), even for a conventional letter;
+    a derivative equated to a fresh name stays a step."""
+    text = (
+        "Let $$\\sum_j \\exp(z_j) = S$$ Then $$p_i = \\frac{\\exp(z_i)}{S}$$ and "
+        "$$\\frac{\\partial p_i}{\\partial z_i} = p_i - p_i^2$$"
+    )
+    report = check_text(text, kind="markdown")
+    assert [step.verdict.value for step in report.steps] == ["verified"]
+    assert report.definitions[0].startswith("S (line 1)")
+
+
+def test_a_word_in_a_subscript_belongs_to_the_name():
+    """Y_{\\text{pred},ik} is entry (i, k) of Y_pred, not entry (pred, i·k) of Y."""
+    from symsoft.latex import parse_expression
+
+    assert str(parse_expression(r"Y_{\text{pred},ik}")) == "Y^(pred)[i, k]"
+    assert str(parse_expression(r"W_{\mathrm{out}}")) == "W^(out)"
+    text = (
+        "$$Y_{\\text{pred},ik} = \\frac{e^{Z_{ik}}}{\\sum_{j} e^{Z_{ij}}}$$\n\n"
+        "$$\\frac{\\partial Y_{\\text{pred},ik}}{\\partial Z_{ik}} = "
+        "Y_{\\text{pred},ik}(1 - Y_{\\text{pred},ik})$$\n"
+    )
+    assert _verdicts(text) == ["verified"]

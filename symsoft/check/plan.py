@@ -485,6 +485,22 @@ def build_plan(
                     Definition(_display_name(rhs), target, piece.line_at(shift), rhs, lhs, text)
                 )
                 continue
+            if (
+                op == "="
+                and starts_chain
+                and key is None
+                and target is not None
+                and target not in defined
+                and not _mentions(lhs, target)
+                and not lhs.has(sp.Derivative)
+                and not _is_variable(rhs, context)
+            ):
+                # ``\sum_j e^{z_j} = S``: an expression equated to a fresh name names it
+                defined.add(target)
+                definitions.append(
+                    Definition(_display_name(rhs), target, piece.line_at(shift), rhs, lhs, text)
+                )
+                continue
             if op == "def" or (
                 op == "="
                 and starts_chain

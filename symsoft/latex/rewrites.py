@@ -28,7 +28,7 @@ _CLOSE = {"RBRACE", "RPAR", "RBRACK", "RSET", "RANGLE", "END"}
 
 def rewrite(tokens: list[Token], text: str) -> list[Token]:
     """Apply every rewrite, in an order where none undoes another."""
-    tokens = _empty_scripts(tokens)
+    tokens = _word_subscripts(_empty_scripts(tokens))
     tokens = _implicit_sum_index(_layer_labels(_primed_indices(_braced_subscripts(tokens)), text))
     return _signed_operands(_array_cases(_over(_primes(tokens), text)))
 
@@ -73,6 +73,40 @@ def _argument_pending(out: list[Token]) -> bool:
         if depth == 0:
             return k > 0 and out[k - 1].type == "FRAC"
     return False
+
+
+def _word_subscripts(tokens: list[Token]) -> list[Token]:
+    """``Y_{\\text{pred},ik}``, ``W_{\\mathrm{out}}``: a word in a subscript is part of the name
+    (read like ``Y^{(pred)}_{ik}``), and what follows its comma are the indices."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        window = [t.type for t in tokens[i : i + 4]]
+        named = window[:4] == ["SUB", "LBRACE", "WORD", "COMMA"] or window[:4] == [
+            "SUB",
+            "LBRACE",
+            "WORD",
+            "RBRACE",
+        ]
+        if not (named and out and out[-1].type in ("LETTER", "GREEK")):
+            out.append(tokens[i])
+            i += 1
+            continue
+        word, at = tokens[i + 2], tokens[i].start_pos
+        out += [
+            Token("SUP", "^", at),
+            Token("LBRACE", "{", at),
+            Token("LPAR", "(", at),
+            Token("LETTER", str(word), at),
+            Token("RPAR", ")", at),
+            Token("RBRACE", "}", at),
+        ]
+        if tokens[i + 3].type == "RBRACE":
+            i += 4
+        else:
+            out += [tokens[i], tokens[i + 1]]  # _{ then the indices after the comma
+            i += 4
+    return out
 
 
 def _braced_subscripts(tokens: list[Token]) -> list[Token]:
