@@ -51,82 +51,82 @@ _Z_I_DEFINED = (
     "so only the second link of the chain is checked"
 )
 KNOWN_MISSES: dict[str, str] = {
-    "step:holdout11_logsoftmax_custom_layer.md:43#1": (
+    "step:logsoftmax_custom_layer.md:43#1": (
         "gradInput = transpose(J_f) · gradOutput is read as a definition of the bare name "
         "gradInput (only gradInput_i was defined before), so no step is reported"
     ),
-    "step:holdout11_wrong_logsoftmax_row.md:43#1": (
+    "step:wrong_logsoftmax_row.md:43#1": (
         "gradInput = transpose(J_f) · gradOutput is read as a definition of the bare name "
         "gradInput (only gradInput_i was defined before), so no step is reported"
     ),
-    "step:holdout11_maeda_iprime.md:21#1": (
+    "step:maeda_iprime.md:21#1": (
         "f_i and u are defined on one line separated by \\hspace and followed by the range "
         "(i=0,…,J-1), with f_i(y_0,\\cdots,y_{J-1}) written on the whole vector: the definition "
         "is not read (reading it exposed 0-based sums to J-1, instantiated as 1-based: refused)"
     ),
-    "step:holdout11_maeda_iprime.md:24#1": (
+    "step:maeda_iprime.md:24#1": (
         "u is defined on the unread line of f_i (\\hspace, 0-based sum to J-1): ∂u/∂y_{i'} is "
         "not understood"
     ),
-    "step:holdout11_rainbow_engine_ja.md:23#2": (
+    "step:rainbow_engine_ja.md:23#2": (
         "the author's typo e_{x_j} makes the whole line unreadable, so its second step is not "
         "reported separately"
     ),
-    "step:holdout11_wrong_rainbow_offdiag.md:23#2": (
+    "step:wrong_rainbow_offdiag.md:23#2": (
         "the author's typo e_{x_j} makes the whole line unreadable, so its second step is not "
         "reported separately"
     ),
-    "step:holdout11_yaroslav_trace_logsoftmax.md:36#2": (
+    "step:yaroslav_trace_logsoftmax.md:36#2": (
         "∂_{a_{ij}} written without its operand J makes the whole line unreadable, so the step "
         "-exp a_ij / Σ_k exp a_kj = -p_ij is not reported separately"
     ),
-    "step:holdout8_blogspot_bare_sum.md:16#2": (
+    "step:blogspot_bare_sum.md:16#2": (
         "a bare \\sum stands for the denominator sum; the line is refused as a whole, so its "
         "second step is not reported separately"
     ),
-    "step:holdout8_blogspot_bare_sum.md:18#2": (
+    "step:blogspot_bare_sum.md:18#2": (
         "a bare \\sum stands for the denominator sum; the line is refused as a whole, so its "
         "second step is not reported separately"
     ),
-    "step:holdout8_statsse_abc_classes.md:26#2": (
+    "step:statsse_abc_classes.md:26#2": (
         "\\sum e^{z} has no index letter to sum over; the line is refused as a whole, so its "
         "second step is not reported separately"
     ),
-    "step:holdout8_statsse_abc_classes.md:30#3": (
+    "step:statsse_abc_classes.md:30#3": (
         "\\sum e^z has no index letter to sum over; the chain is refused as a whole, so its "
         "later steps are not reported separately"
     ),
-    "step:holdout8_statsse_abc_classes.md:30#4": (
+    "step:statsse_abc_classes.md:30#4": (
         "\\sum e^z has no index letter to sum over; the chain is refused as a whole, so its "
         "later steps are not reported separately"
     ),
-    "step:holdout9_kyuusaku_primes.md:18#1": (
+    "step:kyuusaku_primes.md:18#1": (
         "primes on whole expressions with no variable named for them; the block is refused as a "
         "whole and reported once, at its first line (16)"
     ),
-    "step:holdout9_kyuusaku_primes.md:20#1": (
+    "step:kyuusaku_primes.md:20#1": (
         "primes on whole expressions with no variable named for them; the block is refused as a "
         "whole and reported once, at its first line (16)"
     ),
-    "step:holdout8_statsse_abc_classes.md:30#5": (
+    "step:statsse_abc_classes.md:30#5": (
         "\\sum e^z has no index letter to sum over; the chain is refused as a whole, so its "
         "later steps are not reported separately"
     ),
-    "step:holdout9_cs224d_einstein.md:42#1": (
+    "step:cs224d_einstein.md:42#1": (
         "dCE/d theta by the whole vector with CE written as two letters (C times E): a gradient "
         "of an unread loss is not understood"
     ),
-    "step:holdout9_inside_dl_jacobian.ipynb:247#1": (
+    "step:inside_dl_jacobian.ipynb:247#1": (
         "sigma(Z)_{pq} of the batch matrix Z (capital, not the logit letter z) is not read, so "
         "the display is one not-understood item reported at its first line 245"
     ),
-    "lines:holdout9_inside_dl_jacobian.ipynb": "the unread display of line 247 is reported at 245",
-    "step:holdout9_mnn_logsoftmax.md:24#1": _FORWARD_Z,
-    "step:holdout9_mnn_logsoftmax.md:28#1": _FORWARD_Z,
-    "step:holdout9_mnn_logsoftmax.md:64#2": _Z_I_DEFINED,
-    "step:holdout9_wrong_mnn_offdiag.md:24#1": _FORWARD_Z,
-    "step:holdout9_wrong_mnn_offdiag.md:28#1": _FORWARD_Z,
-    "step:holdout9_wrong_mnn_offdiag.md:64#2": _Z_I_DEFINED,
+    "lines:inside_dl_jacobian.ipynb": "the unread display of line 247 is reported at 245",
+    "step:mnn_logsoftmax.md:24#1": _FORWARD_Z,
+    "step:mnn_logsoftmax.md:28#1": _FORWARD_Z,
+    "step:mnn_logsoftmax.md:64#2": _Z_I_DEFINED,
+    "step:wrong_mnn_offdiag.md:24#1": _FORWARD_Z,
+    "step:wrong_mnn_offdiag.md:28#1": _FORWARD_Z,
+    "step:wrong_mnn_offdiag.md:64#2": _Z_I_DEFINED,
 }
 
 
