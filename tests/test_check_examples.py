@@ -94,3 +94,16 @@ def test_a_word_in_a_subscript_belongs_to_the_name():
         "Y_{\\text{pred},ik}(1 - Y_{\\text{pred},ik})$$\n"
     )
     assert _verdicts(text) == ["verified"]
+
+
+def test_a_noun_is_one_name_and_the_logits_model_is_no_claim():
+    """'Loss' is one name (not L·o·s·s with s read as softmax); 'z = XΘ + ε' says where the
+    logits come from and is not refuted as a claim about free logits."""
+    text = (
+        "$$y_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$$ $$Loss = - \\sum_i t_i \\ln y_i$$ "
+        "$$\\frac{\\partial Loss}{\\partial z_j} = y_j - t_j$$ given $\\sum_i t_i = 1$."
+    )
+    assert _verdicts(text) == ["verified"]
+    assert _verdicts(text.replace("= y_j - t_j", "= y_j + t_j")) == ["refuted"]
+    model = "The model: $$z = X \\Theta + \\epsilon$$ and $$s = \\sum_k e^{z_k}$$"
+    assert _verdicts(model) == []

@@ -115,8 +115,34 @@ class Notation:
         return "; ".join(reasons) or None
 
 
-#: a run of capitals standing alone in math (``CE``, ``NLL``, ``LSE``), outside a command
-_CAPITALS = re.compile(r"(?<![\\A-Za-z^_])([A-Z]{2,5})(?![A-Za-z])")
+#: a run of capitals standing alone in math (``CE``, ``NLL``, ``LSE``) or a word (``Loss``,
+#: ``cost``), outside a command and not a subscript or superscript
+_CAPITALS = re.compile(r"(?<![\\A-Za-z^_])(?<![_^]\{)([A-Z]{2,5}|[A-Za-z][a-z]{2,})(?![A-Za-z])")
+#: nouns that write-ups use as the name of a quantity, never as a product of its letters
+_WORDS = frozenset(
+    {
+        "loss",
+        "cost",
+        "error",
+        "err",
+        "sum",
+        "prob",
+        "score",
+        "scores",
+        "logit",
+        "logits",
+        "out",
+        "pred",
+        "label",
+        "target",
+        "grad",
+        "total",
+        "norm",
+        "denom",
+        "num",
+        "output",
+    }
+)
 #: a command whose argument is already one name (``\\mathrm{CE}``, ``\\mathbf{AB}``)
 _NAMING = re.compile(
     r"\\(?:mathrm|text|textrm|textit|mathit|mathsf|mathbf|boldsymbol|bm|operatorname|mbox)"
@@ -135,12 +161,19 @@ def with_names(document: Document) -> Document:
     names = {
         match.group(1)
         for match in _CAPITALS.finditer(math)
-        if not _NAMING.search(math[: match.start()]) and not set(match.group(1)) & alone
+        if not _NAMING.search(math[: match.start()]) and _one_name(match.group(1), alone)
     }
     if not names:
         return document
     pieces = tuple(_named(piece, names) for piece in document.pieces)
     return replace(document, pieces=pieces)
+
+
+def _one_name(run: str, alone: set[str]) -> bool:
+    """A run of capitals none of which the document writes alone, or a noun (``Loss``)."""
+    if run.isupper():
+        return not set(run) & alone
+    return run.lower() in _WORDS
 
 
 def _named(piece: MathPiece, names: set[str]) -> MathPiece:

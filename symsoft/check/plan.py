@@ -419,6 +419,8 @@ def build_plan(
             key = name_of(lhs)
             if op == "=" and starts_chain and _is_variable(lhs, context) and _is_matrix(rhs):
                 continue  # ``\mathbf z = (z_1, \dots, z_n)`` only names the components
+            if op == "=" and starts_chain and _models_variable(lhs, rhs, context):
+                continue  # ``z = X\Theta + \epsilon`` says where the logits come from
             if op == "=" and starts_chain and _names_entries(lhs, rhs):
                 continue  # ``P = (p_{ij})`` names the entries of a matrix; P is no scalar
             if op == "=" and starts_chain and _names_softmax_vector(lhs, rhs):
@@ -827,6 +829,19 @@ def _names_softmax_vector(lhs: Any, rhs: Any) -> bool:
         and isinstance(rhs.args[0], sp.Symbol)
         and not rhs.args[0].is_integer
     )
+
+
+def _models_variable(lhs: Any, rhs: Any, context: Any) -> bool:
+    """``z = X\\Theta + \\epsilon``, ``z_i = w_i x + b_i``: the logits (every step's free
+    input) computed from other quantities. It constrains nothing the steps decide, and read as
+    a claim about free logits it would be refuted."""
+    if not _is_variable(lhs, context) or not isinstance(rhs, sp.Basic):
+        return False
+    variable = getattr(context, "variable", "z")
+    mentioned = {str(b.label) for b in rhs.atoms(sp.IndexedBase)} | {
+        s.name for s in rhs.free_symbols if isinstance(s, sp.Symbol)
+    }
+    return variable not in mentioned and not isinstance(rhs, sp.Number)
 
 
 def _is_variable(expr: Any, context: Any) -> bool:
