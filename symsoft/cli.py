@@ -10,27 +10,23 @@ input, 130 interrupted with Ctrl-C.
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 import typer
 
-from symsoft import __version__
-from symsoft.errors import EXIT_INTERRUPTED, EXIT_USAGE, SymsoftError
-
-try:  # Typer >= 0.20 vendors Click as typer._click; older releases use Click itself.
-    from typer._click import exceptions as _click_errors
-except ImportError:  # pragma: no cover - depends on the installed Typer
-    from click import exceptions as _click_errors  # type: ignore[no-redef]
+from symsoft import __version__, terminal
+from symsoft.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, SymsoftError
 
 app = typer.Typer(
     name="symsoft",
     help="Prove and check the derivative of the softmax function.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -50,13 +46,27 @@ def _root(
 
 
 def _emit_json(payload: Any) -> None:
-    typer.echo(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
+    terminal.emit_json(payload)
 
 
 def _console(stderr: bool = False) -> Any:
-    from rich.console import Console
+    return terminal.console(stderr=stderr)
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+def _finish(render: Callable[[], None], code: int) -> None:
+    """Render, then exit with ``code``, even when the reader of stdout went away early.
+
+    ``symsoft verify | head -1`` closes the pipe after one line; the verdict was reached, so
+    the exit code is still the verdict's, never a traceback.
+    """
+    try:
+        render()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        terminal.silence_stdout()
+    # sys.exit rather than typer.Exit: main() runs the app with standalone_mode=False, where
+    # Click returns an Exit's code instead of raising it.
+    sys.exit(code)
 
 
 # ----------------------------------------------------------------------------------------
@@ -72,6 +82,12 @@ _VERDICT_STYLE = {
 }
 
 
+#: the largest --n that verify runs without --allow-large: about 22 s on a 2-core machine
+MAX_VERIFY_N = 256
+#: seconds verify took at MAX_VERIFY_N (benchmarks/bench_verify.py); time grows about as n²
+_SECONDS_AT_MAX_N = 22.0
+
+
 def _parse_n(value: str) -> int | str:
     from symsoft.errors import UsageError
 
@@ -85,6 +101,30 @@ def _parse_n(value: str) -> int | str:
     if n < 1:
         raise UsageError("--n", value, 'a whole number >= 1 or "general"', "try --n 4")
     return n
+
+
+def _check_size(n: int, *, allow_large: bool) -> None:
+    """Refuse an --n whose run would take minutes and gigabytes unless it was asked for."""
+    from symsoft.errors import UsageError
+
+    if n <= MAX_VERIFY_N or allow_large:
+        return
+    estimate = _SECONDS_AT_MAX_N * (n / MAX_VERIFY_N) ** 2
+    hint = (
+        f"n = {n} would take about {_duration(estimate)} (time grows about as n²); "
+        f"add --allow-large to run it anyway"
+    )
+    raise UsageError("--n", n, f'a whole number from 1 to {MAX_VERIFY_N} or "general"', hint)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} seconds"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} minutes"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.0f} hours"
+    return f"{seconds / 86400:.0f} days"
 
 
 def _render_report(report: Any, *, quiet: bool) -> None:
@@ -110,6 +150,9 @@ def _render_report(report: Any, *, quiet: bool) -> None:
                 error,
                 escape(check.method),
             )
+        if not console.is_terminal:
+            # A pipe or file has no width; give the table the width it wants, not 80 columns.
+            console.width = max(console.width, console.measure(table).maximum)
         console.print(table)
         for check in report.checks:
             if check.detail:
@@ -137,12 +180,15 @@ def _render_report(report: Any, *, quiet: bool) -> None:
 @app.command()
 def verify(
     n: str = typer.Option("4", "--n", help='Number of logits (>= 1), or "general" for symbolic n.'),
-    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the random logits."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random logits (>= 0)."),
     tol: float = typer.Option(
         1e-9, "--tol", help="Absolute tolerance of numeric checks (0 < tol < 1)."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary line."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    allow_large: bool = typer.Option(
+        False, "--allow-large", help=f"Run an --n above {MAX_VERIFY_N} (minutes, gigabytes)."
+    ),
 ) -> None:
     """Prove dS_i/dz_j = S_i(delta_ij - S_j) for n logits: three routes, identities, numerics.
 
@@ -151,6 +197,10 @@ def verify(
     from symsoft.errors import EXIT_FAILED, UsageError
 
     size = _parse_n(n)
+    if isinstance(size, int):
+        _check_size(size, allow_large=allow_large)
+    if seed < 0:
+        raise UsageError("--seed", seed, "a whole number >= 0", "for example --seed 0")
     if not 0 < tol < 1:
         raise UsageError("--tol", tol, "a number between 0 and 1", "for example --tol 1e-9")
     if size == "general":
@@ -160,12 +210,10 @@ def verify(
     else:
         assert isinstance(size, int)
         report = _verify_with_progress(size, seed=seed, tol=tol, show=not (quiet or as_json))
+    code = EXIT_OK if report.passed else EXIT_FAILED
     if as_json:
-        _emit_json(report.to_dict())
-    else:
-        _render_report(report, quiet=quiet)
-    if not report.passed:
-        raise typer.Exit(EXIT_FAILED)
+        _finish(lambda: _emit_json(report.to_dict()), code)
+    _finish(lambda: _render_report(report, quiet=quiet), code)
 
 
 def _verify_with_progress(n: int, *, seed: int, tol: float, show: bool) -> Any:
@@ -189,7 +237,12 @@ def _verify_with_progress(n: int, *, seed: int, tol: float, show: bool) -> Any:
 # ----------------------------------------------------------------------------------------
 # derive (issue 3)
 # ----------------------------------------------------------------------------------------
-_DERIVE_FORMATS = ("latex", "markdown", "text")
+class DeriveFormat(str, Enum):
+    """How ``derive`` prints a derivation."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    LATEX = "latex"
 
 
 @app.command()
@@ -202,7 +255,7 @@ def derive(
     n: str = typer.Option(
         "general", "--n", help='"general" (symbolic n) or 1..8 (sums written out).'
     ),
-    fmt: str = typer.Option("text", "--format", help="latex, markdown or text."),
+    fmt: DeriveFormat = typer.Option(DeriveFormat.TEXT, "--format", help="How to print it."),
     standalone: bool = typer.Option(
         False, "--standalone", help="With --format latex: a complete amsmath document."
     ),
@@ -215,16 +268,14 @@ def derive(
     from symsoft.derive import derive as build
     from symsoft.errors import UsageError
 
-    if fmt not in _DERIVE_FORMATS:
-        raise UsageError("--format", fmt, "one of " + ", ".join(_DERIVE_FORMATS))
-    if standalone and fmt != "latex":
+    if standalone and fmt is not DeriveFormat.LATEX:
         raise UsageError("--standalone", True, "--format latex", "add --format latex")
     derivation = build(route, _parse_n(n))
     if as_json:
         _emit_json(derivation.to_dict())
-    elif fmt == "markdown":
+    elif fmt is DeriveFormat.MARKDOWN:
         typer.echo(derivation.to_markdown(), nl=False)
-    elif fmt == "latex":
+    elif fmt is DeriveFormat.LATEX:
         typer.echo(derivation.to_latex(standalone=standalone))
     else:
         typer.echo(derivation.to_text(), nl=False)
@@ -264,10 +315,15 @@ def check_command(
     not understood), 2 for unreadable input.
     """
     from symsoft.check import check_document, check_text
-    from symsoft.errors import DocumentError, UsageError
+    from symsoft.errors import DocumentError, MissingArgumentError, UsageError
 
     if not files and expr is None:
-        raise UsageError("FILE", None, "a file, '-' for stdin, or --expr TEXT")
+        raise MissingArgumentError(
+            "FILE",
+            None,
+            "a Markdown, LaTeX or notebook file, '-' for stdin, or --expr TEXT",
+            "for example: symsoft check notes.md",
+        )
     if not 0 < timeout <= 3600:
         raise UsageError("--timeout", timeout, "seconds in (0, 3600]")
     reports = []
@@ -283,43 +339,44 @@ def check_command(
             unreadable.append(error)
     for error in unreadable:
         typer.echo(f"error: {error}", err=True)
-    if as_json:
-        _emit_json({"files": [report.to_dict() for report in reports]})
-    else:
-        for report in reports:
-            _render_check(report)
-    # sys.exit rather than typer.Exit: main() runs the app with standalone_mode=False, where
-    # Click returns an Exit's code instead of raising it, and main() does not pass it on.
-    if unreadable:
-        sys.exit(EXIT_USAGE)
     failed = any(report.failed for report in reports)
-    if failed or (strict and not all(report.understood for report in reports)):
-        sys.exit(1)
+    failed = failed or (strict and not all(report.understood for report in reports))
+    code = EXIT_USAGE if unreadable else 1 if failed else EXIT_OK
+    if as_json:
+        payload = {
+            "passed": code == EXIT_OK,
+            "files": [report.to_dict() for report in reports],
+            "errors": [{"path": error.path, "message": error.reason} for error in unreadable],
+        }
+        _finish(lambda: _emit_json(payload), code)
+    _finish(lambda: [_render_check(report) for report in reports], code)
 
 
 def _render_check(report: Any) -> None:
-    typer.secho(report.path, bold=True)
+    from rich.text import Text
+
+    console = _console()
+    console.print(Text(report.path, style="bold"))
     if not report.steps:
-        typer.echo("  no steps found (no equation between two expressions)")
+        console.print("  no steps found (no equation between two expressions)")
     for step in report.steps:
         verdict = step.verdict.value
         shown = f"{step.lhs} = {step.rhs}" if step.rhs else step.lhs
         shown = " ".join(shown.split())
         if len(shown) > 100:
             shown = shown[:97] + "..."
-        typer.echo(f"  line {step.line:<4} ", nl=False)
-        typer.secho(f"{verdict:<21}", fg=_CHECK_COLOURS.get(verdict), bold=True, nl=False)
-        typer.echo(f" {shown}")
-        typer.echo(f"             {step.method}: {step.detail}")
+        line = Text(f"  line {step.line:<4} ")
+        line.append(f"{verdict:<21}", style=f"bold {_CHECK_COLOURS.get(verdict, '')}".strip())
+        console.print(line + Text(f" {shown}"))
+        console.print(Text(f"             {step.method}: {step.detail}"))
         if step.counterexample:
-            typer.secho(
-                f"             counterexample: {_format_counterexample(step.counterexample)}",
-                fg="red" if verdict == "refuted" else "yellow",
-            )
+            colour = "red" if verdict == "refuted" else "yellow"
+            example = _format_counterexample(step.counterexample)
+            console.print(Text(f"             counterexample: {example}", style=colour))
     for definition in report.definitions:
-        typer.echo(f"  definition: {definition}")
+        console.print(Text(f"  definition: {definition}"))
     summary = ", ".join(f"{count} {verdict}" for verdict, count in report.summary.items())
-    typer.echo(f"  summary: {summary or 'no steps'}")
+    console.print(Text(f"  summary: {summary or 'no steps'}"))
 
 
 def _format_counterexample(example: Any) -> str:
@@ -344,17 +401,40 @@ def _format_counterexample(example: Any) -> str:
 # ----------------------------------------------------------------------------------------
 
 
+class Kind(str, Enum):
+    """The contract ``check-impl`` holds the code to (``symsoft.loader.KINDS``)."""
+
+    JACOBIAN = "jacobian"
+    VJP = "vjp"
+    SOFTMAX = "softmax"
+    LAYER = "layer"
+
+
+class Input(str, Enum):
+    """What a Jacobian or VJP function receives (``symsoft.loader.INPUTS``)."""
+
+    LOGITS = "logits"
+    SOFTMAX = "softmax"
+
+
+class Samples(str, Enum):
+    """Where the samples of a batch are."""
+
+    ROWS = "rows"
+    COLUMNS = "columns"
+
+
 @app.command("check-impl")
 def _check_impl(
     target: str = typer.Argument(
         ..., help="PATH.py:NAME or package.module:NAME (a function or class)."
     ),
-    kind: str | None = typer.Option(
+    kind: Kind | None = typer.Option(
         None,
         "--kind",
         help="Contract: jacobian, vjp, softmax or layer (default: from the signature).",
     ),
-    input_: str | None = typer.Option(
+    input_: Input | None = typer.Option(
         None,
         "--input",
         help="What a jacobian/vjp function receives: logits or softmax "
@@ -371,8 +451,8 @@ def _check_impl(
     timeout: float = typer.Option(
         20.0, "--timeout", help="Seconds one call of your code may take (POSIX)."
     ),
-    samples: str = typer.Option(
-        "rows", "--samples", help="Batch layout: rows, (m, n), or columns, (n, m)."
+    samples: Samples = typer.Option(
+        Samples.ROWS, "--samples", help="Batch layout: rows, (m, n), or columns, (n, m)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
@@ -388,46 +468,68 @@ def _check_impl(
 
     report = check_implementation(
         target,
-        kind=kind,
-        input=input_,
+        kind=None if kind is None else kind.value,
+        input=None if input_ is None else input_.value,
         rtol=rtol,
         atol=atol,
         seed=seed,
         n=n,
         timeout=timeout,
-        samples=samples,
+        samples=samples.value,
     )
     if as_json:
-        _emit_json(report.to_dict())
-    else:
-        typer.echo(report.to_text())
-    if report.exit_code:
-        raise typer.Exit(code=report.exit_code)
+        _finish(lambda: _emit_json(report.to_dict()), report.exit_code)
+    _finish(lambda: typer.echo(report.to_text()), report.exit_code)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; user errors become one line on stderr and a documented exit code."""
+    """Run the CLI; user errors become one line on stderr and a documented exit code.
+
+    Under ``--json`` an error is also a JSON object on stdout, so a script reading stdout
+    always gets JSON.
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
+    if not args:
+        # No command: the help, and the usage exit code, as for any incomplete command line.
+        _run(["--help"])
+        sys.exit(EXIT_USAGE)
+    sys.exit(_run(args))
+
+
+def _run(args: list[str]) -> int:
+    command = next((arg for arg in args if not arg.startswith("-")), None)
+    if command not in _command_names():
+        command = None
     try:
         # Without standalone mode Typer returns the code of a raised Exit (130 for Ctrl-C).
-        code = app(args=argv, standalone_mode=False, prog_name="symsoft")
+        code = app(args=args, standalone_mode=False, prog_name="symsoft")
     except SymsoftError as error:
-        typer.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
-    except _click_errors.NoArgsIsHelpError as error:
-        typer.echo(error.ctx.get_help() if error.ctx else str(error))
-        sys.exit(EXIT_USAGE)
-    except _click_errors.NoSuchOption as error:
-        hint = f" (did you mean {', '.join(error.possibilities)}?)" if error.possibilities else ""
-        typer.echo(f"error: {error.format_message()}{hint}", err=True)
-        sys.exit(EXIT_USAGE)
-    except _click_errors.ClickException as error:
-        typer.echo(f"error: {error.format_message()}", err=True)
-        sys.exit(EXIT_USAGE)
+        return _fail(terminal.error_message(error, command, args), error.exit_code, args)
     except typer.Exit as done:
-        sys.exit(done.exit_code)
+        return done.exit_code
     except (typer.Abort, KeyboardInterrupt):
-        typer.echo("interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        terminal.silence_stdout()
+        return EXIT_OK
+    except terminal.click_errors() as error:
+        return _fail(terminal.error_message(error, command, args), EXIT_USAGE, args)
     if code == EXIT_INTERRUPTED:
         typer.echo("interrupted", err=True)
-    sys.exit(code if isinstance(code, int) else 0)
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def _command_names() -> list[str]:
+    return [
+        info.name or info.callback.__name__ for info in app.registered_commands if info.callback
+    ]
+
+
+def _fail(message: str, code: int, args: list[str]) -> int:
+    typer.echo(f"error: {message}", err=True)
+    if "--json" in args:
+        try:
+            terminal.emit_json({"passed": False, "error": {"message": message, "exit_code": code}})
+        except BrokenPipeError:
+            terminal.silence_stdout()
+    return code
