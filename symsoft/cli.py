@@ -129,6 +129,7 @@ def _duration(seconds: float) -> str:
 
 def _render_report(report: Any, *, quiet: bool) -> None:
     from rich.markup import escape
+    from rich.measure import Measurement
     from rich.table import Table
 
     console = _console()
@@ -152,7 +153,8 @@ def _render_report(report: Any, *, quiet: bool) -> None:
             )
         if not console.is_terminal:
             # A pipe or file has no width; give the table the width it wants, not 80 columns.
-            console.width = max(console.width, console.measure(table).maximum)
+            wide = console.options.update_width(10_000)
+            console.width = max(console.width, Measurement.get(console, wide, table).maximum)
         console.print(table)
         for check in report.checks:
             if check.detail:

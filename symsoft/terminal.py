@@ -71,23 +71,17 @@ def silence_stdout() -> None:
 
 
 def click_errors() -> tuple[type[BaseException], ...]:
-    """The base classes of the argument parser's usage errors, by public names only.
+    """The base class of the argument parser's usage errors, found through public names only.
 
-    Typer releases that vendor Click raise ``typer.TyperException`` subclasses; older ones
-    raise ``click.ClickException``. Both are caught when both are installed.
+    Typer raises Click's exceptions; releases from 0.26 carry their own copy of Click, so
+    ``click.ClickException`` is not what they raise, and the copy is private. The public
+    ``typer.BadParameter`` derives from the right base in every release: its most general
+    ancestor below ``Exception``.
     """
     import typer
 
-    found: list[type[BaseException]] = []
-    if isinstance(getattr(typer, "TyperException", None), type):
-        found.append(typer.TyperException)
-    try:
-        import click
-    except ImportError:
-        pass
-    else:
-        found.append(click.ClickException)
-    return tuple(found)
+    ancestors = [cls for cls in typer.BadParameter.__mro__ if issubclass(cls, Exception)]
+    return (ancestors[-2],)
 
 
 def _option_name(name: str) -> str:
