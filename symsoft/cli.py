@@ -390,7 +390,8 @@ def _format_counterexample(example: Any) -> str:
         parts.append(", ".join(f"{k} = {v}" for k, v in indices.items()))
     logits = example.get("logits") or {}
     if logits:
-        parts.append(", ".join(f"{k} = {v:g}" for k, v in logits.items()))
+        # every digit the comparison used, so that plugging the values in reproduces lhs, rhs
+        parts.append(", ".join(f"{k} = {v!r}" for k, v in logits.items()))
     functions = example.get("functions") or {}
     if functions:
         parts.append(", ".join(f"{k}(x) = {v}" for k, v in functions.items()))

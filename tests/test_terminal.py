@@ -260,3 +260,21 @@ def test_cli_does_not_import_private_typer_modules():
     """symsoft never imports typer._click (private, and absent before Typer 0.26)."""
     for path in (ROOT / "symsoft").rglob("*.py"):
         assert "_click" not in path.read_text(encoding="utf-8").replace("click_errors", ""), path
+
+
+def test_printed_counterexample_reproduces_both_sides(capsys):
+    """Plugging the printed n, indices and logits into both sides gives the printed values."""
+    import numpy as np
+
+    code, out, _ = run(
+        capsys, "check", "--expr", r"\frac{\partial S_i}{\partial z_j} = S_i(1 - S_j)"
+    )
+    line = next(row for row in out.splitlines() if "counterexample:" in row)
+    values = dict(re.findall(r"(\w+) = (-?[0-9][0-9.e+-]*)", line))
+    n = int(values["n"])
+    z = np.array([float(values[f"z_{k}"]) for k in range(1, n + 1)])
+    s = np.exp(z) / np.exp(z).sum()
+    i, j = int(values["i"]) - 1, int(values["j"]) - 1
+    assert code == 1 and i != j
+    assert float(values["lhs"]) == pytest.approx(-s[i] * s[j], abs=1e-9)
+    assert float(values["rhs"]) == pytest.approx(s[i] * (1 - s[j]), abs=1e-9)
