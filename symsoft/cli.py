@@ -482,7 +482,43 @@ def _check_impl(
     )
     if as_json:
         _finish(lambda: _emit_json(report.to_dict()), report.exit_code)
-    _finish(lambda: typer.echo(report.to_text()), report.exit_code)
+    _finish(lambda: _render_impl(report), report.exit_code)
+
+
+_STATUS_COLOURS = {"pass": "green", "fail": "red", "unsupported": "yellow"}
+
+
+def _render_impl(report: Any) -> None:
+    """The text report, its table of cases laid out by rich (coloured in a terminal)."""
+    from rich.measure import Measurement
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console()
+    lines = report.to_text().split("\n")
+    head = lines.index("cases:") + 1
+    table = Table.grid(padding=(0, 1))
+    for width in (1, 11, 28, 8):
+        table.add_column(min_width=width, no_wrap=True)
+    table.add_column(overflow="fold")  # a narrow terminal folds the detail, never cuts it
+    for case in report.cases:
+        shape = "×".join(map(str, case.shape))
+        error = ""
+        if case.max_abs_error is not None:
+            at = f" at {case.worst_index}" if case.worst_index is not None else ""
+            error = f"max abs {case.max_abs_error:.1e}{at}, rel {case.max_rel_error:.1e}"
+        tail = "; ".join(part for part in (error, case.detail) if part)
+        status = Text(case.status.upper(), style=_STATUS_COLOURS.get(case.status.lower(), ""))
+        table.add_row("", status, case.name, shape, tail)
+    console.print(Text("\n".join(lines[:head])))
+    if not console.is_terminal:
+        wide = console.options.update_width(10_000)
+        console.width = max(console.width, Measurement.get(console, wide, table).maximum)
+    with console.capture() as captured:
+        console.print(table)
+    # rich pads every row to the table's width; a report line ends where its text does
+    sys.stdout.write("".join(row.rstrip() + "\n" for row in captured.get().splitlines()))
+    console.print(Text("\n".join(lines[head + len(report.cases) :])))
 
 
 def main(argv: list[str] | None = None) -> None:

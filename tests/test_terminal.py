@@ -278,3 +278,24 @@ def test_printed_counterexample_reproduces_both_sides(capsys):
     assert code == 1 and i != j
     assert float(values["lhs"]) == pytest.approx(-s[i] * s[j], abs=1e-9)
     assert float(values["rhs"]) == pytest.approx(s[i] * (1 - s[j]), abs=1e-9)
+
+
+def test_check_impl_table_matches_the_text_report(capsys, monkeypatch):
+    """The rich-laid-out case table reads exactly as the library's text report, no padding."""
+    from symsoft.implcheck import check_implementation
+
+    monkeypatch.chdir(ROOT)
+    target = "tests/impls/wrong_jacobians.py:softmax_jacobian_diag"
+    code, out, _ = run(capsys, "check-impl", target)
+    assert code == 1 and out == check_implementation(target).to_text() + "\n"
+    assert not any(line.endswith(" ") for line in out.splitlines())
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal (POSIX)")
+def test_check_impl_statuses_are_coloured_in_a_terminal():
+    """In a terminal FAIL is red and PASS green; NO_COLOR turns that off."""
+    target = "tests/impls/wrong_jacobians.py:softmax_jacobian_diag"
+    code, coloured = in_terminal("check-impl", target, env={})
+    assert code == 1 and COLOUR.search(coloured) and "FAIL" in coloured
+    code, plain = in_terminal("check-impl", target, env={"NO_COLOR": "1"})
+    assert code == 1 and not COLOUR.search(plain)
