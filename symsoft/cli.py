@@ -497,8 +497,8 @@ def _render_impl(report: Any) -> None:
     console = _console()
     lines = report.to_text().split("\n")
     head = lines.index("cases:") + 1
-    table = Table.grid(padding=(0, 1))
-    for width in (1, 11, 28, 8):
+    table = Table.grid(padding=(0, 1, 0, 0))  # one space after a column, as in the text report
+    for width in (11, 28, 8):
         table.add_column(min_width=width, no_wrap=True)
     table.add_column(overflow="fold")  # a narrow terminal folds the detail, never cuts it
     for case in report.cases:
@@ -509,7 +509,7 @@ def _render_impl(report: Any) -> None:
             error = f"max abs {case.max_abs_error:.1e}{at}, rel {case.max_rel_error:.1e}"
         tail = "; ".join(part for part in (error, case.detail) if part)
         status = Text(case.status.upper(), style=_STATUS_COLOURS.get(case.status.lower(), ""))
-        table.add_row("", status, case.name, shape, tail)
+        table.add_row(status, case.name, shape, tail)
     console.print(Text("\n".join(lines[:head])))
     if not console.is_terminal:
         wide = console.options.update_width(10_000)
@@ -517,7 +517,7 @@ def _render_impl(report: Any) -> None:
     with console.capture() as captured:
         console.print(table)
     # rich pads every row to the table's width; a report line ends where its text does
-    sys.stdout.write("".join(row.rstrip() + "\n" for row in captured.get().splitlines()))
+    sys.stdout.write("".join(f"  {row.rstrip()}\n" for row in captured.get().splitlines()))
     console.print(Text("\n".join(lines[head + len(report.cases) :])))
 
 
