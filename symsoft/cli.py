@@ -339,8 +339,8 @@ def check_command(
             reports.append(check_document(name, timeout=timeout))
         except DocumentError as error:
             unreadable.append(error)
-    for error in unreadable:
-        typer.echo(f"error: {error}", err=True)
+    for problem in unreadable:
+        typer.echo(f"error: {problem}", err=True)
     failed = any(report.failed for report in reports)
     failed = failed or (strict and not all(report.understood for report in reports))
     code = EXIT_USAGE if unreadable else 1 if failed else EXIT_OK
@@ -348,10 +348,15 @@ def check_command(
         payload = {
             "passed": code == EXIT_OK,
             "files": [report.to_dict() for report in reports],
-            "errors": [{"path": error.path, "message": error.reason} for error in unreadable],
+            "errors": [{"path": bad.path, "message": bad.reason} for bad in unreadable],
         }
         _finish(lambda: _emit_json(payload), code)
-    _finish(lambda: [_render_check(report) for report in reports], code)
+
+    def render() -> None:
+        for report in reports:
+            _render_check(report)
+
+    _finish(render, code)
 
 
 def _render_check(report: Any) -> None:
