@@ -300,7 +300,9 @@ _CHECK_COLOURS = {
 @app.command("check")
 def check_command(
     files: list[str] = typer.Argument(
-        None, help="Markdown (.md), LaTeX (.tex) or notebook (.ipynb) files; - reads stdin."
+        None,
+        metavar="FILE",
+        help="Markdown (.md), LaTeX (.tex) or notebook (.ipynb) files; - reads stdin.",
     ),
     expr: str | None = typer.Option(
         None, "--expr", help="Check one LaTeX relation given here, e.g. 'a = b = c'."
@@ -435,7 +437,7 @@ class Samples(str, Enum):
 @app.command("check-impl")
 def _check_impl(
     target: str = typer.Argument(
-        ..., help="PATH.py:NAME or package.module:NAME (a function or class)."
+        ..., metavar="TARGET", help="PATH.py:NAME or package.module:NAME (a function or class)."
     ),
     kind: Kind | None = typer.Option(
         None,
@@ -559,7 +561,7 @@ def _run(args: list[str]) -> int:
     except terminal.click_errors() as error:
         return _fail(terminal.error_message(error, command, args), EXIT_USAGE, args)
     if code == EXIT_INTERRUPTED:
-        typer.echo("interrupted", err=True)
+        return _fail("interrupted", EXIT_INTERRUPTED, args, prefix="")
     return code if isinstance(code, int) else EXIT_OK
 
 
@@ -569,8 +571,8 @@ def _command_names() -> list[str]:
     ]
 
 
-def _fail(message: str, code: int, args: list[str]) -> int:
-    typer.echo(f"error: {message}", err=True)
+def _fail(message: str, code: int, args: list[str], *, prefix: str = "error: ") -> int:
+    typer.echo(f"{prefix}{message}", err=True)
     if "--json" in args:
         try:
             terminal.emit_json({"passed": False, "error": {"message": message, "exit_code": code}})
