@@ -35,6 +35,7 @@ _EXPORTS: dict[str, str] = {
     "prove_general": "symsoft.verifier.general",
     "check_document": "symsoft.check.checker",
     "check_text": "symsoft.check.checker",
+    "check_documents": "symsoft.check.batch",
     "check_implementation": "symsoft.impl.check",
     "ImplReport": "symsoft.impl.check",
 }

@@ -10,27 +10,23 @@ input, 130 interrupted with Ctrl-C.
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 import typer
 
-from symsoft import __version__
-from symsoft.errors import EXIT_INTERRUPTED, EXIT_USAGE, SymsoftError
-
-try:  # Typer >= 0.20 vendors Click as typer._click; older releases use Click itself.
-    from typer._click import exceptions as _click_errors
-except ImportError:  # pragma: no cover - depends on the installed Typer
-    from click import exceptions as _click_errors  # type: ignore[no-redef]
+from symsoft import __version__, terminal
+from symsoft.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, SymsoftError
 
 app = typer.Typer(
     name="symsoft",
     help="Prove and check the derivative of the softmax function.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -50,13 +46,27 @@ def _root(
 
 
 def _emit_json(payload: Any) -> None:
-    typer.echo(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
+    terminal.emit_json(payload)
 
 
 def _console(stderr: bool = False) -> Any:
-    from rich.console import Console
+    return terminal.console(stderr=stderr)
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+def _finish(render: Callable[[], None], code: int) -> None:
+    """Render, then exit with ``code``, even when the reader of stdout went away early.
+
+    ``symsoft verify | head -1`` closes the pipe after one line; the verdict was reached, so
+    the exit code is still the verdict's, never a traceback.
+    """
+    try:
+        render()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        terminal.silence_stdout()
+    # sys.exit rather than typer.Exit: main() runs the app with standalone_mode=False, where
+    # Click returns an Exit's code instead of raising it.
+    sys.exit(code)
 
 
 # ----------------------------------------------------------------------------------------
@@ -71,6 +81,12 @@ _VERDICT_STYLE = {
     "not-decided": "magenta",
     "depends-on-reading": "yellow",
 }
+
+
+#: the largest --n that verify runs without --allow-large: about 22 s on a 2-core machine
+MAX_VERIFY_N = 256
+#: seconds verify took at MAX_VERIFY_N (benchmarks/bench_verify.py); time grows about as n²
+_SECONDS_AT_MAX_N = 22.0
 
 
 def _parse_n(value: str) -> int | str:
@@ -88,8 +104,33 @@ def _parse_n(value: str) -> int | str:
     return n
 
 
+def _check_size(n: int, *, allow_large: bool) -> None:
+    """Refuse an --n whose run would take minutes and gigabytes unless it was asked for."""
+    from symsoft.errors import UsageError
+
+    if n <= MAX_VERIFY_N or allow_large:
+        return
+    estimate = _SECONDS_AT_MAX_N * (n / MAX_VERIFY_N) ** 2
+    hint = (
+        f"n = {n} would take about {_duration(estimate)} (time grows about as n²); "
+        f"add --allow-large to run it anyway"
+    )
+    raise UsageError("--n", n, f'a whole number from 1 to {MAX_VERIFY_N} or "general"', hint)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} seconds"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} minutes"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.0f} hours"
+    return f"{seconds / 86400:.0f} days"
+
+
 def _render_report(report: Any, *, quiet: bool) -> None:
     from rich.markup import escape
+    from rich.measure import Measurement
     from rich.table import Table
 
     console = _console()
@@ -111,6 +152,10 @@ def _render_report(report: Any, *, quiet: bool) -> None:
                 error,
                 escape(check.method),
             )
+        if not console.is_terminal:
+            # A pipe or file has no width; give the table the width it wants, not 80 columns.
+            wide = console.options.update_width(10_000)
+            console.width = max(console.width, Measurement.get(console, wide, table).maximum)
         console.print(table)
         for check in report.checks:
             if check.detail:
@@ -138,7 +183,7 @@ def _render_report(report: Any, *, quiet: bool) -> None:
 @app.command()
 def verify(
     n: str = typer.Option("4", "--n", help='Number of logits (>= 1), or "general" for symbolic n.'),
-    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the random logits."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random logits (>= 0)."),
     tol: float | None = typer.Option(
         None,
         "--tol",
@@ -146,6 +191,9 @@ def verify(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary line."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    allow_large: bool = typer.Option(
+        False, "--allow-large", help=f"Run an --n above {MAX_VERIFY_N} (minutes, gigabytes)."
+    ),
     fmt: str | None = typer.Option(None, "--format", help="text, json, junit or html."),
     output: str | None = typer.Option(
         None, "--output", "-o", help="Write the report to this file (with --format)."
@@ -161,6 +209,10 @@ def verify(
     chosen = result_format(fmt, as_json, output, command="verify")
     as_json = as_json or chosen.value != "text"  # no table, no progress bar
     size = _parse_n(n)
+    if isinstance(size, int):
+        _check_size(size, allow_large=allow_large)
+    if seed < 0:
+        raise UsageError("--seed", seed, "a whole number >= 0", "for example --seed 0")
     if tol is None:
         from symsoft.settings import load_settings
 
@@ -174,12 +226,10 @@ def verify(
     else:
         assert isinstance(size, int)
         report = _verify_with_progress(size, seed=seed, tol=tol, show=not (quiet or as_json))
+    code = EXIT_OK if report.passed else EXIT_FAILED
     if chosen.value != "text":
-        _emit_rendered(report, chosen, output, command="verify")
-    else:
-        _render_report(report, quiet=quiet)
-    if not report.passed:
-        raise typer.Exit(EXIT_FAILED)
+        _finish(lambda: _emit_rendered(report, chosen, output, command="verify"), code)
+    _finish(lambda: _render_report(report, quiet=quiet), code)
 
 
 def _emit_rendered(report: Any, chosen: Any, output: str | None, *, command: str) -> None:
@@ -211,7 +261,12 @@ def _verify_with_progress(n: int, *, seed: int, tol: float, show: bool) -> Any:
 # ----------------------------------------------------------------------------------------
 # derive
 # ----------------------------------------------------------------------------------------
-_DERIVE_FORMATS = ("latex", "markdown", "text")
+class DeriveFormat(str, Enum):
+    """How ``derive`` prints a derivation."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    LATEX = "latex"
 
 
 @app.command()
@@ -224,7 +279,7 @@ def derive(
     n: str = typer.Option(
         "general", "--n", help='"general" (symbolic n) or 1..8 (sums written out).'
     ),
-    fmt: str = typer.Option("text", "--format", help="latex, markdown or text."),
+    fmt: DeriveFormat = typer.Option(DeriveFormat.TEXT, "--format", help="How to print it."),
     standalone: bool = typer.Option(
         False, "--standalone", help="With --format latex: a complete amsmath document."
     ),
@@ -237,16 +292,14 @@ def derive(
     from symsoft.derivation.build import derive as build
     from symsoft.errors import UsageError
 
-    if fmt not in _DERIVE_FORMATS:
-        raise UsageError("--format", fmt, "one of " + ", ".join(_DERIVE_FORMATS))
-    if standalone and fmt != "latex":
+    if standalone and fmt is not DeriveFormat.LATEX:
         raise UsageError("--standalone", True, "--format latex", "add --format latex")
     derivation = build(route, _parse_n(n))
     if as_json:
         _emit_json(derivation.to_dict())
-    elif fmt == "markdown":
+    elif fmt is DeriveFormat.MARKDOWN:
         typer.echo(derivation.to_markdown(), nl=False)
-    elif fmt == "latex":
+    elif fmt is DeriveFormat.LATEX:
         typer.echo(derivation.to_latex(standalone=standalone))
     else:
         typer.echo(derivation.to_text(), nl=False)
@@ -271,6 +324,7 @@ _CHECK_COLOURS = {
 def check_command(
     files: list[str] = typer.Argument(
         None,
+        metavar="FILE",
         help="Markdown (.md), LaTeX (.tex) or notebook (.ipynb) files, or folders to search; "
         "- reads stdin.",
     ),
@@ -316,10 +370,15 @@ def check_command(
     """
     from symsoft.check.checker import check_text
     from symsoft.cli_check import CheckOptions, run
-    from symsoft.errors import UsageError
+    from symsoft.errors import MissingArgumentError, UsageError
 
     if not files and expr is None:
-        raise UsageError("FILE", None, "a file, '-' for stdin, or --expr TEXT")
+        raise MissingArgumentError(
+            "FILE",
+            None,
+            "a Markdown, LaTeX or notebook file or folder, '-' for stdin, or --expr TEXT",
+            "for example: symsoft check notes.md",
+        )
     options = CheckOptions(
         files=tuple(files or ()),
         fmt=fmt,
@@ -355,28 +414,30 @@ def check_command(
 
 
 def _render_check(report: Any) -> None:
-    typer.secho(report.path, bold=True)
+    from rich.text import Text
+
+    console = _console()
+    console.print(Text(report.path, style="bold"))
     if not report.steps:
-        typer.echo("  no steps found (no equation between two expressions)")
+        console.print("  no steps found (no equation between two expressions)")
     for step in report.steps:
         verdict = step.verdict.value
         shown = f"{step.lhs} = {step.rhs}" if step.rhs else step.lhs
         shown = " ".join(shown.split())
         if len(shown) > 100:
             shown = shown[:97] + "..."
-        typer.echo(f"  line {step.line:<4} ", nl=False)
-        typer.secho(f"{verdict:<21}", fg=_CHECK_COLOURS.get(verdict), bold=True, nl=False)
-        typer.echo(f" {shown}")
-        typer.echo(f"             {step.method}: {step.detail}")
+        line = Text(f"  line {step.line:<4} ")
+        line.append(f"{verdict:<21}", style=f"bold {_CHECK_COLOURS.get(verdict, '')}".strip())
+        console.print(line + Text(f" {shown}"))
+        console.print(Text(f"             {step.method}: {step.detail}"))
         if step.counterexample:
-            typer.secho(
-                f"             counterexample: {_format_counterexample(step.counterexample)}",
-                fg="red" if verdict == "refuted" else "yellow",
-            )
+            colour = "red" if verdict == "refuted" else "yellow"
+            example = _format_counterexample(step.counterexample)
+            console.print(Text(f"             counterexample: {example}", style=colour))
     for definition in report.definitions:
-        typer.echo(f"  definition: {definition}")
+        console.print(Text(f"  definition: {definition}"))
     summary = ", ".join(f"{count} {verdict}" for verdict, count in report.summary.items())
-    typer.echo(f"  summary: {summary or 'no steps'}")
+    console.print(Text(f"  summary: {summary or 'no steps'}"))
 
 
 def _format_counterexample(example: Any) -> str:
@@ -388,7 +449,8 @@ def _format_counterexample(example: Any) -> str:
         parts.append(", ".join(f"{k} = {v}" for k, v in indices.items()))
     logits = example.get("logits") or {}
     if logits:
-        parts.append(", ".join(f"{k} = {v:g}" for k, v in logits.items()))
+        # every digit the comparison used, so that plugging the values in reproduces lhs, rhs
+        parts.append(", ".join(f"{k} = {v!r}" for k, v in logits.items()))
     functions = example.get("functions") or {}
     if functions:
         parts.append(", ".join(f"{k}(x) = {v}" for k, v in functions.items()))
@@ -401,18 +463,42 @@ def _format_counterexample(example: Any) -> str:
 # ----------------------------------------------------------------------------------------
 
 
+class Kind(str, Enum):
+    """The contract ``check-impl`` holds the code to (``symsoft.impl.loader.KINDS``)."""
+
+    JACOBIAN = "jacobian"
+    VJP = "vjp"
+    SOFTMAX = "softmax"
+    LAYER = "layer"
+    ELEMENTWISE = "elementwise"
+
+
+class Input(str, Enum):
+    """What a Jacobian or VJP function receives (``symsoft.impl.loader.INPUTS``)."""
+
+    LOGITS = "logits"
+    SOFTMAX = "softmax"
+
+
+class Samples(str, Enum):
+    """Where the samples of a batch are."""
+
+    ROWS = "rows"
+    COLUMNS = "columns"
+
+
 @app.command("check-impl")
 def _check_impl(
     target: str = typer.Argument(
-        ..., help="PATH.py:NAME or package.module:NAME (a function or class)."
+        ..., metavar="TARGET", help="PATH.py:NAME or package.module:NAME (a function or class)."
     ),
-    kind: str | None = typer.Option(
+    kind: Kind | None = typer.Option(
         None,
         "--kind",
         help="Contract: jacobian, vjp, softmax, layer or elementwise (default: from the "
         "signature).",
     ),
-    input_: str | None = typer.Option(
+    input_: Input | None = typer.Option(
         None,
         "--input",
         help="What a jacobian/vjp function receives: logits or softmax "
@@ -435,8 +521,8 @@ def _check_impl(
     memory: str = typer.Option(
         "4G", "--memory", help="Memory of the worker process running your code: 2G, 512M, none."
     ),
-    samples: str = typer.Option(
-        "rows", "--samples", help="Batch layout: rows, (m, n), or columns, (n, m)."
+    samples: Samples = typer.Option(
+        Samples.ROWS, "--samples", help="Batch layout: rows, (m, n), or columns, (n, m)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     strict: bool = typer.Option(
@@ -467,48 +553,108 @@ def _check_impl(
     atol = settings.atol if atol is None else atol
     report = check_implementation(
         target,
-        kind=kind,
-        input=input_,
+        kind=None if kind is None else kind.value,
+        input=None if input_ is None else input_.value,
         rtol=rtol,
         atol=atol,
         seed=seed,
         n=n,
         timeout=timeout,
-        samples=samples,
+        samples=samples.value,
         strict=strict,
         memory=memory,
     )
     if chosen.value != "text" or output is not None:
-        _emit_rendered(report, chosen, output, command="check-impl")
-    else:
-        typer.echo(report.to_text())
-    if report.exit_code:
-        raise typer.Exit(code=report.exit_code)
+        _finish(
+            lambda: _emit_rendered(report, chosen, output, command="check-impl"), report.exit_code
+        )
+    _finish(lambda: _render_impl(report), report.exit_code)
+
+
+_STATUS_COLOURS = {"pass": "green", "fail": "red", "unsupported": "yellow"}
+
+
+def _render_impl(report: Any) -> None:
+    """The text report, its table of cases laid out by rich (coloured in a terminal)."""
+    from rich.measure import Measurement
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console()
+    lines = report.to_text().split("\n")
+    head = lines.index("cases:") + 1
+    table = Table.grid(padding=(0, 1, 0, 0))  # one space after a column, as in the text report
+    for width in (11, 28, 8):
+        table.add_column(min_width=width, no_wrap=True)
+    table.add_column(overflow="fold")  # a narrow terminal folds the detail, never cuts it
+    for case in report.cases:
+        shape = "×".join(map(str, case.shape))
+        error = ""
+        if case.max_abs_error is not None:
+            at = f" at {case.worst_index}" if case.worst_index is not None else ""
+            error = f"max abs {case.max_abs_error:.1e}{at}, rel {case.max_rel_error:.1e}"
+        tail = "; ".join(part for part in (error, case.detail) if part)
+        status = Text(case.status.upper(), style=_STATUS_COLOURS.get(case.status.lower(), ""))
+        table.add_row(status, case.name, shape, tail)
+    console.print(Text("\n".join(lines[:head])))
+    if not console.is_terminal:
+        wide = console.options.update_width(10_000)
+        console.width = max(console.width, Measurement.get(console, wide, table).maximum)
+    with console.capture() as captured:
+        console.print(table)
+    # rich pads every row to the table's width; a report line ends where its text does
+    sys.stdout.write("".join(f"  {row.rstrip()}\n" for row in captured.get().splitlines()))
+    console.print(Text("\n".join(lines[head + len(report.cases) :])))
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; user errors become one line on stderr and a documented exit code."""
+    """Run the CLI; user errors become one line on stderr and a documented exit code.
+
+    Under ``--json`` an error is also a JSON object on stdout, so a script reading stdout
+    always gets JSON.
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
+    if not args:
+        # No command: the help, and the usage exit code, as for any incomplete command line.
+        _run(["--help"])
+        sys.exit(EXIT_USAGE)
+    sys.exit(_run(args))
+
+
+def _run(args: list[str]) -> int:
+    command = next((arg for arg in args if not arg.startswith("-")), None)
+    if command not in _command_names():
+        command = None
     try:
         # Without standalone mode Typer returns the code of a raised Exit (130 for Ctrl-C).
-        code = app(args=argv, standalone_mode=False, prog_name="symsoft")
+        code = app(args=args, standalone_mode=False, prog_name="symsoft")
     except SymsoftError as error:
-        typer.echo(f"error: {error}", err=True)
-        sys.exit(error.exit_code)
-    except _click_errors.NoArgsIsHelpError as error:
-        typer.echo(error.ctx.get_help() if error.ctx else str(error))
-        sys.exit(EXIT_USAGE)
-    except _click_errors.NoSuchOption as error:
-        hint = f" (did you mean {', '.join(error.possibilities)}?)" if error.possibilities else ""
-        typer.echo(f"error: {error.format_message()}{hint}", err=True)
-        sys.exit(EXIT_USAGE)
-    except _click_errors.ClickException as error:
-        typer.echo(f"error: {error.format_message()}", err=True)
-        sys.exit(EXIT_USAGE)
+        return _fail(terminal.error_message(error, command, args), error.exit_code, args)
     except typer.Exit as done:
-        sys.exit(done.exit_code)
+        return done.exit_code
     except (typer.Abort, KeyboardInterrupt):
-        typer.echo("interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        terminal.silence_stdout()
+        return EXIT_OK
+    except terminal.click_errors() as error:
+        return _fail(terminal.error_message(error, command, args), EXIT_USAGE, args)
     if code == EXIT_INTERRUPTED:
-        typer.echo("interrupted", err=True)
-    sys.exit(code if isinstance(code, int) else 0)
+        return _fail("interrupted", EXIT_INTERRUPTED, args, prefix="")
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def _command_names() -> list[str]:
+    return [
+        info.name or info.callback.__name__ for info in app.registered_commands if info.callback
+    ]
+
+
+def _fail(message: str, code: int, args: list[str], *, prefix: str = "error: ") -> int:
+    typer.echo(f"{prefix}{message}", err=True)
+    if "--json" in args:
+        try:
+            terminal.emit_json({"passed": False, "error": {"message": message, "exit_code": code}})
+        except BrokenPipeError:
+            terminal.silence_stdout()
+    return code

@@ -9,6 +9,7 @@ through the ``out``/``err`` callables the CLI passes in.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from symsoft.check.batch import BatchReport, FileResult, check_documents, collec
 from symsoft.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 from symsoft.render import Format, render_check
 from symsoft.settings import Settings, load_settings
+from symsoft.terminal import silence_stdout
 
 __all__ = ["CheckOptions", "emit", "result_format", "run"]
 
@@ -141,11 +143,23 @@ def run(
     if options.files:
         batch = check_files(options.files, settings, err)
     reports = (*extra, *batch.reports)
+    code = exit_code(
+        BatchReport((*(FileResult(r.path, r) for r in extra), *batch.files)), settings.strict
+    )
+    try:
+        _write_reports(options, fmt, settings, batch, reports, out, err, render_text)
+    except BrokenPipeError:
+        # ``symsoft check docs/ | head`` closed the pipe: the verdict is still the exit code
+        silence_stdout()
+    return code
+
+
+def _write_reports(options, fmt, settings, batch, reports, out, err, render_text) -> None:
+    for error in batch.errors:
+        err(f"error: {error.error}")  # on stderr in every format: a reader of stdout may parse
     if fmt is Format.TEXT and options.output is None:
         for report in reports:
             render_text(report)
-        for error in batch.errors:
-            err(f"error: {error.error}")
         if len(batch.files) > 1:
             out(batch_summary(batch))
     else:
@@ -155,9 +169,7 @@ def run(
         else:
             _write(options.output, text)
             err(f"wrote {fmt.value} report to {options.output}")
-    return exit_code(
-        BatchReport((*(FileResult(r.path, r) for r in extra), *batch.files)), settings.strict
-    )
+    sys.stdout.flush()
 
 
 def result_format(fmt: str | None, as_json: bool, output: str | None, *, command: str) -> Format:

@@ -12,6 +12,7 @@ __all__ = [
     "DocumentError",
     "ImplementationError",
     "LatexParseError",
+    "MissingArgumentError",
     "SymsoftError",
     "UsageError",
 ]
@@ -41,6 +42,14 @@ class UsageError(SymsoftError, ValueError):
 
     def __str__(self) -> str:
         message = f"invalid value for {self.name}: {self.value!r} (expected {self.expected})"
+        return f"{message}; {self.hint}" if self.hint else message
+
+
+class MissingArgumentError(UsageError):
+    """A required argument was not given."""
+
+    def __str__(self) -> str:
+        message = f"missing {self.name} (expected {self.expected})"
         return f"{message}; {self.hint}" if self.hint else message
 
 

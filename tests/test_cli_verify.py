@@ -97,7 +97,7 @@ def test_ctrl_c_exits_130_without_traceback():
     import time
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "symsoft", "verify", "--n", "400", "--quiet"],
+        [sys.executable, "-m", "symsoft", "verify", "--n", "400", "--allow-large", "--quiet"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

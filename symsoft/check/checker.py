@@ -712,7 +712,7 @@ def _result(step: Step, decision: Decision) -> StepResult:
     if decision.extended:
         detail += "; extended by pattern " + ", ".join(decision.extended)
     return StepResult(
-        line=step.line,
+        line=_branch_line(step, decision),
         lhs=step.lhs_text,
         rhs=step.rhs_text,
         verdict=decision.verdict,
@@ -732,6 +732,42 @@ def _out_of_time(step: Step, seconds: float) -> StepResult:
         method="none",
         detail=f"the document's time budget ({seconds:g} s) ran out before this step",
     )
+
+
+def _branch_line(step: Step, decision: Decision) -> int:
+    """The line of the ``cases`` branch a counterexample falls in; else the step's line.
+
+    A right side written as ``\\begin{cases} … \\\\ … \\end{cases}`` over several lines is
+    wrong in one branch; the branch is the first whose condition holds at the counterexample's
+    indices, and its line is counted from the line where the right side starts.
+    """
+    indices = (decision.counterexample or {}).get("indices") or {}
+    pieces = step.rhs.atoms(sp.Piecewise) if isinstance(step.rhs, sp.Basic) else set()
+    if decision.verdict not in _FAILING or not indices or len(pieces) != 1:
+        return step.line
+    (piecewise,) = pieces
+    values = {s: sp.Integer(indices[s.name]) for s in piecewise.free_symbols if s.name in indices}
+    chosen = [i for i, (_, cond) in enumerate(piecewise.args) if cond.xreplace(values) is sp.true]
+    starts = _branch_starts(step.rhs_text)
+    if not chosen or len(starts) != len(piecewise.args):
+        return step.line
+    return step.line + step.rhs_text.count("\n", 0, starts[chosen[0]])
+
+
+def _branch_starts(text: str) -> list[int]:
+    """Where the rows of the one ``cases`` environment in ``text`` begin (first non-space)."""
+    if text.count("\\begin{cases}") != 1:
+        return []
+    start = text.index("\\begin{cases}") + len("\\begin{cases}")
+    end = text.find("\\end{cases}", start)
+    cuts, depth, at = [start], 0, start
+    while 0 <= at < end:
+        if text[at] in "{}":
+            depth += 1 if text[at] == "{" else -1
+        if text.startswith("\\\\", at) and depth == 0:
+            cuts.append(at + 2)
+        at += 2 if text[at] == "\\" else 1
+    return [cut + len(text[cut:]) - len(text[cut:].lstrip()) for cut in cuts]
 
 
 def _shorten(text: str) -> str:

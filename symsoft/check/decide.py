@@ -825,6 +825,32 @@ def _point(exprs: Iterable[Any], rng: random.Random) -> dict[Any, Any]:
     return point
 
 
+def _respect_facts(
+    point: dict[Any, Any],
+    facts: Iterable[tuple[Any, Any]],
+    n_value: int | None,
+    rng: random.Random,
+) -> dict[Any, Any]:
+    """Give a vector the document says sums to a number values that do: positive, that sum.
+
+    The instance eliminated its last entry (total minus the others); that entry is returned so
+    a counterexample shows every value, and all of them are what the document allows.
+    """
+    eliminated: dict[Any, Any] = {}
+    for base, total in facts:
+        if n_value is None or not total.is_number:
+            continue
+        entries = [base[k] for k in range(1, n_value + 1)]
+        if not any(entry in point for entry in entries[:-1]):
+            continue
+        weights = [rng.uniform(0.05, 1.0) for _ in entries]
+        scale = float(total) / sum(weights)
+        for entry, weight in zip(entries[:-1], weights):
+            point[entry] = sp.Float(repr(round(weight * scale, 4)), _DIGITS)
+        eliminated[entries[-1]] = total - sp.Add(*[point[entry] for entry in entries[:-1]])
+    return eliminated
+
+
 def _differ(left: Any, right: Any) -> bool | None:
     """True if two numbers differ, False if equal, None if either is not a finite number."""
     # compared in mpmath, not as floats: 10^400 is a finite number that a float cannot hold
@@ -1330,7 +1356,7 @@ def _decide_scalar(
                     else:
                         sides = plain
                     # a proven step is only cross-checked: one point per instance suffices
-                    found = _compare(sides, rng, 1 if proven_all else POINTS)
+                    found = _compare(sides, rng, 1 if proven_all else POINTS, defs.facts, n_value)
                     checked += 1
                     if isinstance(found, dict):
                         if number not in bad:
@@ -1377,17 +1403,25 @@ def _decide_scalar(
     )
 
 
-def _compare(sides: list[Any], rng: random.Random, points: int = POINTS) -> dict[str, Any] | bool:
+def _compare(
+    sides: list[Any],
+    rng: random.Random,
+    points: int = POINTS,
+    facts: Iterable[tuple[Any, Any]] = (),
+    n_value: int | None = None,
+) -> dict[str, Any] | bool:
     """A counterexample dict, True if the sides agree at every point, False if undecidable."""
     agreed = 0
     for _ in range(points * 3):
         point = _point(sides, rng)
+        eliminated = _respect_facts(point, facts, n_value, rng)
         left, right = (_evaluate(side, point) for side in sides)
         differs = _differ(left, right)
         if differs is None:
             continue
         if differs:
-            logits = {_show(k): float(v) for k, v in sorted(point.items(), key=str)}
+            shown = sorted({**point, **eliminated}.items(), key=str)
+            logits = {_show(k): float(v) for k, v in shown}
             return {"logits": logits, "lhs": _show_value(left), "rhs": _show_value(right)}
         agreed += 1
         if agreed >= points:
@@ -1451,13 +1485,14 @@ def _verdict(
         number = min(bad)
         example = bad[number]
         where = patterns[number].describe()
+        at = ", ".join(f"{k} = {v}" for k, v in (example.get("indices") or {}).items())
+        when = f" when {where}" if where else f" at {at}" if at else ""
         values = f"lhs = {example['lhs']}, rhs = {example['rhs']}"
         if leak:
             return Decision(
                 Verdict.REFUTED,
                 "instantiated",
-                f"summation index {leak} is used outside its sum; the sides differ when "
-                f"{where}: {values}",
+                f"summation index {leak} is used outside its sum; the sides differ{when}: {values}",
                 example,
             )
         if len(bad) < len(patterns) and not cases:
@@ -1468,14 +1503,14 @@ def _verdict(
                 return Decision(
                     Verdict.CONDITIONAL,
                     "instantiated",
-                    f"holds when {condition}{under}, fails when {where}: {values}",
+                    f"holds when {condition}{under}, fails{when}: {values}",
                     example,
                     condition,
                 )
         return Decision(
             Verdict.REFUTED,
             "instantiated",
-            f"the sides differ{under} when {where}"
+            f"the sides differ{under}{when}"
             + (f" (n = {example['n']})" if example["n"] else "")
             + f": {values}",
             example,

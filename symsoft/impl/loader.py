@@ -114,6 +114,31 @@ def load_object(spec: str, *, timeout: float | None = None) -> Any:
     return load(spec, timeout=timeout)[0]
 
 
+_EXPECTED_TARGET = "PATH.py:NAME, NOTEBOOK.ipynb:NAME or package.module:NAME"
+
+#: suffixes of files that are never code, so ``mine.md:f`` is not read as module ``mine.md``
+_NOT_CODE = {".md", ".markdown", ".tex", ".txt", ".rst", ".json", ".csv", ".html", ".pdf"}
+
+
+def _check_where(spec: object, where: str) -> None:
+    """Refuse a target that names a folder or a file that is not code, saying what to give."""
+    if not isinstance(spec, str):
+        return
+    place = Path(where or spec)
+    has_separator = any(sep in (where or spec) for sep in "/\\")
+    if place.is_dir() and (has_separator or not where):
+        name = spec.rpartition(":")[2] if where else ""
+        example = f"{place / 'softmax.py'}:{name or 'softmax_backward'}"
+        hint = f"{place} is a folder: name a Python file in it, e.g. {example}"
+        raise UsageError("target", spec, _EXPECTED_TARGET, hint)
+    suffix = place.suffix.lower()
+    if where and (suffix in _NOT_CODE or (place.is_file() and suffix not in (".py", ".ipynb"))):
+        hint = f"{where} is not Python code"
+        if suffix in (".md", ".markdown", ".tex"):
+            hint += f"; to check a derivation, run: symsoft check {where}"
+        raise UsageError("target", spec, _EXPECTED_TARGET, hint)
+
+
 def load(spec: str, *, timeout: float | None = None) -> tuple[Any, tuple[str, ...]]:
     """Like :func:`load_object`, also returning notes on how the file was imported.
 
@@ -121,6 +146,7 @@ def load(spec: str, *, timeout: float | None = None) -> tuple[Any, tuple[str, ..
     defined ``NAME`` still yields ``NAME``, with a note; ``timeout`` bounds the import.
     """
     where, _, name = spec.rpartition(":") if isinstance(spec, str) else ("", "", "")
+    _check_where(spec, where)
     if not where or not name or not all(part.isidentifier() for part in name.split(".")):
         raise UsageError(
             "target", spec, "PATH.py:NAME or package.module:NAME", "e.g. mysoftmax.py:softmax_grad"

@@ -72,7 +72,8 @@ class Pattern:
         singles = [str(block[0]) for block in self.blocks]
         if len(singles) > 1:
             parts.append(", ".join(singles) + " distinct")
-        return "; ".join(parts) or "no indices"
+        # empty when nothing constrains the indices: a lone free index is not "no indices"
+        return "; ".join(parts)
 
     def equal(self, a: Any, b: Any) -> bool:
         """Whether ``a`` and ``b`` are the same index in this pattern."""

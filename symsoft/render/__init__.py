@@ -36,13 +36,21 @@ class Format(str, Enum):
 def check_json(
     reports: Sequence[DocumentReport], errors: Sequence[Any] = (), *, strict: bool = False
 ) -> str:
-    """The JSON of ``symsoft check --json``: whether all passed, every file, unreadable ones
-    with their error."""
+    """The JSON of ``symsoft check --json``: whether all passed, every file checked, and the
+    files that could not be read with the reason."""
     failed = any(r.failed or (strict and not r.understood) for r in reports)
-    files = [report.to_dict() for report in reports]
-    files += [{"path": error.path, "error": error.error} for error in errors]
-    payload = {"passed": not failed and not errors, "files": files}
+    payload = {
+        "passed": not failed and not errors,
+        "files": [report.to_dict() for report in reports],
+        "errors": [{"path": error.path, "message": _reason(error)} for error in errors],
+    }
     return json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n"
+
+
+def _reason(error: Any) -> str:
+    """The reason alone: ``no such file``, not ``docs/a.md: no such file``."""
+    prefix = f"{error.path}: "
+    return error.error[len(prefix) :] if error.error.startswith(prefix) else error.error
 
 
 def render_check(
