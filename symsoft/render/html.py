@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import Any
 
-from symsoft.check.checker import DocumentReport, StepResult
 from symsoft.render.katex import find_katex, inline_css, render_math
+from symsoft.render.results import Report, Step
 from symsoft.render.text import FAILING, counterexample_text
 from symsoft.verdict import Verdict
 
@@ -66,11 +66,11 @@ def _colour(verdict: Verdict) -> str:
     return _MARKS[verdict][1]
 
 
-def _step_tex(step: StepResult) -> str:
+def _step_tex(step: Step) -> str:
     return f"{step.lhs} = {step.rhs}"
 
 
-def _evidence(step: StepResult, *, open_: bool = False) -> str:
+def _evidence(step: Step, *, open_: bool = False) -> str:
     parts = [f"<p><b>{escape(step.method)}</b>: {escape(step.detail)}</p>"]
     if step.condition:
         parts.append(f"<p>holds only when {escape(step.condition)}</p>")
@@ -81,7 +81,7 @@ def _evidence(step: StepResult, *, open_: bool = False) -> str:
     return f"{tag}<summary>reading and evidence</summary>{''.join(parts)}</details>"
 
 
-def _step(step: StepResult, typeset: Typeset, *, first_failure: bool = False) -> str:
+def _step(step: Step, typeset: Typeset, *, first_failure: bool = False) -> str:
     # a step that was not read is shown as the text it is
     math = typeset(_step_tex(step)) if step.rhs else _raw(step.lhs)
     return (
@@ -92,7 +92,7 @@ def _step(step: StepResult, typeset: Typeset, *, first_failure: bool = False) ->
     )
 
 
-def _document(report: DocumentReport, typeset: Typeset) -> str:
+def _document(report: Report, typeset: Typeset) -> str:
     summary = ", ".join(f"{count} {verdict}" for verdict, count in report.summary.items())
     # the first failing step shows its evidence without a click: it is what a reader looks for
     first = next((step for step in report.steps if step.verdict in FAILING), None)
@@ -114,7 +114,7 @@ def _raw(tex: str) -> str:
 
 
 def check_page(
-    reports: Sequence[DocumentReport], errors: Iterable[Any] = (), *, title: str = "symsoft check"
+    reports: Sequence[Report], errors: Iterable[Any] = (), *, title: str = "symsoft check"
 ) -> str:
     """A standalone HTML page of the reports; math by KaTeX when installed, else as source."""
     texts = [_step_tex(step) for report in reports for step in report.steps if step.rhs]
@@ -144,7 +144,7 @@ def _notebook_math(tex: str) -> str:
     return f"\\[{escape(tex)}\\]"
 
 
-def check_fragment(reports: Iterable[DocumentReport], errors: Iterable[Any] = ()) -> str:
+def check_fragment(reports: Iterable[Report], errors: Iterable[Any] = ()) -> str:
     """Check reports as an HTML fragment for Jupyter (math left to the notebook's MathJax)."""
     body = "".join(_document(report, _notebook_math) for report in reports)
     return f'<div class="symsoft"><style>{_STYLE}</style>{body}{_errors(errors)}</div>'

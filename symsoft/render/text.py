@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from symsoft.check.checker import DocumentReport, StepResult
+from symsoft.render.results import Report, Step
 from symsoft.verdict import Verdict
 
 __all__ = [
@@ -24,7 +24,7 @@ FAILING = (Verdict.REFUTED, Verdict.CONDITIONAL)
 UNDECIDED = (Verdict.NOT_UNDERSTOOD, Verdict.NOT_DECIDED)
 
 
-def step_claim(step: StepResult, limit: int = 100) -> str:
+def step_claim(step: Step, limit: int = 100) -> str:
     """The step as written, on one line, shortened to ``limit`` characters."""
     shown = f"{step.lhs} = {step.rhs}" if step.rhs else step.lhs
     shown = " ".join(shown.split())
@@ -53,7 +53,7 @@ def _number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def step_message(step: StepResult) -> str:
+def step_message(step: Step) -> str:
     """What a CI annotation says about a step: the verdict, the claim, the evidence."""
     message = f"{step.verdict.value}: {step_claim(step)} ({step.method}: {step.detail})"
     if step.counterexample:
@@ -61,7 +61,7 @@ def step_message(step: StepResult) -> str:
     return message
 
 
-def render_check(reports: Iterable[DocumentReport], errors: Iterable[Any] = ()) -> str:
+def render_check(reports: Iterable[Report], errors: Iterable[Any] = ()) -> str:
     """The text report of ``symsoft check``, without colour (for ``--output FILE``)."""
     lines: list[str] = []
     for report in reports:
