@@ -414,7 +414,10 @@ def check_command(
 
 
 def _render_check(report: Any) -> None:
+    """The text report of one document, coloured by verdict in a terminal."""
     from rich.text import Text
+
+    from symsoft.render.text import counterexample_text, step_claim
 
     console = _console()
     console.print(Text(report.path, style="bold"))
@@ -422,40 +425,18 @@ def _render_check(report: Any) -> None:
         console.print("  no steps found (no equation between two expressions)")
     for step in report.steps:
         verdict = step.verdict.value
-        shown = f"{step.lhs} = {step.rhs}" if step.rhs else step.lhs
-        shown = " ".join(shown.split())
-        if len(shown) > 100:
-            shown = shown[:97] + "..."
-        line = Text(f"  line {step.line:<4} ")
+        line = Text(f"  {step.where:<9} ")
         line.append(f"{verdict:<21}", style=f"bold {_CHECK_COLOURS.get(verdict, '')}".strip())
-        console.print(line + Text(f" {shown}"))
+        console.print(line + Text(f" {step_claim(step)}"))
         console.print(Text(f"             {step.method}: {step.detail}"))
         if step.counterexample:
             colour = "red" if verdict == "refuted" else "yellow"
-            example = _format_counterexample(step.counterexample)
+            example = counterexample_text(step.counterexample)
             console.print(Text(f"             counterexample: {example}", style=colour))
     for definition in report.definitions:
         console.print(Text(f"  definition: {definition}"))
     summary = ", ".join(f"{count} {verdict}" for verdict, count in report.summary.items())
     console.print(Text(f"  summary: {summary or 'no steps'}"))
-
-
-def _format_counterexample(example: Any) -> str:
-    parts = []
-    if example.get("n") is not None:
-        parts.append(f"n = {example['n']}")
-    indices = example.get("indices") or {}
-    if indices:
-        parts.append(", ".join(f"{k} = {v}" for k, v in indices.items()))
-    logits = example.get("logits") or {}
-    if logits:
-        # every digit the comparison used, so that plugging the values in reproduces lhs, rhs
-        parts.append(", ".join(f"{k} = {v!r}" for k, v in logits.items()))
-    functions = example.get("functions") or {}
-    if functions:
-        parts.append(", ".join(f"{k}(x) = {v}" for k, v in functions.items()))
-    parts.append(f"lhs = {example.get('lhs')}, rhs = {example.get('rhs')}")
-    return "; ".join(parts)
 
 
 # ----------------------------------------------------------------------------------------

@@ -41,16 +41,13 @@ def counterexample_text(example: Mapping[str, Any]) -> str:
         parts.append(", ".join(f"{k} = {v}" for k, v in indices.items()))
     logits = example.get("logits") or {}
     if logits:
-        parts.append(", ".join(f"{k} = {_number(v)}" for k, v in logits.items()))
+        # every digit the comparison used, so that plugging the values in reproduces lhs, rhs
+        parts.append(", ".join(f"{k} = {v!r}" for k, v in logits.items()))
     functions = example.get("functions") or {}
     if functions:
         parts.append(", ".join(f"{k}(x) = {v}" for k, v in functions.items()))
     parts.append(f"lhs = {example.get('lhs')}, rhs = {example.get('rhs')}")
     return "; ".join(parts)
-
-
-def _number(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def step_message(step: Step) -> str:
@@ -69,7 +66,7 @@ def render_check(reports: Iterable[Report], errors: Iterable[Any] = ()) -> str:
         if not report.steps:
             lines.append("  no steps found (no equation between two expressions)")
         for step in report.steps:
-            lines.append(f"  line {step.line:<4} {step.verdict.value:<21} {step_claim(step)}")
+            lines.append(f"  {step.where:<9} {step.verdict.value:<21} {step_claim(step)}")
             lines.append(f"             {step.method}: {step.detail}")
             if step.counterexample:
                 example = counterexample_text(step.counterexample)
