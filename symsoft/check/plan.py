@@ -36,6 +36,8 @@ from symsoft.errors import LatexParseError
 
 __all__ = ["Definition", "Plan", "Step", "Unread", "build_plan", "guess_context", "name_of"]
 
+#: ``\mathbf{1}`` and ``\mathbf{0}`` as the LaTeX reader names them: constants, never names
+_CONSTANT_VECTORS = frozenset({"ones", "zeros"})
 _SOFTMAX_LETTERS = frozenset({"S", "s", "sigma", "softmax", "p", "y", "a", "P", "Y", "smax"})
 #: the index of the coefficient of dz when differentials are compared
 COEFFICIENT = sp.Symbol("coef", integer=True)
@@ -493,6 +495,7 @@ def build_plan(
                 and key is None
                 and target is not None
                 and target not in defined
+                and target[1] not in _CONSTANT_VECTORS
                 and not _mentions(lhs, target)
                 and not lhs.has(sp.Derivative)
                 and not _is_variable(rhs, context)
