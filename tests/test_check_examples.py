@@ -87,7 +87,7 @@ def test_a_word_in_a_subscript_belongs_to_the_name():
     from symsoft.latex import parse_expression
 
     assert str(parse_expression(r"Y_{\text{pred},ik}")) == "Y^(pred)[i, k]"
-    assert str(parse_expression(r"W_{\mathrm{out}}")) == "W^(out)"
+    assert str(parse_expression(r"J_{\text{softmax}}")) == "J_softmax"
     text = (
         "$$Y_{\\text{pred},ik} = \\frac{e^{Z_{ik}}}{\\sum_{j} e^{Z_{ij}}}$$\n\n"
         "$$\\frac{\\partial Y_{\\text{pred},ik}}{\\partial Z_{ik}} = "

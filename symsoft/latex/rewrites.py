@@ -76,19 +76,22 @@ def _argument_pending(out: list[Token]) -> bool:
 
 
 def _word_subscripts(tokens: list[Token]) -> list[Token]:
-    """``Y_{\\text{pred},ik}``, ``W_{\\mathrm{out}}``: a word in a subscript is part of the name
-    (read like ``Y^{(pred)}_{ik}``), and what follows its comma are the indices."""
+    """``Y_{\\text{pred},ik}``: a word before the indices of a subscript is part of the name
+    (read like ``Y^{(pred)}_{ik}``). A subscript that is a word alone (``J_{\\text{softmax}}``)
+    already names a symbol, and a name that also carries a superscript is left as written."""
     out: list[Token] = []
     i = 0
     while i < len(tokens):
         window = [t.type for t in tokens[i : i + 4]]
-        named = window[:4] == ["SUB", "LBRACE", "WORD", "COMMA"] or window[:4] == [
-            "SUB",
-            "LBRACE",
-            "WORD",
-            "RBRACE",
-        ]
-        if not (named and out and out[-1].type in ("LETTER", "GREEK")):
+        if window != ["SUB", "LBRACE", "WORD", "COMMA"] or not out or out[-1].type not in (
+            "LETTER",
+            "GREEK",
+        ):
+            out.append(tokens[i])
+            i += 1
+            continue
+        end = _group_end(tokens, i + 1)
+        if end < len(tokens) and tokens[end].type == "SUP":
             out.append(tokens[i])
             i += 1
             continue
@@ -100,12 +103,10 @@ def _word_subscripts(tokens: list[Token]) -> list[Token]:
             Token("LETTER", str(word), at),
             Token("RPAR", ")", at),
             Token("RBRACE", "}", at),
+            tokens[i],
+            tokens[i + 1],
         ]
-        if tokens[i + 3].type == "RBRACE":
-            i += 4
-        else:
-            out += [tokens[i], tokens[i + 1]]  # _{ then the indices after the comma
-            i += 4
+        i += 4  # past the word and its comma: the indices follow inside the same braces
     return out
 
 
