@@ -280,3 +280,15 @@ def test_unstable_code_wrong_elsewhere_gets_a_structure_for_the_finite_cases() -
     (difference,) = report.structure
     assert difference.kind is DifferenceKind.DIAGONAL
     assert "s instead of s(1 − s)" in difference.summary
+
+
+def test_a_failure_that_rests_on_the_logits_reading_says_so() -> None:
+    """diag(x) − x xᵀ fails as a function of the logits, and the report names the other
+    reading (x = softmax(z)) and how to check it; with --input softmax it passes."""
+    target = spec("layouts_and_scales.py:jacobian_of_activation")
+    report = check_implementation(target)
+    assert not report.passed and report.notes[0].startswith("depends on the input")
+    assert "--input softmax" in report.notes[0]
+    assert check_implementation(target, input="softmax").passed
+    wrong = check_implementation(spec("wrong_jacobians.py:softmax_jacobian_diag"))
+    assert not any(note.startswith("depends on the input") for note in wrong.notes)

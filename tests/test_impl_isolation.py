@@ -158,7 +158,7 @@ def test_memory_option_is_parsed_and_checked() -> None:
         with pytest.raises(UsageError, match="memory"):
             parse_memory(bad)
     result = cli(spec("exits_in_function.py"), "--memory", "lots")
-    assert result.returncode == 2 and "invalid value for memory" in result.stderr
+    assert result.returncode == 2 and "invalid value for --memory" in result.stderr
 
 
 def test_keyboard_interrupt_raised_by_user_code_is_the_users_error() -> None:

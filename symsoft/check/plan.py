@@ -421,8 +421,6 @@ def build_plan(
             key = name_of(lhs)
             if op == "=" and starts_chain and _is_variable(lhs, context) and _is_matrix(rhs):
                 continue  # ``\mathbf z = (z_1, \dots, z_n)`` only names the components
-            if op == "=" and starts_chain and _models_variable(lhs, rhs, context):
-                continue  # ``z = X\Theta + \epsilon`` says where the logits come from
             if op == "=" and starts_chain and _names_entries(lhs, rhs):
                 continue  # ``P = (p_{ij})`` names the entries of a matrix; P is no scalar
             if op == "=" and starts_chain and _names_softmax_vector(lhs, rhs):
@@ -456,14 +454,7 @@ def build_plan(
                 and isinstance(rhs, sp.Integer)
             ):
                 continue  # "For K = 2, …" picks a dimension for an example
-            if (
-                op == "="
-                and starts_chain
-                and isinstance(lhs, sp.Indexed)
-                and _is_variable(lhs, context)
-                and not rhs.has(lhs.base)
-                and rhs.atoms(sp.Indexed)
-            ):
+            if op == "=" and starts_chain and _models_variable(lhs, rhs, context):
                 # ``z_j = \sum_i w_{ij} o_i + b``: the model that produces the logits
                 items.append(
                     Unread(
@@ -494,6 +485,7 @@ def build_plan(
                 and starts_chain
                 and key is None
                 and target is not None
+                and target[0] == "symbol"
                 and target not in defined
                 and target[1] not in _CONSTANT_VECTORS
                 and not _mentions(lhs, target)
@@ -835,9 +827,9 @@ def _names_softmax_vector(lhs: Any, rhs: Any) -> bool:
 
 
 def _models_variable(lhs: Any, rhs: Any, context: Any) -> bool:
-    """``z = X\\Theta + \\epsilon``, ``z_i = w_i x + b_i``: the logits (every step's free
-    input) computed from other quantities. It constrains nothing the steps decide, and read as
-    a claim about free logits it would be refuted."""
+    """``z_j = \\sum_i w_{ij} o_i + b``, ``z = X\\Theta + \\epsilon``: the logits (every step's
+    free input) computed from other quantities. It constrains nothing the steps decide, and read
+    as a claim about free logits it would be refuted."""
     if not _is_variable(lhs, context) or not isinstance(rhs, sp.Basic):
         return False
     variable = getattr(context, "variable", "z")

@@ -164,7 +164,28 @@ def _check_both(target, input, limits, samples, seed, n, load_notes, start):
             return report
         if second.passed:
             return second
+    if input is None and not report.passed and target.input == "logits":
+        return _other_reading(target, report, cases, limits, samples, seed, n, load_notes, start)
     return report
+
+
+def _other_reading(target, report, cases, limits, samples, seed, n, load_notes, start):
+    """A failure that rests on reading the argument as the logits says so when the code is
+    right on softmax(z): the verdict stays a failure (that reading is also what the Jacobian
+    evaluated at the logits looks like), with the other reading named and how to check it."""
+    retry = dataclasses.replace(target, input="softmax", input_reason="the other reading", notes=[])
+    try:
+        second = _check(retry, cases, limits, samples, seed, n, load_notes, start)
+    except ImplementationError:
+        return report
+    if not second.passed:
+        return report
+    note = (
+        f"depends on the input: {target.input_reason}, and then it is wrong; it is right on "
+        "every case if its argument is softmax(z) (the layer's output). If that is how your "
+        "code calls it, check it with --input softmax"
+    )
+    return dataclasses.replace(report, notes=(note, *report.notes))
 
 
 def _check(target, cases, limits, samples, seed, n, load_notes, start) -> ImplReport:

@@ -83,9 +83,14 @@ def _word_subscripts(tokens: list[Token]) -> list[Token]:
     i = 0
     while i < len(tokens):
         window = [t.type for t in tokens[i : i + 4]]
-        if window != ["SUB", "LBRACE", "WORD", "COMMA"] or not out or out[-1].type not in (
-            "LETTER",
-            "GREEK",
+        if (
+            window != ["SUB", "LBRACE", "WORD", "COMMA"]
+            or not out
+            or out[-1].type
+            not in (
+                "LETTER",
+                "GREEK",
+            )
         ):
             out.append(tokens[i])
             i += 1

@@ -37,3 +37,8 @@ def jacobian_unstable_diagonal_slip(z):
     s = np.exp(z) / np.sum(np.exp(z))
     n = len(s)
     return np.array([[s[i] if i == j else -s[i] * s[j] for j in range(n)] for i in range(n)])
+
+
+def jacobian_of_activation(x):
+    """diag(x) − x xᵀ: the Jacobian from the layer's output, under a generic parameter name."""
+    return np.diag(x) - np.outer(x, x)
