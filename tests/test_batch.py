@@ -11,6 +11,9 @@ from test_check_cli import GOOD, WRONG, exit_code
 
 from symsoft.check.batch import check_documents, collect_documents
 
+#: runs the CLI or user code in other processes: the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture()
 def tree(tmp_path: Path) -> Path:

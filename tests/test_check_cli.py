@@ -13,6 +13,9 @@ from typer.testing import CliRunner
 
 from symsoft.cli import app, main
 
+#: runs the CLI or user code in other processes: the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 runner = CliRunner()
 
 GOOD = r"""# Softmax derivative

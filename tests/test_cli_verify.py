@@ -10,6 +10,9 @@ import pytest
 
 from symsoft.cli import main
 
+#: runs the CLI or user code in other processes: the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 
 def run(capsys, *args):
     with pytest.raises(SystemExit) as done:

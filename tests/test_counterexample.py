@@ -10,6 +10,9 @@ import pytest
 
 from symsoft.cli import main
 
+#: runs the CLI or user code in other processes: the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 ONE_HOT = (
     "Let $S_i = \\frac{e^{z_i}}{\\sum_k e^{z_k}}$ and $L = -\\sum_k y_k \\log S_k$, "
     "where $y$ is one-hot.\n\n"

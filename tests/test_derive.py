@@ -25,6 +25,9 @@ from symsoft.errors import DerivationError, UsageError
 from symsoft.proof.identity import decide
 from symsoft.verdict import Verdict
 
+#: proves derivations for symbolic n, seconds each: the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 ROUTES = [name for name in ROUTE_NAMES if name != "all"]
 

@@ -21,6 +21,9 @@ from symsoft.verdict import Verdict
 from symsoft.verifier.general import prove_general
 from symsoft.verifier.report import VerifyReport
 
+#: proves derivations for symbolic n, seconds each: the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 CHECKS = [
     "direct",
     "quotient-rule",

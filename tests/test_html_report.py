@@ -21,6 +21,9 @@ from symsoft.render import html as html_render
 from symsoft.render.html import check_page
 from symsoft.render.katex import find_katex
 
+#: runs the CLI or user code in other processes: the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

@@ -15,6 +15,9 @@ from symsoft.errors import ImplementationError
 from symsoft.impl.check import check_implementation
 from symsoft.impl.difference import DifferenceKind
 
+#: runs the CLI or user code in other processes: the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 IMPLS = Path(__file__).parent / "impls"
 
 

@@ -22,6 +22,9 @@ from symsoft.impl.isolation import WorkerEnd, WorkerError, parse_memory, ship
 from symsoft.impl.wire import ProtocolError, decode_array, encode_array, safe_loads
 from symsoft.testing import assert_softmax_vjp
 
+#: runs the CLI or user code in other processes: the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 IMPLS = Path(__file__).parent / "impls"
 ROOT = Path(__file__).parent.parent
 

@@ -18,6 +18,9 @@ from symsoft.errors import ImplementationError, SymsoftError, UsageError
 from symsoft.impl.check import check_implementation
 from symsoft.impl.diagnosis import CATALOGUE
 
+#: runs the CLI or user code in other processes: the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 IMPLS = Path(__file__).parent / "impls"
 
 

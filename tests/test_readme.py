@@ -20,6 +20,9 @@ from pathlib import Path
 
 import pytest
 
+#: runs the CLI or user code in other processes: the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 

@@ -16,6 +16,9 @@ from symsoft import terminal
 from symsoft.cli import MAX_VERIFY_N, Input, Kind, _check_size, main
 from symsoft.errors import UsageError
 
+#: runs the CLI or user code in other processes: the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 WRONG_STEP = (

@@ -13,6 +13,9 @@ from symsoft.errors import ImplementationError
 from symsoft.impl.loader import load_object
 from symsoft.testing import assert_softmax, assert_softmax_jacobian, assert_softmax_vjp
 
+#: runs the CLI or user code in other processes: the slow lane (pytest -m 'not slow' skips it)
+pytestmark = pytest.mark.slow
+
 IMPLS = Path(__file__).parent / "impls"
 
 
