@@ -252,7 +252,8 @@ def test_time_budget_is_not_lost_in_a_gc_callback() -> None:
     import gc
     import time
 
-    from symsoft.check.decide import _budget, _Timeout
+    from symsoft.proof.budget import Timeout as _Timeout
+    from symsoft.proof.budget import budget as _budget
 
     def slow_callback(phase: str, info: dict[str, int]) -> None:
         if phase == "start":

@@ -26,23 +26,28 @@ Examples
 
 from __future__ import annotations
 
-import gc
 import itertools
 import random
-import signal
-import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from symsoft.check.sampling import (
+    DIGITS,
+    differ,
+    evaluate,
+    random_function,
+    respect_facts,
+    sample_point,
+    show_value,
+)
 from symsoft.check.shapes import Kinds, free_only_on_one_side, ill_typed
 from symsoft.check.written import broken_entry
+from symsoft.proof.budget import Timeout, budget
 from symsoft.proof.patterns import Pattern as _Pattern
 from symsoft.proof.patterns import index_patterns
 from symsoft.verdict import Verdict
@@ -57,8 +62,6 @@ SOFTMAX_NAMES = frozenset({"S", "s", "sigma", "softmax", "p", "y", "a", "P", "Y"
 TRIAL_DIMENSIONS = (2, 3, 5)
 #: Random points per index pattern in the numeric comparison.
 POINTS = 3
-_DIGITS = 30
-_TOLERANCE = mpmath.mpf(10) ** -15
 _MAX_FREE_INDICES = 6
 
 
@@ -75,10 +78,6 @@ class Decision:
     #: definitions expanded (``"S_i (line 3)"``) and pattern extensions (``"y_1 → y_2"``)
     expanded: tuple[str, ...] = ()
     extended: tuple[str, ...] = ()
-
-
-class _Timeout(Exception):
-    """The step's time budget ran out."""
 
 
 class _Unsupported(Exception):
@@ -719,14 +718,6 @@ def _do_sums(expr: Any) -> Any:
     return expr.func(*[_do_sums(arg) for arg in expr.args])
 
 
-def _random_function(rng: random.Random) -> sp.Lambda:
-    x = sp.Dummy("x")
-    coefficients = [sp.Rational(rng.randint(-9, 9), rng.randint(1, 5)) for _ in range(3)]
-    return sp.Lambda(
-        x, coefficients[0] + coefficients[1] * x + coefficients[2] * x**2 + sp.exp(x / 2)
-    )
-
-
 def _instantiate(
     expr: Any,
     n_value: int | None,
@@ -757,178 +748,6 @@ def _instantiate(
                 rest = total - sp.Add(*[base[row, k] for k in range(1, n_value)])
                 expr = expr.xreplace({base[row, n_value]: rest})
     return expr
-
-
-def _evaluate(expr: Any, point: dict[Any, Any]) -> Any:
-    """The value of ``expr`` at ``point`` in 30-digit mpmath arithmetic (evalf as a fallback)."""
-    with mpmath.workdps(_DIGITS):
-        try:
-            return _mp_value(expr, point)
-        except (KeyError, TypeError, ValueError, ZeroDivisionError, OverflowError):
-            pass
-    return expr.xreplace(point).evalf(_DIGITS)
-
-
-_MP_FUNCTIONS = {sp.exp: mpmath.exp, sp.log: mpmath.log, sp.sqrt: mpmath.sqrt}
-
-
-def _mp_value(expr: Any, point: dict[Any, Any]) -> Any:
-    """A small tree walk over +, ×, powers, exp, log and numbers; anything else raises."""
-    if expr in point:
-        return mpmath.mpf(str(point[expr]))
-    if isinstance(expr, sp.Integer):
-        return mpmath.mpf(int(expr))
-    if isinstance(expr, sp.Rational):
-        return mpmath.mpf(int(expr.p)) / int(expr.q)
-    if isinstance(expr, sp.Float):
-        return mpmath.mpf(str(expr))
-    if isinstance(expr, sp.Add):
-        return mpmath.fsum(_mp_value(arg, point) for arg in expr.args)
-    if isinstance(expr, sp.Mul):
-        result = mpmath.mpf(1)
-        for arg in expr.args:
-            result *= _mp_value(arg, point)
-        return result
-    if isinstance(expr, sp.Pow):
-        base, exponent = _mp_value(expr.base, point), _mp_value(expr.exp, point)
-        if base < 0 and exponent != int(exponent):
-            raise ValueError("complex power")
-        return mpmath.power(base, exponent)
-    if expr.func in _MP_FUNCTIONS and len(expr.args) == 1:
-        argument = _mp_value(expr.args[0], point)
-        if expr.func is sp.log and argument <= 0:
-            raise ValueError("log of a non-positive number")
-        return _MP_FUNCTIONS[expr.func](argument)
-    if expr is sp.E:
-        return mpmath.e
-    if expr is sp.pi:
-        return mpmath.pi
-    raise TypeError(f"no fast evaluation for {type(expr).__name__}")
-
-
-def _point(exprs: Iterable[Any], rng: random.Random) -> dict[Any, Any]:
-    """Random values in [-2, 2] for every logit and free real symbol of ``exprs``."""
-    point: dict[Any, Any] = {}
-    exprs = list(exprs)
-    labels = {base.label for expr in exprs for base in expr.atoms(sp.IndexedBase)}
-    # the argument of a real logarithm (a log base) is positive: sampled away from 0 and 1
-    positive = {log.args[0] for expr in exprs for log in expr.atoms(sp.log)}
-    for expr in exprs:
-        # sorted: the same seed gives the same point whatever the hash seed of the process
-        for atom in sorted(expr.atoms(sp.Indexed, sp.Symbol), key=sp.default_sort_key):
-            if atom in point or isinstance(atom, (sp.Dummy, sp.IndexedBase)):
-                continue
-            if isinstance(atom, sp.Symbol) and (atom.is_integer or atom in labels):
-                continue
-            low, high = (1.5, 3) if atom in positive else (-2, 2)
-            point[atom] = sp.Float(repr(round(rng.uniform(low, high), 4)), _DIGITS)
-    return point
-
-
-def _respect_facts(
-    point: dict[Any, Any],
-    facts: Iterable[tuple[Any, Any]],
-    n_value: int | None,
-    rng: random.Random,
-) -> dict[Any, Any]:
-    """Give a vector the document says sums to a number values that do: positive, that sum.
-
-    The instance eliminated its last entry (total minus the others); that entry is returned so
-    a counterexample shows every value, and all of them are what the document allows.
-    """
-    eliminated: dict[Any, Any] = {}
-    for base, total in facts:
-        if n_value is None or not total.is_number:
-            continue
-        entries = [base[k] for k in range(1, n_value + 1)]
-        if not any(entry in point for entry in entries[:-1]):
-            continue
-        weights = [rng.uniform(0.05, 1.0) for _ in entries]
-        scale = float(total) / sum(weights)
-        for entry, weight in zip(entries[:-1], weights):
-            point[entry] = sp.Float(repr(round(weight * scale, 4)), _DIGITS)
-        eliminated[entries[-1]] = total - sp.Add(*[point[entry] for entry in entries[:-1]])
-    return eliminated
-
-
-def _differ(left: Any, right: Any) -> bool | None:
-    """True if two numbers differ, False if equal, None if either is not a finite number."""
-    # compared in mpmath, not as floats: 10^400 is a finite number that a float cannot hold
-    with mpmath.workdps(_DIGITS):
-        try:
-            a, b = _as_mp(left), _as_mp(right)
-        except (TypeError, ValueError, OverflowError):
-            return None
-        if not (mpmath.isfinite(a) and mpmath.isfinite(b)):
-            return None
-        if _imaginary(a) or _imaginary(b):
-            # a real derivation has no complex values: the point left the sides' domain (the
-            # log of a negative number), so it is no evidence either way
-            return None
-        scale = max(mpmath.mpf(1), abs(a), abs(b))
-        return bool(abs(a - b) > _TOLERANCE * scale)
-
-
-def _imaginary(value: Any) -> bool:
-    return isinstance(value, mpmath.mpc) and abs(value.imag) > _TOLERANCE * max(1, abs(value))
-
-
-def _as_mp(value: Any) -> Any:
-    """An mpmath number for an mpmath or SymPy number, keeping 30 digits when real."""
-    if isinstance(value, sp.Basic):
-        if value.is_real:
-            return mpmath.mpf(sp.Float(value, _DIGITS)._mpf_)
-        return mpmath.mpc(complex(value))
-    return mpmath.mpmathify(value)
-
-
-def _show_value(value: Any) -> Any:
-    try:
-        number = complex(value)
-    except (TypeError, OverflowError):
-        return str(value)
-    if number != number or abs(number) == float("inf"):
-        return str(value)
-    return round(number.real, 12) if abs(number.imag) < 1e-20 else str(number)
-
-
-# ---------------------------------------------------------------------------------------
-# time budget
-# ---------------------------------------------------------------------------------------
-
-
-def _swallows_exceptions(frame: Any) -> bool:
-    """Whether ``frame`` runs a garbage-collector callback or a ``__del__``, where Python
-    reports an exception as 'ignored' instead of propagating it."""
-    if frame is None:
-        return False
-    callbacks = {getattr(callback, "__code__", None) for callback in gc.callbacks}
-    return frame.f_code in callbacks or frame.f_code.co_name == "__del__"
-
-
-@contextmanager
-def _budget(seconds: float) -> Iterator[None]:
-    """Raise :class:`_Timeout` after ``seconds`` (signal-based in the main thread only)."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable or seconds <= 0:
-        yield
-        return
-
-    def expire(signum: int, frame: Any) -> None:
-        if _swallows_exceptions(frame):
-            # an exception raised inside a gc callback or a finaliser is printed and lost;
-            # try again as soon as the interrupted code is back in the decision
-            signal.setitimer(signal.ITIMER_REAL, 0.005)
-            return
-        raise _Timeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 # ---------------------------------------------------------------------------------------
@@ -975,7 +794,7 @@ def decide(
         decision = Decision(Verdict.NOT_UNDERSTOOD, "none", str(error))
     except (RecursionError, MemoryError):
         decision = Decision(Verdict.NOT_UNDERSTOOD, "none", "expression too large to decide")
-    except _Timeout:
+    except Timeout:
         decision = Decision(Verdict.NOT_DECIDED, "none", f"time budget of {timeout:g} s ran out")
     except Exception as error:  # one odd step must not stop the document
         decision = Decision(
@@ -1297,7 +1116,7 @@ def _decide_scalar(
     notes: list[str] = []
     if symbolic_n:
         try:
-            with _budget(timeout):
+            with budget(timeout):
                 for number, pattern in enumerate(patterns):
                     sides = [defs.expand(_apply_pattern(side, pattern)) for side in (lhs, rhs)]
                     if any(_has_unexpanded(side, defs) for side in sides):
@@ -1309,7 +1128,7 @@ def _decide_scalar(
                     difference = _canonical_sums(_linear_sums(difference, n))
                     difference = _row_facts(difference.xreplace(_fact_sums(defs)), defs)
                     proven[number] = _is_zero(difference, defs.variable)
-        except _Timeout:
+        except Timeout:
             notes.append(
                 f"symbolic proof stopped at the {timeout:g} s time budget; fell back to instances"
             )
@@ -1330,7 +1149,7 @@ def _decide_scalar(
     exact: dict[tuple[int, int], bool] = {}
     checked = 0
     try:
-        with _budget(max(timeout, 1.0)):
+        with budget(max(timeout, 1.0)):
             for n_value in dimensions:
                 for number, pattern in enumerate(patterns):
                     values = _assign(pattern, n_value, conditions, n)
@@ -1345,7 +1164,7 @@ def _decide_scalar(
                     if not symbolic_n:
                         exact[(number, n_value)] = _is_zero(plain[0] - plain[1], defs.variable)
                     functions = {
-                        f.func: _random_function(rng)
+                        f.func: random_function(rng)
                         for side in plain
                         for f in sorted(side.atoms(AppliedUndef), key=sp.default_sort_key)
                     }
@@ -1378,7 +1197,7 @@ def _decide_scalar(
                             }
                     elif found:
                         good.setdefault(number, []).append(n_value)
-    except _Timeout:
+    except Timeout:
         notes.append("numeric comparison stopped at the time budget")
     elapsed = time.monotonic() - started
     # a `cases` expression states its own conditions: a wrong branch is wrong, not conditional
@@ -1413,16 +1232,16 @@ def _compare(
     """A counterexample dict, True if the sides agree at every point, False if undecidable."""
     agreed = 0
     for _ in range(points * 3):
-        point = _point(sides, rng)
-        eliminated = _respect_facts(point, facts, n_value, rng)
-        left, right = (_evaluate(side, point) for side in sides)
-        differs = _differ(left, right)
+        point = sample_point(sides, rng)
+        eliminated = respect_facts(point, facts, n_value, rng)
+        left, right = (evaluate(side, point) for side in sides)
+        differs = differ(left, right)
         if differs is None:
             continue
         if differs:
             shown = sorted({**point, **eliminated}.items(), key=str)
             logits = {_show(k): float(v) for k, v in shown}
-            return {"logits": logits, "lhs": _show_value(left), "rhs": _show_value(right)}
+            return {"logits": logits, "lhs": show_value(left), "rhs": show_value(right)}
         agreed += 1
         if agreed >= points:
             return True
@@ -1548,7 +1367,7 @@ def _verdict(
     return Decision(
         Verdict.VERIFIED_NUMERICALLY,
         "numeric (probabilistic)",
-        f"agrees at {POINTS} random points per case in {_DIGITS}-digit precision for n = {sizes}"
+        f"agrees at {POINTS} random points per case in {DIGITS}-digit precision for n = {sizes}"
         f"{under} over {patterns_text}; no symbolic proof{note}",
     )
 
