@@ -87,7 +87,7 @@ def _step(step: Step, typeset: Typeset, *, first_failure: bool = False) -> str:
     return (
         f'<li class="step verdict-{step.verdict.value}" data-verdict="{step.verdict.value}" '
         f'style="--c: {_colour(step.verdict)}">{_mark(step.verdict)}'
-        f'<span class="line">line {step.line}</span><div class="math">{math}</div>'
+        f'<span class="line">{step.where}</span><div class="math">{math}</div>'
         f"{_evidence(step, open_=first_failure)}</li>"
     )
 

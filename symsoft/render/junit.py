@@ -21,7 +21,7 @@ def _case(suite: ET.Element, report: DocumentReport, step: StepResult, strict: b
     case = ET.SubElement(
         suite,
         "testcase",
-        name=f"line {step.line}: {step_claim(step, 120)}",
+        name=f"{step.where}: {step_claim(step, 120)}",
         classname=report.path,
         file=report.path,
         line=str(step.line),
