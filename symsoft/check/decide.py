@@ -45,7 +45,7 @@ from symsoft.check.sampling import (
     sample_point,
     show_value,
 )
-from symsoft.check.shapes import Kinds, free_only_on_one_side, ill_typed
+from symsoft.check.shapes import Kinds, free_indices, free_only_on_one_side, ill_typed
 from symsoft.check.written import broken_entry
 from symsoft.proof.budget import Timeout, budget
 from symsoft.proof.patterns import Pattern as _Pattern
@@ -562,22 +562,8 @@ def _row_facts(expr: Any, defs: Definitions) -> Any:
 
 
 def _free_indices(expr: Any, n: Any) -> set[Any]:
-    """Index symbols free in ``expr``, including those of derivative variables (``∂/∂z_j``),
-    which SymPy counts as bound; bound sum indices are dummies by now."""
-    if not isinstance(expr, sp.Basic):
-        return set()
-    symbols = set(expr.free_symbols)
-    for derivative in expr.atoms(sp.Derivative):
-        for variable, _ in derivative.variable_count:
-            symbols |= variable.free_symbols
-    return {
-        symbol
-        for symbol in symbols
-        if isinstance(symbol, sp.Symbol)
-        and not isinstance(symbol, sp.Dummy)
-        and symbol.is_integer
-        and symbol != n
-    }
+    """Index symbols free in ``expr`` (derivative variables too), the dimension ``n`` aside."""
+    return set(free_indices(expr, frozenset({n})))
 
 
 def _integer_indices(expr: Any) -> set[sp.Integer]:

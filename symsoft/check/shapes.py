@@ -38,7 +38,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-__all__ = ["Kinds", "Shape", "free_only_on_one_side", "ill_typed", "shapes_of"]
+__all__ = ["Kinds", "Shape", "free_indices", "free_only_on_one_side", "ill_typed", "shapes_of"]
 
 
 class Shape(Enum):
@@ -279,7 +279,9 @@ def _is_constant(expr: Any) -> bool:
 # ---------------------------------------------------------------------------------------
 
 
-def _free(expr: Any, skip: frozenset[Any]) -> set[sp.Symbol]:
+def free_indices(expr: Any, skip: frozenset[Any] = frozenset()) -> set[sp.Symbol]:
+    """Index symbols free in ``expr``, including those of derivative variables (``∂/∂z_j``),
+    which SymPy counts as bound; bound sum indices are dummies by now."""
     if not isinstance(expr, sp.Basic):
         return set()
     symbols = set(expr.free_symbols)
@@ -315,7 +317,7 @@ def free_only_on_one_side(lhs: Any, rhs: Any, kinds: Kinds, fixed: frozenset[Any
     it. ``fixed`` are the dimension and the indices the document states conditions on or names
     (the true class). An index free on the left only is a case split the author may have meant
     (``∂S_i/∂z_j = S_i(1 - S_i)`` for i = j) and is left to the conditional verdict."""
-    only = _free(rhs, fixed) - _free(lhs, fixed)
+    only = free_indices(rhs, fixed) - free_indices(lhs, fixed)
     if not only or _opaque(lhs, kinds):
         return None
     names = sorted(str(s) for s in only)
