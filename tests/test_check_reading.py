@@ -9,7 +9,8 @@ import pytest
 import sympy as sp
 
 from symsoft.check.checker import check_text
-from symsoft.check.decide import Definitions, decide
+from symsoft.check.decide import decide
+from symsoft.check.definitions import Definitions
 from symsoft.cli import main
 from symsoft.verdict import Verdict
 

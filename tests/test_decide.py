@@ -6,7 +6,8 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symsoft.check.decide import Definitions, decide
+from symsoft.check.decide import decide
+from symsoft.check.definitions import Definitions
 from symsoft.verdict import Verdict
 
 i, j, k, m, q = sp.symbols("i j k m q", integer=True)

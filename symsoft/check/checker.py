@@ -24,7 +24,8 @@ from typing import Any
 
 import sympy as sp
 
-from symsoft.check.decide import SOFTMAX_NAMES, Decision, Definitions, decide
+from symsoft.check.decide import Decision, decide
+from symsoft.check.definitions import SOFTMAX_NAMES, Definitions
 from symsoft.check.notation import Notation, read_notation, rebinding, with_names
 from symsoft.check.notation import bases as _bases
 from symsoft.check.notation import cross_entropy_targets as _cross_entropy_targets

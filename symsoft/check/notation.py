@@ -30,7 +30,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from symsoft.check.decide import SOFTMAX_NAMES
+from symsoft.check.definitions import SOFTMAX_NAMES
 from symsoft.check.plan import Definition, Plan, Step, Unread, split_text
 from symsoft.check.source import Document, MathPiece
 

@@ -31,6 +31,7 @@ from typing import Any
 
 import sympy as sp
 
+from symsoft.check.definitions import SOFTMAX_NAMES
 from symsoft.check.source import Document, MathPiece
 from symsoft.errors import LatexParseError
 
@@ -561,8 +562,6 @@ def _index_letters(document: Document) -> frozenset[str]:
 
 def _new_names(expr: Any, other: Any, seen: set[str]) -> set[str]:
     """Indexed names in ``expr`` written nowhere before and not in ``other`` (nor the softmax)."""
-    from symsoft.check.decide import SOFTMAX_NAMES
-
     if not isinstance(expr, sp.Basic) or not isinstance(other, sp.Basic):
         return set()
     names = {str(b.label) for b in expr.atoms(sp.IndexedBase)}
