@@ -43,6 +43,18 @@ from symsoft.check.definitions import (
     show,
     undefined_dependency,
 )
+from symsoft.check.entries import (
+    COL,
+    DOTS_NAME,
+    INTERNAL,
+    ROW,
+    SHAPE_NAMES,
+    VECTOR_FUNCTIONS,
+    entries_of,
+    is_matrix,
+    is_vector_step,
+    matrix_pairs,
+)
 from symsoft.check.sampling import (
     DIGITS,
     differ,
@@ -383,9 +395,6 @@ def _instantiate(
 # the decision
 # ---------------------------------------------------------------------------------------
 
-_VECTOR_FUNCTIONS = frozenset({"diag", "transpose", "hadamard", "inner"})
-_DOTS_NAME = "…"
-
 
 def decide(
     lhs: Any,
@@ -413,9 +422,9 @@ def decide(
     _chain_from_step(lhs, rhs, defs)
     lhs, rhs = fresh_bound(defs.unify(lhs)), fresh_bound(defs.unify(rhs))
     try:
-        if _is_matrix(lhs) or _is_matrix(rhs):
+        if is_matrix(lhs) or is_matrix(rhs):
             decision = _decide_matrix(lhs, rhs, defs, conditions, timeout, seed, concrete_n)
-        elif _is_vector_step(lhs, defs) or _is_vector_step(rhs, defs):
+        elif is_vector_step(lhs, defs) or is_vector_step(rhs, defs):
             decision = _decide_vector(lhs, rhs, defs, conditions, timeout, seed, concrete_n)
         else:
             decision = _decide_scalar(lhs, rhs, defs, conditions, timeout, seed, concrete_n)
@@ -442,10 +451,6 @@ def decide(
         tuple(sorted(defs.used)),
         tuple(sorted(defs.extended)),
     )
-
-
-def _is_matrix(expr: Any) -> bool:
-    return isinstance(expr, sp.MatrixBase)
 
 
 def _written_pattern(lhs: Any, rhs: Any, defs: Definitions, decision: Decision) -> Decision:
@@ -544,7 +549,7 @@ def _chain_from_step(lhs: Any, rhs: Any, defs: Definitions) -> None:
 
 def _check_notation(expr: Any, defs: Definitions) -> None:
     for applied in expr.atoms(AppliedUndef):
-        if applied.func.__name__ in _VECTOR_FUNCTIONS:
+        if applied.func.__name__ in VECTOR_FUNCTIONS:
             raise Unsupported(
                 f"vector notation ({applied.func.__name__}) is not checked entry-wise yet"
             )
@@ -554,7 +559,7 @@ def _check_notation(expr: Any, defs: Definitions) -> None:
             # fall outside the sum and give a false counterexample
             raise Unsupported("a sum from 0 to N - 1 (0-based indices) is not read")
     names = {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
-    if _DOTS_NAME in names:
+    if DOTS_NAME in names:
         raise Unsupported("dots outside a matrix or a written-out sum")
     if "ones" in names:
         raise Unsupported("the all-ones vector is not checked entry-wise yet")
@@ -940,7 +945,7 @@ def _verdict(
             )
         if len(bad) < len(patterns) and not cases:
             condition = _describe(patterns, bad)
-            if condition and _INTERNAL & set(condition.replace(",", " ").split()):
+            if condition and INTERNAL & set(condition.replace(",", " ").split()):
                 condition = None  # a condition on dz's index is a wrong differential
             if condition:
                 return Decision(
@@ -1001,264 +1006,6 @@ def _verdict(
 # ---------------------------------------------------------------------------------------
 
 
-def _is_dots(entry: Any) -> bool:
-    return isinstance(entry, sp.Symbol) and entry.name == _DOTS_NAME
-
-
-def _labels(entries: list[Any], n: Any) -> list[Any]:
-    """Index of each position of a row (or column) written with dots: 1, 2, …, n−1, n."""
-    dots = [p for p, e in enumerate(entries) if e is None or _is_dots(e)]
-    count = len(entries)
-    if not dots:
-        return [sp.Integer(p + 1) for p in range(count)]
-    first, last = min(dots), max(dots)
-    labels: list[Any] = []
-    for position in range(count):
-        if position in dots:
-            labels.append(None)
-        elif position < first:
-            labels.append(sp.Integer(position + 1))
-        elif position > last:
-            labels.append(n - (count - 1 - position))
-        else:
-            labels.append("middle")
-    return labels
-
-
-def _matrix_pairs(
-    lhs: Any, rhs: Any, defs: Definitions
-) -> tuple[list[tuple[str, Any, Any]], int, list[Any]]:
-    if _is_matrix(lhs) and _is_matrix(rhs):
-        if lhs.shape != rhs.shape:
-            raise Unsupported(f"matrices of shapes {lhs.shape} and {rhs.shape}")
-        pairs = []
-        for r in range(lhs.rows):
-            for c in range(lhs.cols):
-                a, b = lhs[r, c], rhs[r, c]
-                if _is_dots(a) and _is_dots(b):
-                    continue
-                if _is_dots(a) or _is_dots(b):
-                    raise Unsupported(f"entry ({r + 1}, {c + 1}) is dots on one side only")
-                pairs.append((f"entry ({r + 1}, {c + 1})", a, b))
-        return pairs, 0, []
-    matrix, other, flipped = (lhs, rhs, False) if _is_matrix(lhs) else (rhs, lhs, True)
-    expected = (
-        "mat" if matrix.rows > 1 and matrix.cols > 1 else "row" if matrix.rows == 1 else "col"
-    )
-    shape, entry = _entries(other, defs, hint=expected)
-    if shape not in (expected, "zero"):
-        raise Unsupported(f"a written-out matrix compared with a {_SHAPE_NAMES[shape]}")
-    n = defs.dimension
-    explicit = not any(_is_dots(e) for e in matrix)
-    rows = [list(matrix.row(r)) for r in range(matrix.rows)]
-    row_labels = _labels([None if all(_is_dots(e) for e in row) else 0 for row in rows], n)
-    pairs = []
-    used_labels: set[Any] = set()
-    for r, row in enumerate(rows):
-        if row_labels[r] is None:
-            continue
-        column_labels = _labels(row, n)
-        for c, written in enumerate(row):
-            if _is_dots(written):
-                continue
-            labels = [row_labels[r], column_labels[c]]
-            for at, label in enumerate(labels):
-                if label == "middle":
-                    labels[at] = _middle_label(written, labels)
-            target = entry.xreplace({_ROW: labels[0], _COL: labels[1]})
-            used_labels.update(label for label in labels if label is not None)
-            where = f"entry ({r + 1}, {c + 1})"
-            pairs.append((where, written, target) if flipped else (where, target, written))
-    size = max(matrix.shape) if explicit and matrix.rows == matrix.cols else 0
-    return pairs, size, sorted(used_labels, key=str)
-
-
-def _middle_label(entry: Any, known: list[Any]) -> Any:
-    """The index of an entry written between dots: the one free index it mentions."""
-    candidates = {s for s in entry.free_symbols if isinstance(s, sp.Symbol) and s.is_integer} - {
-        x for x in known if isinstance(x, sp.Symbol)
-    }
-    if len(candidates) != 1:
-        raise Unsupported("a matrix entry between dots whose index cannot be read off")
-    return candidates.pop()
-
-
-# ---------------------------------------------------------------------------------------
-# vector notation, read entry-wise: diag(s) - s s^T has entry δ_rc s_r - s_r s_c
-# ---------------------------------------------------------------------------------------
-
-#: index names symsoft introduces itself; a condition on them is never the author's
-_INTERNAL = frozenset({"row", "col", "coef"})
-_ROW = sp.Symbol("row", integer=True)
-_COL = sp.Symbol("col", integer=True)
-_SHAPE_NAMES = {
-    "scalar": "scalar",
-    "col": "column vector",
-    "row": "row vector",
-    "mat": "matrix",
-    "zero": "zero",
-}
-_DIMS = {"scalar": (1, 1), "col": ("n", 1), "row": (1, "n"), "mat": ("n", "n")}
-_SHAPES = {dims: shape for shape, dims in _DIMS.items()}
-
-
-def _is_vector_step(expr: Any, defs: Definitions) -> bool:
-    if not isinstance(expr, sp.Basic):
-        return False
-    if any(f.func.__name__ in _VECTOR_FUNCTIONS for f in expr.atoms(AppliedUndef)):
-        return True
-    if any(s.name in ("ones", "zeros") for s in expr.free_symbols if isinstance(s, sp.Symbol)):
-        return True
-    return any(
-        isinstance(v, sp.Symbol) and not v.is_integer
-        for d in expr.atoms(sp.Derivative)
-        for v, _ in d.variable_count
-        if isinstance(d.expr, (sp.Symbol, sp.Indexed)) and v.name == str(defs.variable.label)
-    )
-
-
-def _entries(
-    expr: Any, defs: Definitions, hint: str | None = None, depth: int = 0
-) -> tuple[str, Any]:
-    """The shape of a vector expression and its (row, col) entry as a scalar expression."""
-    if depth > 40:
-        raise Unsupported("vector expression nested too deeply")
-    if isinstance(expr, sp.MatrixBase):
-        raise Unsupported("a written-out matrix inside vector notation")
-    if isinstance(expr, sp.Symbol) and not expr.is_integer:
-        if expr.name == "ones":
-            return "col", sp.S.One
-        if expr.name == "zeros":
-            return "zero", sp.S.Zero
-        if expr == defs.dimension:
-            return "scalar", expr
-        if (
-            ("indexed", expr.name) in defs.table
-            or expr.name == str(defs.variable.label)
-            or defs.reads_as_softmax(expr.name)
-        ):
-            return "col", sp.IndexedBase(expr.name)[_ROW]
-        entry = defs.table.get(("symbol", expr.name))
-        if entry is not None:
-            defs.used.add(entry[2])
-            return _entries(entry[1], defs, hint, depth + 1)
-        return "col", sp.IndexedBase(expr.name)[_ROW]
-    if isinstance(expr, sp.Derivative) and len(expr.variable_count) == 1:
-        function, (variable, count) = expr.expr, expr.variable_count[0]
-        if isinstance(variable, sp.Symbol) and not variable.is_integer and count == 1:
-            by = sp.IndexedBase(variable.name)
-            scalar = defs.table.get(("symbol", function.name)) if function.is_Symbol else None
-            if scalar is not None and not _vector_named(function.name, scalar[1], defs):
-                # ∂L/∂z for a scalar L (a loss): the gradient, a column like z
-                defs.used.add(scalar[2])
-                return "col", sp.Derivative(defs.expand(scalar[1]), by[_ROW])
-            if isinstance(function, sp.Symbol):
-                return "mat", sp.Derivative(sp.IndexedBase(function.name)[_ROW], by[_COL])
-            return "row", sp.Derivative(function, by[_COL])
-    if isinstance(expr, AppliedUndef) and expr.func.__name__ in _VECTOR_FUNCTIONS:
-        return _vector_function(expr, defs, depth)
-    if (
-        isinstance(expr, AppliedUndef)
-        and len(expr.args) == 1
-        and expr.args[0] == sp.Symbol(str(defs.variable.label))
-        and (
-            ("indexed", expr.func.__name__) in defs.table
-            or defs.reads_as_softmax(expr.func.__name__)
-        )
-    ):
-        # ``\\sigma(\\mathbf z)`` in ``\\text{diag}(\\sigma(\\mathbf z)) - …``: the vector σ
-        return "col", sp.IndexedBase(expr.func.__name__)[_ROW]
-    if isinstance(expr, sp.Add):
-        terms = [_entries(term, defs, hint, depth + 1) for term in expr.args]
-        shapes = {shape for shape, _ in terms if shape != "zero"}
-        if len(shapes) > 1:
-            raise Unsupported(
-                "a sum of a " + " and a ".join(_SHAPE_NAMES[s] for s in sorted(shapes))
-            )
-        return (shapes.pop() if shapes else "zero"), sp.Add(*[e for _, e in terms])
-    if isinstance(expr, sp.Mul):
-        return _product(expr, defs, hint, depth)
-    if isinstance(expr, sp.Pow):
-        shape, base = _entries(expr.base, defs, None, depth + 1)
-        if shape not in ("scalar", "zero"):
-            raise Unsupported("a power of a vector or matrix")
-        return shape, base**expr.exp
-    return "scalar", expr
-
-
-def _vector_named(name: str, value: Any, defs: Definitions) -> bool:
-    """Whether a defined symbol is a vector (``\\mathbf s = softmax(\\mathbf z)``), not a loss."""
-    if ("indexed", name) in defs.table or defs.reads_as_softmax(name):
-        return True
-    return isinstance(value, sp.Basic) and sp.Symbol(str(defs.variable.label)) in value.free_symbols
-
-
-def _vector_function(expr: Any, defs: Definitions, depth: int) -> tuple[str, Any]:
-    name = expr.func.__name__
-    args = [_entries(arg, defs, None, depth + 1) for arg in expr.args]
-    if name == "transpose" and len(args) == 1:
-        shape, entry = args[0]
-        swapped = entry.xreplace({_ROW: _COL, _COL: _ROW})
-        return {"col": "row", "row": "col"}.get(shape, shape), swapped
-    if name == "diag" and len(args) == 1 and args[0][0] in ("col", "row"):
-        entry = args[0][1].xreplace({_COL: _ROW})
-        return "mat", sp.KroneckerDelta(_ROW, _COL) * entry
-    if name == "hadamard" and len(args) == 2:
-        shapes = {shape for shape, _ in args} - {"zero"}
-        if len(shapes) > 1:
-            raise Unsupported("⊙ of operands of different shapes")
-        return (shapes.pop() if shapes else "zero"), args[0][1] * args[1][1]
-    if name == "inner" and len(args) == 2 and all(s in ("col", "row") for s, _ in args):
-        k = sp.Dummy("k", integer=True)
-        a, b = (e.xreplace({_ROW: k, _COL: k}) for _, e in args)
-        return "scalar", sp.Sum(a * b, (k, 1, defs.dimension))
-    raise Unsupported(f"{name} of these arguments")
-
-
-def _product(expr: Any, defs: Definitions, hint: str | None, depth: int) -> tuple[str, Any]:
-    scalar = sp.S.One
-    arrays = []
-    for factor in expr.args:
-        shape, entry = _entries(factor, defs, None, depth + 1)
-        if shape == "zero":
-            return "zero", sp.S.Zero
-        if shape == "scalar":
-            scalar *= entry
-        else:
-            arrays.append((shape, entry))
-    if not arrays:
-        return "scalar", scalar
-    if len(arrays) == 1:
-        return arrays[0][0], scalar * arrays[0][1]
-    if len(arrays) > 2:
-        raise Unsupported("a product of three vectors or matrices (their order is not kept)")
-    options: dict[str, Any] = {}
-    for first, second in (arrays, arrays[::-1]):
-        product = _matmul(first, second, defs)
-        if product is not None:
-            options.setdefault(product[0], product[1])
-    if hint is not None and hint in options:
-        return hint, scalar * options[hint]
-    if len(options) == 1:
-        shape, entry = options.popitem()
-        return shape, scalar * entry
-    raise Unsupported("a product of two vectors or matrices whose order is ambiguous")
-
-
-def _matmul(
-    first: tuple[str, Any], second: tuple[str, Any], defs: Definitions
-) -> tuple[str, Any] | None:
-    (a_shape, a), (b_shape, b) = first, second
-    (a_rows, a_cols), (b_rows, b_cols) = _DIMS[a_shape], _DIMS[b_shape]
-    if a_cols != b_rows:
-        return None
-    shape = _SHAPES[(a_rows, b_cols)]
-    if a_cols == 1:
-        return shape, a * b
-    k = sp.Dummy("k", integer=True)
-    return shape, sp.Sum(a.xreplace({_COL: k}) * b.xreplace({_ROW: k}), (k, 1, defs.dimension))
-
-
 def _decide_matrix(
     lhs: Any,
     rhs: Any,
@@ -1268,7 +1015,7 @@ def _decide_matrix(
     seed: int,
     concrete_n: int,
 ) -> Decision:
-    pairs, size, labels = _matrix_pairs(lhs, rhs, defs)
+    pairs, size, labels = matrix_pairs(lhs, rhs, defs)
     # a matrix written 1, 2, …, q, …, n shows distinct rows and columns: n is at least the
     # number of written labels, and a symbolic label differs from the written ones
     minimum_n = len(labels)
@@ -1326,25 +1073,23 @@ def _decide_vector(
     seed: int,
     concrete_n: int,
 ) -> Decision:
-    left_shape, left = _entries(lhs, defs)
-    right_shape, right = _entries(rhs, defs, hint=left_shape)
+    left_shape, left = entries_of(lhs, defs)
+    right_shape, right = entries_of(rhs, defs, hint=left_shape)
     if left_shape == "zero":
-        left_shape, left = _entries(lhs, defs, hint=right_shape)
+        left_shape, left = entries_of(lhs, defs, hint=right_shape)
     vectors = {left_shape, right_shape}
     if vectors == {"row", "col"}:
         # gᵀJ (a row) written equal to S ⊙ (…) (a column): compared as vectors
-        left = left.xreplace({_COL: _ROW})
-        right = right.xreplace({_COL: _ROW})
+        left = left.xreplace({COL: ROW})
+        right = right.xreplace({COL: ROW})
         left_shape = right_shape = "col"
     if "zero" not in (left_shape, right_shape) and left_shape != right_shape:
         # read as not-understood: the reader does not keep the order of a product
-        raise Unsupported(
-            f"a {_SHAPE_NAMES[left_shape]} compared with a {_SHAPE_NAMES[right_shape]}"
-        )
+        raise Unsupported(f"a {SHAPE_NAMES[left_shape]} compared with a {SHAPE_NAMES[right_shape]}")
     decision = _decide_scalar(left, right, defs, conditions, timeout, seed, concrete_n)
     shape = left_shape if left_shape != "zero" else right_shape
     verdict = decision.verdict
-    if verdict is Verdict.CONDITIONAL and _INTERNAL & set(
+    if verdict is Verdict.CONDITIONAL and INTERNAL & set(
         (decision.condition or "").replace(",", " ").split()
     ):
         # "holds off the diagonal" is a wrong matrix, not a condition the author could state
@@ -1352,7 +1097,7 @@ def _decide_vector(
     return Decision(
         verdict,
         decision.method,
-        f"read entry-wise as a {_SHAPE_NAMES[shape]} (row, col): {decision.detail}",
+        f"read entry-wise as a {SHAPE_NAMES[shape]} (row, col): {decision.detail}",
         decision.counterexample,
         decision.condition,
     )
