@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
@@ -145,3 +149,36 @@ def test_daemonic_worker_fails_clearly_instead_of_running_without_a_budget(tree:
     expected = pytest.raises(UsageError, match="DASK_DISTRIBUTED__WORKER__DAEMON=False")
     with multiprocessing.get_context("fork").Pool(1) as daemonic, expected:
         daemonic.apply(_in_a_thread, (str(tree / "a_wrong.md"),))
+
+
+def test_the_helper_process_ends_with_the_process_that_started_it(tmp_path):
+    """A helper started for a thread (as in a Dask worker) ends when its parent is killed."""
+    document = tmp_path / "one.md"
+    document.write_text("$$a + 0 = a$$\n", encoding="utf-8")
+    script = (
+        "import os, threading\n"
+        "from symsoft.check import batch\n"
+        f"t = threading.Thread(target=batch.check_one, args=({str(document)!r},))\n"
+        "t.start(); t.join()\n"
+        "(pid,) = batch._HELPER[0]._processes\n"
+        "print(pid, flush=True)\n"
+        "os._exit(0)  # no atexit, as when a worker is killed\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    helper = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and _alive(helper):
+        time.sleep(0.2)
+    assert not _alive(helper)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie is gone for our purpose: it runs nothing
+    status = Path(f"/proc/{pid}/stat")
+    return status.exists() and status.read_text().split()[2] != "Z"

@@ -27,10 +27,12 @@ Examples
 
 from __future__ import annotations
 
+import atexit
 import fnmatch
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -198,8 +200,6 @@ def check_one(path: str, timeout: float = 5.0) -> FileResult:
     """Check one document into a :class:`FileResult` (the task each worker runs)."""
     if threading.current_thread() is not threading.main_thread():
         return _helper_pool().submit(check_one, path, timeout).result()
-    import time
-
     start = time.perf_counter()
     try:
         report = check_document(path, timeout=timeout)
@@ -226,5 +226,24 @@ def _helper_pool() -> ProcessPoolExecutor:
     with _HELPER_LOCK:
         if not _HELPER:
             context = multiprocessing.get_context("spawn")
-            _HELPER.append(ProcessPoolExecutor(max_workers=1, mp_context=context))
+            pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=context,
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
+            atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+            _HELPER.append(pool)
         return _HELPER[0]
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End the helper when the process that started it is gone: a Dask worker is often killed,
+    not shut down, and an orphaned helper would wait for work forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="symsoft-parent-watch", daemon=True).start()
