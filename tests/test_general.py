@@ -247,7 +247,7 @@ def test_sum_with_symbolic_but_shifted_bounds(vec):
 # property: the decision agrees with plain numeric evaluation
 # ---------------------------------------------------------------------------------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402 - grouped with the property
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402 - grouped with the property
 from hypothesis import strategies as st_  # noqa: E402
 
 _SET = softmax_setting()
@@ -284,7 +284,8 @@ def _expressions():
 def _numeric_values(expr, n, i, j, point):
     """Evaluate with SymPy's own doit: S expanded by hand, sums written out, 30 digits."""
     total = sum(sp.exp(_Z[k]) for k in range(1, n + 1))
-    concrete = expr.subs({_N: n}).subs({_I: i, _J: j}).doit()
+    concrete = expr.subs({_N: n}).subs({_I: i, _J: j})
+    # S is expanded before any derivative is taken: S_j depends on the logits
     concrete = concrete.replace(
         lambda x: isinstance(x, sp.Indexed) and x.base == _S,
         lambda x: sp.exp(_Z[x.indices[0]]) / total,
@@ -294,6 +295,10 @@ def _numeric_values(expr, n, i, j, point):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_expressions(), _expressions())
+@example(  # ∂Σ/∂z_j = ∂(S_j Σ)/∂z_j holds: S_j Σ is e^{z_j}
+    sp.Derivative(sp.Sum(sp.exp(_Z[_L]), (_L, 1, _N)), _Z[_J]),
+    sp.Derivative(_S[_J] * sp.Sum(sp.exp(_Z[_L]), (_L, 1, _N)), _Z[_J]),
+)
 def test_verdicts_agree_with_numeric_evaluation(left, right):
     """Verified means numerically equal everywhere tried; refuted comes with a real difference."""
     decision = decide(left, right, _SET)
