@@ -94,38 +94,11 @@ def _check(path: Path, timeout: float, step_timeout: float) -> tuple[str, Any, f
     return status, payload, time.perf_counter() - start
 
 
-def _notebook_lines(path: Path) -> dict[int, int]:
-    """Joined-markdown line -> ``.ipynb`` file line, for every markdown source line."""
-    raw = path.read_text(encoding="utf-8").splitlines()
-    cells = [c for c in json.loads("\n".join(raw))["cells"] if c["cell_type"] == "markdown"]
-    back: dict[int, int] = {}
-    joined, search_from = 1, 0
-    for index, cell in enumerate(cells):
-        source = cell["source"]
-        offset = 0
-        for piece in source if isinstance(source, list) else [source]:
-            encoded = json.dumps(piece, ensure_ascii=False)
-            count = piece.count("\n") + (0 if piece.endswith("\n") else 1)
-            for number in range(search_from, len(raw)):
-                if raw[number].strip().rstrip(",") in (encoded, f'"source": {encoded}'):
-                    back.update({joined + offset + k: number + 1 for k in range(count)})
-                    search_from = number + 1
-                    break
-            offset += count
-        joined += len(("".join(source) if isinstance(source, list) else source).split("\n"))
-        joined += index < len(cells) - 1
-    return back
-
-
-def _by_line(path: Path, steps: list[tuple[int, str, str, str]]) -> dict[int, list[tuple]]:
-    back: dict[int, int] = {}
-    if path.suffix == ".ipynb":
-        mapping = _notebook_lines(path)
-        if not all(line in set(mapping.values()) for line, *_ in steps):
-            back = mapping
+def _by_line(steps: list[tuple[int, str, str, str]]) -> dict[int, list[tuple]]:
+    """Steps grouped by line; a notebook's steps already carry the line of the .ipynb file."""
     grouped: dict[int, list[tuple]] = defaultdict(list)
     for step in steps:
-        grouped[back.get(step[0], step[0])].append(step)
+        grouped[step[0]].append(step)
     return grouped
 
 
@@ -139,7 +112,7 @@ def score_document(
     steps = payload if status == "ok" else []
     score.steps = len(steps)
     score.verdicts = dict(Counter(step[1] for step in steps))
-    grouped = _by_line(path, steps)
+    grouped = _by_line(steps)
     seen: Counter[int] = Counter()
     # (line, position, planted, flagged, false alarm) in document order, for the first error
     order: list[tuple[int, int, bool, bool, bool]] = []
